@@ -1,0 +1,43 @@
+# planx: two commands on a fresh machine -- `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+OUT ?= out
+
+.PHONY: demo test bench lint samples browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/planx extract samples -o $(OUT)
+	$(BIN)/planx compare $(OUT)
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline extractors schemas tests samples benchmarks
+	$(BIN)/ruff format --check pipeline extractors schemas tests samples benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+# Regenerate the committed sample documents and their expected records.
+samples: $(STAMP)
+	$(BIN)/python samples/make_samples.py
+
+# Debian's Chromium for the report's browser test; installed only where apt can (CI runs as root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; browser tests will be skipped"; \
+	  else echo "note: chromium not installed; browser tests will be skipped"; fi; }
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -1,0 +1,285 @@
+"""Glyphs to lines, and lines to text: the text half of the PDF reader.
+
+Lines inside one table cell or one paragraph are joined by one rule, used
+everywhere so a cell reads the same as a paragraph:
+
+- a line that starts with a list marker ("•", "-", "1.", "(a)") starts a new
+  item, so it is joined with "\\n";
+- a vertical gap clearly wider than the line pitch is a paragraph break: "\\n";
+- a line that ended early although the next line's first word would have
+  fitted on it was broken by hand (a new paragraph, or a second lead in a
+  "Lead" cell): "\\n", when the next line also looks like a start (capital,
+  digit, bracket or quote) or the line ended a sentence;
+- anything else is a plain wrap: a space, or nothing after a word that was
+  hyphenated at the end of the line ("decision-" + "making").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import NamedTuple
+
+# A gap between two glyphs wider than this share of the font size separates
+# words when the PDF has no space glyph; wider than FRAGMENT_GAP it separates
+# fragments (table columns, a page number beside a footer).
+WORD_GAP = 0.15
+FRAGMENT_GAP = 1.2
+SPACE_WIDTH = 0.28  # typical space width as a share of the font size
+
+BULLET_CHARS = "•◦▪▫■□●○◆◇►▸▹‣⁃∙·*➢➤✓✔❖◼◻\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc\uf0e8\uf06e\uf0d9"
+_MARKER_RE = re.compile(
+    r"^(?:[" + re.escape(BULLET_CHARS) + r"\-–—]"
+    r"|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([A-Za-z]\)|\(?[ivxlc]{1,6}[.)]|\([IVXLC]{1,6}\))"
+    r"(?=\s|$)"
+)
+_SYMBOL_FONT_RE = re.compile(r"symbol|wingding|dingbat|courier|mono", re.I)
+_START_RE = re.compile(r"^[A-Z0-9(\[\"'‘“•]")
+_SENTENCE_END_RE = re.compile(r"[.:;!?)]$")
+_LIGATURES = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+        "\u00a0": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
+        "\u00ad": "",
+    }
+)
+
+
+class Glyph(NamedTuple):
+    """One character in the reading frame (top-left origin, text upright)."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    text: str
+    size: float
+    bold: bool
+    font: str
+
+
+@dataclass(slots=True)
+class Fragment:
+    """Part of a line set apart by a wide gap (a column, a page number)."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    text: str
+    size: float
+    bold: bool
+    n_words: int
+
+
+@dataclass(slots=True)
+class Line:
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    text: str
+    size: float  # the commonest glyph size on the line
+    bold: bool  # most glyphs bold
+    first_word_width: float
+    fragments: list[Fragment]
+    symbol_start: bool  # first glyph in a symbol or monospace font ("o" bullets)
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def is_bold_font(fontname: str) -> bool:
+    lowered = fontname.lower()
+    return "bold" in lowered or "black" in lowered or "heavy" in lowered
+
+
+def clean_text(text: str) -> str:
+    return text.translate(_LIGATURES)
+
+
+def list_marker(line: Line) -> str | None:
+    """The list label a line starts with ("•", "1.", "(a)"), or None."""
+    first = line.fragments[0].text if line.fragments else line.text
+    m = _MARKER_RE.match(first)
+    if m:
+        return m.group(0)
+    # Word's second-level bullet is a plain "o" set in Courier or Symbol.
+    if line.symbol_start and (first == "o" or first.startswith("o ")):
+        return "o"
+    return None
+
+
+def glyphs_to_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Group glyphs into physical lines (top to bottom), each sorted left to right."""
+    if not glyphs:
+        return []
+    ordered = sorted(glyphs, key=lambda g: g.top + g.bottom)
+    rows: list[list[Glyph]] = []
+    current: list[Glyph] = []
+    ref = tol = 0.0
+    for g in ordered:
+        mid = (g.top + g.bottom) / 2
+        if current and mid - ref <= tol:
+            current.append(g)
+            continue
+        if current:
+            rows.append(current)
+        current = [g]
+        ref = mid
+        tol = max(1.0, 0.5 * (g.bottom - g.top))
+    rows.append(current)
+    for row in rows:
+        row.sort(key=lambda g: g.x0)
+    return rows
+
+
+def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
+    """One line from glyphs sorted left to right; None when it is only spaces."""
+    fragments: list[Fragment] = []
+    parts: list[str] = []
+    frag_glyphs: list[Glyph] = []
+    sizes: Counter[float] = Counter()
+    n_bold = n_ink = 0
+    prev: Glyph | None = None
+    pending_space = False
+    first_word_x1: float | None = None
+    symbol_start = False
+
+    def close_fragment() -> None:
+        if not frag_glyphs:
+            return
+        text = "".join(parts).strip()
+        bold = sum(g.bold for g in frag_glyphs) * 2 > len(frag_glyphs)
+        fragments.append(
+            Fragment(
+                x0=frag_glyphs[0].x0,
+                x1=max(g.x1 for g in frag_glyphs),
+                top=min(g.top for g in frag_glyphs),
+                bottom=max(g.bottom for g in frag_glyphs),
+                text=clean_text(text),
+                size=Counter(round(g.size * 2) / 2 for g in frag_glyphs).most_common(1)[0][0],
+                bold=bold,
+                n_words=len(text.split()),
+            )
+        )
+        parts.clear()
+        frag_glyphs.clear()
+
+    for g in glyphs:
+        if not g.text or g.text.isspace():
+            pending_space = prev is not None
+            continue
+        if prev is None:
+            symbol_start = bool(_SYMBOL_FONT_RE.search(g.font))
+        else:
+            gap = g.x0 - prev.x1
+            size = max(g.size, prev.size, 1.0)
+            if gap > FRAGMENT_GAP * size:
+                close_fragment()
+                if first_word_x1 is None:
+                    first_word_x1 = prev.x1
+            elif pending_space or gap > WORD_GAP * size:
+                parts.append(" ")
+                if first_word_x1 is None:
+                    first_word_x1 = prev.x1
+            elif g.text == prev.text and abs(g.x0 - prev.x0) < 0.3 * size and g.top == prev.top:
+                continue  # the same glyph painted twice (fake bold)
+        parts.append(g.text)
+        frag_glyphs.append(g)
+        sizes[round(g.size * 2) / 2] += 1
+        n_bold += g.bold
+        n_ink += 1
+        prev = g
+        pending_space = False
+    close_fragment()
+    if not fragments:
+        return None
+    x0 = fragments[0].x0
+    x1 = max(f.x1 for f in fragments)
+    return Line(
+        x0=x0,
+        x1=x1,
+        top=min(f.top for f in fragments),
+        bottom=max(f.bottom for f in fragments),
+        text=" ".join(f.text for f in fragments),
+        size=sizes.most_common(1)[0][0],
+        bold=n_bold * 2 > n_ink,
+        first_word_width=(first_word_x1 if first_word_x1 is not None else x1) - x0,
+        fragments=fragments,
+        symbol_start=symbol_start,
+    )
+
+
+def fragments_to_line(fragments: list[Fragment], template: Line) -> Line:
+    """A line rebuilt from some of its fragments (after dropping a page number)."""
+    first = fragments[0]
+    words = first.text.split()
+    width = first.x1 - first.x0
+    first_word = width * len(words[0]) / max(1, len(first.text)) if words else width
+    return Line(
+        x0=first.x0,
+        x1=max(f.x1 for f in fragments),
+        top=min(f.top for f in fragments),
+        bottom=max(f.bottom for f in fragments),
+        text=" ".join(f.text for f in fragments),
+        size=template.size,
+        bold=template.bold,
+        first_word_width=first_word,
+        fragments=fragments,
+        symbol_start=template.symbol_start and first is template.fragments[0],
+    )
+
+
+def break_between(prev: Line, nxt: Line, left: float, right: float, pitch: float) -> str:
+    """How two consecutive lines of one cell or paragraph join: " ", "" or "\\n".
+
+    `left`/`right` bound the text column (the cell's inner edges, or the page's
+    text margins); `pitch` is the normal distance between line tops.
+    """
+    if list_marker(nxt) is not None:
+        return "\n"
+    gap = nxt.top - prev.bottom
+    normal_gap = max(0.0, pitch - prev.height)
+    if gap > normal_gap + 0.6 * max(prev.size, 1.0):
+        return "\n"
+    space = SPACE_WIDTH * prev.size
+    would_fit = (prev.x1 - max(left, min(prev.x0, nxt.x0))) + space + nxt.first_word_width
+    if would_fit < (right - left) - 0.5 and (
+        _START_RE.match(nxt.text) or _SENTENCE_END_RE.search(prev.text)
+    ):
+        return "\n"
+    if prev.text.endswith("-") and not prev.text.endswith(" -") and nxt.text[:1].islower():
+        return ""
+    return " "
+
+
+def lines_to_text(lines: list[Line], left: float, right: float) -> str:
+    """Join lines of one cell (or paragraph) by the rule in the module docstring."""
+    if not lines:
+        return ""
+    pitch = typical_pitch(lines)
+    out = [lines[0].text]
+    for prev, nxt in zip(lines, lines[1:], strict=False):
+        out.append(break_between(prev, nxt, left, right, pitch))
+        out.append(nxt.text)
+    return "".join(out).strip()
+
+
+def typical_pitch(lines: list[Line]) -> float:
+    """The usual top-to-top distance of consecutive lines (their font size when alone)."""
+    steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top)
+    if not steps:
+        return 1.2 * max((ln.size for ln in lines), default=10.0)
+    return steps[len(steps) // 4]  # a low quantile: paragraph gaps must not count

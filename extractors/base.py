@@ -1,0 +1,74 @@
+"""What every extractor shares: its settings, its error type and its interface."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, ClassVar, Literal, Protocol
+
+from schemas.layout import LayoutDocument
+
+ErrorKind = Literal[
+    "encrypted",
+    "no_text_layer",
+    "corrupt",
+    "empty",
+    "unsupported",
+    "too_large",
+    "timeout",
+    "unreadable",
+]
+
+DEFAULT_MAX_PAGES = 2000
+DEFAULT_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # DOCX/XLSX members, summed
+DEFAULT_MAX_CELL_CHARS = 20_000
+DEFAULT_MAX_FILE_BYTES = 500 * 1024 * 1024
+
+
+class ExtractionError(Exception):
+    """A file that cannot be read, with a one-line reason a user can act on."""
+
+    def __init__(self, kind: ErrorKind, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    """Limits and switches for extraction. Pass None, a dict or an instance to `resolve`."""
+
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_unzipped_bytes: int = DEFAULT_MAX_UNZIPPED_BYTES
+    max_cell_chars: int = DEFAULT_MAX_CELL_CHARS
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    drop_running_text: bool = True  # page headers/footers, page numbers
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, int) and not isinstance(value, bool) and value <= 0:
+                raise ValueError(f"Extract setting '{f.name}' must be positive, got {value}")
+
+    @classmethod
+    def resolve(cls, settings: ExtractSettings | dict[str, Any] | None) -> ExtractSettings:
+        if settings is None:
+            return cls()
+        if isinstance(settings, cls):
+            return settings
+        if isinstance(settings, dict):
+            unknown = set(settings) - {f.name for f in fields(cls)}
+            if unknown:
+                raise ValueError(f"Unknown extract setting(s): {', '.join(sorted(unknown))}")
+            return cls(**settings)
+        raise TypeError(f"Cannot resolve extract settings from {type(settings).__name__}")
+
+
+class Extractor(Protocol):
+    suffixes: ClassVar[tuple[str, ...]]
+    format: ClassVar[str]
+
+    def extract(self, path: Path, settings: ExtractSettings) -> LayoutDocument: ...

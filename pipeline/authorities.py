@@ -1,0 +1,139 @@
+"""The register of England's 153 children's-services authorities, and finding one in a document.
+
+The register (pipeline/data/authorities.csv) is built by scripts/build_register.py
+from the Ofsted overview workbook. Councils not in it (or fictional ones) are
+still found from how councils name themselves ("X County Council",
+"London Borough of X"), without codes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Authority:
+    name: str
+    la_code: str = ""
+    ons_code: str = ""
+    region: str = ""
+    stat_neighbours: tuple[str, ...] = ()
+    overall_effectiveness_grade: str = ""
+
+
+@dataclass(frozen=True)
+class Register:
+    authorities: tuple[Authority, ...]
+    names: dict[str, Authority]  # every spelling (display name and aliases) -> authority
+
+    def by_la_code(self, code: str) -> Authority | None:
+        return next((a for a in self.authorities if a.la_code == code), None)
+
+
+@cache
+def load_register() -> Register:
+    text = resources.files("pipeline").joinpath("data/authorities.csv").read_text(encoding="utf-8")
+    authorities, names = [], {}
+    for row in csv.DictReader(text.splitlines()):
+        a = Authority(
+            name=row["name"],
+            la_code=row["la_code"],
+            ons_code=row["ons_code"],
+            region=row["region"],
+            stat_neighbours=tuple(x for x in row["stat_neighbours"].split(",") if x),
+            overall_effectiveness_grade=row["overall_effectiveness_grade"],
+        )
+        authorities.append(a)
+        for spelling in [a.name, *filter(None, row["aliases"].split("|"))]:
+            names[spelling] = a
+    return Register(tuple(authorities), names)
+
+
+_COUNCIL_WORDS = r"(?:Metropolitan Borough|Borough|City|County|District|Unitary)"
+_NAME = r"[A-Z][a-z]+(?:[- ](?:upon|on|and|&|under|in|of|[A-Z][a-z]+))*(?<![ -]of)(?<![ -]and)"
+# How councils name themselves: "Wexcombe County Council", "London Borough of Eastmarsh", "Kestrel Bay Council".
+_SELF_NAMES = [
+    re.compile(
+        rf"\b(?:London Borough|Royal Borough|City|County|Borough|Metropolitan Borough) of ({_NAME})"
+    ),
+    re.compile(rf"\b({_NAME}) (?:{_COUNCIL_WORDS} )?Council\b"),
+    re.compile(rf"\b({_NAME})(?:'s|’s) [Cc]hildren(?:'s|’s) [Ss]ervices\b"),
+]
+_NOT_NAMES = {
+    "The",
+    "This",
+    "Our",
+    "Full",
+    "Cabinet",
+    "County",
+    "City",
+    "Borough",
+    "Parish",
+    "Town",
+    "District",
+    "Local",
+    "Safeguarding",
+    "Children",
+    "Improvement",
+    "Council",
+    "Each",
+    "Every",
+    "All",
+    "Member",
+}
+FRONT_MATTER_BLOCKS = 25
+_GOV_DOMAIN = re.compile(r"(?:@|www\.|//)([a-z0-9-]+)\.gov\.uk\b", re.IGNORECASE)
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.lower().replace("&", "and"))
+
+
+def _register_pattern(register: Register) -> re.Pattern[str]:
+    spellings = sorted(register.names, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(s) for s in spellings) + r")(?![\w-])")
+
+
+_PATTERN_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def find_authority(texts: Iterable[str], register: Register | None = None) -> Authority | None:
+    """The council a document is about: the name it uses most, front matter counting more.
+
+    `texts` are the document's blocks in order.
+    """
+    register = register or load_register()
+    pattern = _PATTERN_CACHE.setdefault(id(register), _register_pattern(register))
+    by_domain = {_squash(s): a for s, a in register.names.items()}
+    scores: Counter[str] = Counter()
+    found: dict[str, Authority] = {}
+    for i, text in enumerate(texts):
+        for m in _GOV_DOMAIN.finditer(text):
+            # A council's web or mail domain ("@cityoflondon.gov.uk") names it too.
+            a = by_domain.get(_squash(m.group(1)))
+            if a is not None:
+                found[a.name] = a
+                scores[a.name] += 1
+        weight = 3 if i < FRONT_MATTER_BLOCKS else 1
+        for m in pattern.finditer(text):
+            a = register.names[m.group(1)]
+            found[a.name] = a
+            scores[a.name] += weight
+        for self_name in _SELF_NAMES:
+            for m in self_name.finditer(text):
+                name = m.group(1).strip()
+                if name.split(" ")[0] in _NOT_NAMES:
+                    continue
+                a = register.names.get(name) or Authority(name=name)
+                found.setdefault(a.name, a)
+                scores[a.name] += weight * 2
+    if not scores:
+        return None
+    best = max(scores.items(), key=lambda kv: (kv[1], bool(found[kv[0]].la_code)))[0]
+    return found[best]

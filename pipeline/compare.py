@@ -1,0 +1,1 @@
+"""Cross-authority comparison of extracted plans (filled in by the compare work)."""

@@ -1,0 +1,267 @@
+"""Column roles from header text: a synonym lexicon matched fuzzily, never fixed positions.
+
+Each role lists the words councils put in header cells. A header is scored
+against every synonym (rapidfuzz), and roles are assigned greedily, best score
+first, each role to one column (month columns of next milestones excepted).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "theme": (
+        "theme",
+        "area",
+        "aim",
+        "aims",
+        "workstream",
+        "work stream",
+        "outcome",
+        "outcomes",
+        "priority",
+        "strategic priority",
+        "improvement area",
+        "key area",
+        "area for improvement",
+        "objective",
+        "improvement priority",
+        "sip outcomes",
+        "service improvement plan outcomes",
+        "strand",
+    ),
+    "ref": (
+        "ref",
+        "ref.",
+        "reference",
+        "no",
+        "no.",
+        "number",
+        "id",
+        "#",
+        "item",
+        "action no",
+        "action ref",
+    ),
+    "action": (
+        "action",
+        "actions",
+        "key task",
+        "key tasks",
+        "key actions",
+        "task",
+        "tasks",
+        "workstream detail",
+        "activity",
+        "activities",
+        "what we will do",
+        "project",
+        "projects",
+        "deliverable",
+        "deliverables",
+        "action required",
+        "actions required",
+        "improvement action",
+        "what",
+        "action to be taken",
+        "planned action",
+        "planned actions",
+        "corrective action",
+        "milestone",
+        "milestones",
+    ),
+    "lead": (
+        "lead",
+        "leads",
+        "owner",
+        "action owner",
+        "smt lead",
+        "sponsor",
+        "responsible officer",
+        "responsible",
+        "lead officer",
+        "accountable officer",
+        "accountable",
+        "who",
+        "by whom",
+        "lead person",
+        "responsibility",
+        "lead manager",
+        "responsible person",
+    ),
+    "start": ("start", "start date", "from", "begin", "commencement"),
+    "due": (
+        "due",
+        "due date",
+        "completion date",
+        "target date",
+        "deadline",
+        "timescale",
+        "timescales",
+        "by when",
+        "when",
+        "date",
+        "end date",
+        "completion",
+        "target completion",
+        "date due",
+        "expected completion",
+    ),
+    "status": (
+        "status",
+        "rag",
+        "brag",
+        "rag status",
+        "rating",
+        "rag rating",
+        "brag rating",
+        "current status",
+    ),
+    "progress": (
+        "progress",
+        "commentary",
+        "update",
+        "comments",
+        "comment",
+        "progress update",
+        "progress to date",
+        "progress against key tasks",
+        "latest update",
+        "progress notes",
+        "narrative",
+        "position",
+    ),
+    "evidence": (
+        "evidence",
+        "impact",
+        "evidence and impact",
+        "evidence of impact",
+        "success measure",
+        "success measures",
+        "success criteria",
+        "what difference will it make",
+        "measure of success",
+        "expected outcome",
+        "expected outcomes",
+        "outcome measure of success",
+        "evidence of progress",
+    ),
+    "kpi_ref": ("kpi ref", "kpi", "kpi refs", "measure ref", "pi ref", "indicator ref"),
+    "measure": (
+        "measure",
+        "measures",
+        "indicator",
+        "indicators",
+        "performance measure",
+        "performance indicator",
+        "outcome measures",
+        "sip outcome measures",
+        "key performance indicator",
+        "kpi description",
+        "metric",
+    ),
+    "frequency": ("frequency", "reporting frequency", "how often"),
+    "target": ("target", "targets", "target value", "goal"),
+    "target_due": ("target due", "target date", "target by", "date target due"),
+    "baseline": ("baseline", "current", "actual", "current performance", "latest"),
+    "milestones": ("next key milestones", "key milestones", "next milestones"),
+}
+
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+MIN_SCORE = 84
+
+
+@dataclass(frozen=True)
+class ColumnRoles:
+    """Which column holds what; `months` maps a milestone column to its month label."""
+
+    by_role: dict[str, int]
+    months: dict[int, str]
+    labels: tuple[str, ...]
+
+    def get(self, role: str) -> int | None:
+        return self.by_role.get(role)
+
+    def has(self, *roles: str) -> bool:
+        return any(r in self.by_role for r in roles)
+
+    @property
+    def kind(self) -> str:
+        """'action', 'kpi' or 'other' — what the table lists."""
+        if "action" in self.by_role:
+            return "action"
+        if "measure" in self.by_role:
+            return "kpi"
+        return "other"
+
+
+def _normalise(label: str) -> str:
+    label = label.lower().replace("&", " and ").replace("_", " ")
+    label = re.sub(r"\(.*?\)", " ", label)
+    label = re.sub(r"[^a-z0-9#./ ]+", " ", label)
+    return re.sub(r"\s+", " ", label).strip(" .")
+
+
+def _month_of(label: str) -> str | None:
+    word = _normalise(label).split(" / ")[-1].strip()
+    for month in MONTHS:
+        if word == month or (len(word) >= 3 and month.startswith(word) and len(word) <= len(month)):
+            return month.capitalize()
+    return None
+
+
+def score_label(label: str, role: str) -> float:
+    text = _normalise(label)
+    if not text:
+        return 0.0
+    best = 0.0
+    for synonym in ROLE_SYNONYMS[role]:
+        if text == synonym:
+            return 100.0
+        # Whole-label similarity counts most; a synonym as a phrase inside a longer label a little less.
+        score = fuzz.ratio(text, synonym)
+        if re.search(rf"(?<![a-z]){re.escape(synonym)}(?![a-z])", text):
+            score = max(score, 90.0 - min(len(text) - len(synonym), 30) / 5)
+        best = max(best, score)
+    return best
+
+
+def headers_to_roles(labels: Sequence[str]) -> ColumnRoles:
+    """Assign a role to each header label; unknown headers get none."""
+    months: dict[int, str] = {}
+    candidates: list[tuple[float, int, int, str]] = []
+    for col, label in enumerate(labels):
+        parts = [p.strip() for p in label.split(" / ") if p.strip()]
+        if parts and (month := _month_of(parts[-1])):
+            months[col] = month
+            continue
+        for role in ROLE_SYNONYMS:
+            # In a stacked header ("Target / Due") the lowest part is the most specific.
+            score = max((score_label(p, role) for p in [*parts, label]), default=0.0)
+            if score >= MIN_SCORE:
+                candidates.append((score, -col, col, role))
+    by_role: dict[str, int] = {}
+    used: set[int] = set()
+    for _score, _neg, col, role in sorted(candidates, reverse=True):
+        if role in by_role or col in used:
+            continue
+        by_role[role] = col
+        used.add(col)
+    return ColumnRoles(by_role=by_role, months=months, labels=tuple(labels))

@@ -1,0 +1,291 @@
+"""What a plan says about itself: title, period, version, date, its glossary, its
+status legend, and status counts it reports only in prose.
+
+All functions read plain text lines (blocks and table rows in document order)
+and return plain values; nothing here knows a particular council.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from schemas.layout import Block, LayoutDocument, Table
+from schemas.records import GlossaryEntry, LegendEntry, StatusLegend
+
+COLOURS = ("red", "amber", "green", "blue")
+_COLOUR_WORD = {"red": "red", "amber": "amber", "yellow": "amber", "green": "green", "blue": "blue"}
+FRONT_BLOCKS = 20
+
+# --- glossary ---------------------------------------------------------------------------------
+
+_ABBR = r"[A-Z][A-Za-z&]{0,2}[A-Z][A-Za-z&/]{0,8}|[A-Z]{2,}"
+# "EDCYP= Executive Director CYP", "GC = Head of Service", "JH: Head of ..." (':' and dashes only in a key).
+_GLOSS_EQ = re.compile(rf"(?<![\w/])({_ABBR})\s*=\s*(.+?)\s*(?=(?:[;,]|\s)\s*(?:{_ABBR})\s*=|;|$)")
+_GLOSS_LOOSE = re.compile(rf"^\s*({_ABBR})\s*(?:[:=]|\s[-–—]\s)\s*(.+?)\s*$")
+_GLOSSARY_CONTEXT = re.compile(
+    r"\b(key|abbreviations?|glossary|acronyms?|initials)\b", re.IGNORECASE
+)
+
+
+def _clean_expansion(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" .;,")
+
+
+def find_glossary(doc: LayoutDocument) -> list[GlossaryEntry]:
+    entries: dict[str, str] = {}
+
+    def add(abbr: str, expansion: str) -> None:
+        expansion = _clean_expansion(expansion)
+        if (
+            abbr not in entries
+            and 2 <= len(expansion) <= 120
+            and expansion != abbr
+            and not expansion.isdigit()
+        ):
+            entries[abbr] = expansion
+
+    in_key = False
+    for block in doc.blocks:
+        if block.table is not None:
+            labels = [t.lower() for t in block.table.header_texts()]
+            keyed = any(_GLOSSARY_CONTEXT.search(t) for t in labels) or in_key
+            for row in block.table.texts():
+                filled = [t for t in row if t]
+                for text in filled:
+                    for m in _GLOSS_EQ.finditer(text):
+                        add(m.group(1), m.group(2))
+                if (
+                    keyed
+                    and len(filled) == 2
+                    and re.fullmatch(_ABBR, filled[0])
+                    and len(filled[1]) > len(filled[0])
+                ):
+                    add(filled[0], filled[1])
+            in_key = False
+            continue
+        text = block.text
+        if block.kind == "heading":
+            in_key = bool(_GLOSSARY_CONTEXT.search(text)) and len(text) < 60
+            continue
+        hits = list(_GLOSS_EQ.finditer(text))
+        for m in hits:
+            add(m.group(1), m.group(2))
+        if not hits and (in_key or re.match(r"^\s*(key|abbreviations?)\s*:", text, re.IGNORECASE)):
+            body = re.sub(r"^\s*(key|abbreviations?)\s*:\s*", "", text, flags=re.IGNORECASE)
+            for part in re.split(r";\s*", body):
+                if m := _GLOSS_LOOSE.match(part):
+                    add(m.group(1), m.group(2))
+        if (
+            block.kind == "paragraph"
+            and _GLOSSARY_CONTEXT.match(text.strip())
+            and text.rstrip().endswith(":")
+        ):
+            in_key = True
+    return [GlossaryEntry(abbreviation=a, expansion=e, source="plan") for a, e in entries.items()]
+
+
+# --- status legend ------------------------------------------------------------------------------
+
+_PROSE_LEGEND = re.compile(
+    r"\b(red|amber|green|blue|yellow)\s*(?:\(\s*[RAGBY]\s*\)\s*)?(?:meaning|means|=|:|–|—|-|indicates|signifies|denotes|is used for|shows)\s*"
+    r"['‘“\"]?(.+?)['’”\"]?\s*(?=(?:,|;|\.|\band\b)\s*(?:and\s+)?(?:red|amber|green|blue|yellow)\b|[.;]\s|[.;]?$)",
+    re.IGNORECASE,
+)
+_RATED = re.compile(r"\b(rag|brag|rated|rating|status|colour|criteria)\b", re.IGNORECASE)
+
+
+def _colour_word(text: str) -> str | None:
+    word = text.strip().strip(":*").lower()
+    return _COLOUR_WORD.get(word)
+
+
+def _legend_from_table(table: Table) -> list[tuple[str, str, str | None]]:
+    """Rows of (colour, wording, fill) from a key table: a colour word (or a coloured
+    empty cell) beside a description."""
+    found = []
+    for row in table.rows:
+        cells = [c for c in row if c.is_origin or c.merged_from[0] != c.row]
+        texts = [c.text.strip() for c in cells]
+        if len(cells) < 2:
+            continue
+        colour = _colour_word(texts[0])
+        wording = next((t for t in texts[1:] if len(t.split()) >= 1 and not _colour_word(t)), "")
+        if colour and wording and wording.lower() not in ("status", "meaning", "description"):
+            found.append((colour, wording, cells[0].fill))
+        elif not texts[0] and cells[0].fill and wording:
+            found.append(("", wording, cells[0].fill))
+    return found
+
+
+def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
+    """The plan's own key to its status colours: a key table, prose, or a rating list.
+
+    `fill_to_colour(hex) -> colour | None` names a key cell that is coloured but empty.
+    """
+    entries: dict[str, str] = {}
+    fills: dict[str, str] = {}
+    criteria: list[str] = []
+    in_criteria = False
+    for block in doc.blocks:
+        if block.table is not None:
+            rows = _legend_from_table(block.table)
+            if len(rows) >= 2:
+                for colour, wording, fill in rows:
+                    colour = (
+                        colour or (fill_to_colour(fill) if fill_to_colour and fill else None) or ""
+                    )
+                    if colour and colour not in entries:
+                        entries[colour] = wording
+                        if fill:
+                            fills[colour] = fill
+            in_criteria = False
+            continue
+        text = block.text.strip()
+        if (
+            block.kind in ("heading", "paragraph")
+            and re.search(r"\bcriteria\b", text, re.IGNORECASE)
+            and len(text) < 80
+        ):
+            in_criteria = True
+            continue
+        if (
+            block.kind == "list_item"
+            and in_criteria
+            and not re.search(r"\b(red|amber|green|blue)\b", text, re.IGNORECASE)
+        ):
+            criteria.append(text)
+            continue
+        if block.kind != "list_item":
+            in_criteria = False
+        matches = list(_PROSE_LEGEND.finditer(text))
+        if (
+            len(matches) >= 2
+            and _RATED.search(text)
+            or (len(matches) >= 2 and block.kind == "paragraph")
+        ):
+            for m in matches:
+                colour = _COLOUR_WORD[m.group(1).lower()]
+                entries.setdefault(colour, m.group(2).strip(" '‘’\"“”"))
+            continue
+        colours = re.findall(r"\b(red|amber|green|blue)\b", text, re.IGNORECASE)
+        if (
+            block.kind == "list_item"
+            and len(set(c.lower() for c in colours)) == 1
+            and _RATED.search(text)
+        ):
+            colour = colours[0].lower()
+            entries.setdefault(colour, text)
+    return StatusLegend(
+        entries=[
+            LegendEntry(colour=c, label=entries[c], fill=fills.get(c))
+            for c in COLOURS
+            if c in entries
+        ],
+        criteria=criteria,
+    )
+
+
+# --- prose status counts ------------------------------------------------------------------------
+
+_COUNT_STRONG = re.compile(
+    r"\b(\d{1,4})\s+(?:tasks?|actions?|projects?|items?|milestones?|recommendations?|objectives?)\s+"
+    r"(?:are\s+|were\s+|have\s+been\s+)?(?:marked|rated|rag\s*rated|brag\s*rated|assessed|reported)\s+(?:as\s+)?"
+    r"['‘\"]?(red|amber|green|blue)\b",
+    re.IGNORECASE,
+)
+_COUNT_WEAK = re.compile(
+    r"\b(\d{1,4})\s+(?:(?:tasks?|actions?|items?|projects?)\s+)?(?:(?:marked|rated)\s+)?['‘\"]?(red|amber|green|blue)\b",
+    re.IGNORECASE,
+)
+
+
+def find_status_counts(texts: Sequence[str]) -> dict[str, int]:
+    """Counts a report gives in prose ("20 tasks marked amber, 45 green"); the first full
+    statement wins, later repeats of one colour are not added again."""
+    counts: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        if not _COUNT_STRONG.search(text):
+            continue
+        # The statement may run over this line and list items right after it ("There are:" ...).
+        window = [text]
+        for nxt in texts[i + 1 : i + 6]:
+            if _COUNT_WEAK.search(nxt):
+                window.append(nxt)
+            else:
+                break
+        for line in window:
+            for m in _COUNT_WEAK.finditer(line):
+                counts.setdefault(m.group(2).lower(), int(m.group(1)))
+        if counts:
+            break
+    return counts
+
+
+# --- title, period, version, date ----------------------------------------------------------------
+
+_PERIOD = re.compile(
+    r"\b((?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+(?:19|20)\d\d\s*(?:-|–|—|to)\s*"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+(?:19|20)\d\d"
+    r"|(?:19|20)\d\d\s*(?:-|–|—|/|to)\s*(?:(?:19|20)\d\d|\d\d)(?!\d))",
+    re.IGNORECASE,
+)
+_VERSION = re.compile(
+    r"\b(?:version|ver\.?|v)\s?(\d+(?:\.\d+)*(?:\s*(?:final|draft))?)\b", re.IGNORECASE
+)
+_TITLE_WORDS = re.compile(r"\b(plan|improvement|report|strategy|update)\b", re.IGNORECASE)
+_DATE_LINE = re.compile(
+    r"^(?:(?:dated?|date of issue|date)\s*:?\s*)?((?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\s+(?:19|20)\d\d|\d{1,2}/\d{1,2}/(?:19|20)?\d\d)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    title: str = ""
+    period: str = ""
+    version: str = ""
+    date_raw: str = ""
+
+
+def _front_texts(blocks: Sequence[Block]) -> list[str]:
+    texts: list[str] = []
+    for block in blocks[:FRONT_BLOCKS]:
+        if block.table is not None:
+            for row in block.table.texts()[:8]:
+                texts.extend(t for t in row if t)
+        elif block.text:
+            texts.append(block.text)
+    return texts
+
+
+def find_front_matter(doc: LayoutDocument) -> FrontMatter:
+    texts = _front_texts(doc.blocks)
+    short = [t for t in texts if len(t) <= 150]
+    title = next(
+        (t for t in short if _TITLE_WORDS.search(t) and re.search(r"\bplan\b", t, re.IGNORECASE)),
+        "",
+    )
+    title = title or next((t for t in short if _TITLE_WORDS.search(t)), "")
+    title = title or next((b.text for b in doc.blocks if b.kind == "heading" and b.text), "")
+    title = re.sub(r"^(subject|title)\s*:\s*", "", title, flags=re.IGNORECASE).strip(" *'‘’\"")
+    period = ""
+    for text in ([title] if title else []) + short:
+        if (m := _PERIOD.search(text)) and _plausible_period(m.group(1)):
+            period = re.sub(r"\s+", " ", m.group(1)).strip()
+            break
+    version = next((m.group(1) for t in short if (m := _VERSION.search(t))), "")
+    date_raw = next((m.group(1) for t in short if (m := _DATE_LINE.match(t.strip()))), "")
+    return FrontMatter(title=title, period=period, version=version, date_raw=date_raw)
+
+
+def _plausible_period(text: str) -> bool:
+    years = [int(y) for y in re.findall(r"(?:19|20)\d\d", text)]
+    tail = re.search(r"[-/–—]\s*(\d\d)$", text.strip())
+    if tail and len(years) == 1:
+        years.append(years[0] // 100 * 100 + int(tail.group(1)))
+    return len(years) == 2 and 0 <= years[1] - years[0] <= 5

@@ -1,0 +1,149 @@
+"""One file through the stages: extract -> interpret -> NLP.
+
+`process_file` is the unit of work every executor runs (in-process, a worker
+pool or a Dask cluster). A failure at any stage becomes an `ErrorRecord` for
+errors.csv, never an exception out of here; a stage that fails after
+extraction still returns what was read, marked partial.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from extractors import ExtractionError, ExtractSettings, extract
+from schemas.records import ErrorRecord, Plan
+
+PLAN_ID_CHARS = 16
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything a run needs to process one file; picklable so workers can get it."""
+
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    as_of: dt.date | None = None
+    nlp_batch_size: int = 256
+
+    @classmethod
+    def resolve(cls, settings: RunSettings | dict[str, Any] | None) -> RunSettings:
+        if settings is None:
+            return cls()
+        if isinstance(settings, cls):
+            return settings
+        values = dict(settings)
+        if isinstance(values.get("extract"), dict | type(None)):
+            values["extract"] = ExtractSettings.resolve(values.get("extract"))
+        return cls(**values)
+
+
+@dataclass
+class FileResult:
+    path: str
+    source: str
+    sha256: str
+    plan: Plan | None = None
+    errors: list[ErrorRecord] = field(default_factory=list)
+    pages: int | None = None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@cache
+def _nlp(batch_size: int, as_of: dt.date | None):
+    # Built once per process (a worker builds its own), as spaCy pipelines should be.
+    from pipeline.nlp import NlpSettings, build_nlp
+
+    settings = NlpSettings(batch_size=batch_size, as_of=as_of)
+    return build_nlp(settings), settings
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def process_file(path: str | Path, settings: RunSettings | None = None) -> FileResult:
+    path = Path(path)
+    settings = settings or RunSettings()
+    result = FileResult(path=str(path), source=path.name, sha256="")
+    try:
+        result.sha256 = file_sha256(path)
+    except OSError as exc:
+        result.errors.append(
+            ErrorRecord(
+                source=path.name,
+                stage="extract",
+                error=f"cannot read file: {_one_line(exc)}",
+                kind="unreadable",
+            )
+        )
+        return result
+    plan_id = result.sha256[:PLAN_ID_CHARS]
+    try:
+        doc = extract(path, settings.extract)
+    except ExtractionError as exc:
+        result.errors.append(
+            ErrorRecord(source=path.name, stage="extract", error=exc.message, kind=exc.kind)
+        )
+        return result
+    except Exception as exc:  # a reader bug must not stop the batch
+        result.errors.append(
+            ErrorRecord(
+                source=path.name,
+                stage="extract",
+                error=f"could not read file: {type(exc).__name__}: {_one_line(exc)}",
+                kind="unreadable",
+            )
+        )
+        return result
+    result.pages = doc.pages
+    for warning in doc.warnings:
+        result.errors.append(
+            ErrorRecord(
+                source=path.name, stage="extract", error=warning, kind="warning", severity="warning"
+            )
+        )
+    from pipeline.interpret import interpret
+
+    try:
+        from pipeline.nlp.statuses import fill_to_colour
+
+        plan = interpret(doc, plan_id=plan_id, sha256=result.sha256, fill_to_colour=fill_to_colour)
+    except Exception as exc:
+        result.errors.append(
+            ErrorRecord(
+                source=path.name,
+                stage="interpret",
+                error=f"{type(exc).__name__}: {_one_line(exc)}",
+                kind="interpret",
+            )
+        )
+        return result
+    try:
+        from pipeline.nlp import tag_plans
+
+        nlp, nlp_settings = _nlp(settings.nlp_batch_size, settings.as_of)
+        plan = tag_plans([plan], nlp, nlp_settings)[0]
+    except Exception as exc:
+        result.errors.append(
+            ErrorRecord(
+                source=path.name,
+                stage="nlp",
+                error=f"values left as written: {type(exc).__name__}: {_one_line(exc)}",
+                kind="nlp",
+                severity="partial",
+            )
+        )
+    result.plan = plan
+    return result

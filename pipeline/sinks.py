@@ -1,0 +1,150 @@
+"""Write the tables: CSV and Parquet per table, one DuckDB database, one XLSX workbook.
+
+Every file is written to a temporary name beside its target and renamed into
+place, so a run killed halfway leaves the previous outputs whole. Text that a
+spreadsheet would run as a formula (starting = + - @) is defused in CSV and
+XLSX only; Parquet and DuckDB keep values exactly as read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+DB_NAME = "plans.duckdb"
+XLSX_NAME = "plans.xlsx"
+# Tables every run writes, in the order a person reads them.
+CSV_ORDER = (
+    "plans",
+    "actions",
+    "kpis",
+    "errors",
+    "leads",
+    "milestones",
+    "themes",
+    "glossary",
+    "legends",
+)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`, renamed over it only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def defuse(value: object) -> object:
+    """Make text safe to open in a spreadsheet: a leading ' stops it running as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(defuse)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        _spreadsheet_safe(frame).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        frame.to_parquet(tmp, index=False, engine="pyarrow")
+
+
+def write_duckdb(
+    frames: dict[str, pd.DataFrame], path: Path, views: dict[str, str] | None = None
+) -> None:
+    """One table per frame, plus the given views (name -> SELECT)."""
+    with atomic_path(path) as tmp:
+        tmp.unlink()  # duckdb wants to create the file itself
+        con = duckdb.connect(str(tmp))
+        try:
+            for name, frame in frames.items():
+                con.register("_frame", frame)
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
+                con.unregister("_frame")
+            for name, sql in (views or {}).items():
+                con.execute(f'CREATE VIEW "{name}" AS {sql}')
+        finally:
+            con.close()
+
+
+def write_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> None:
+    """A sheet per table: typed dates and numbers, frozen header row, filters on."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, frame in frames.items():
+        ws = wb.create_sheet(title=name[:31])
+        ws.append(list(frame.columns))
+        for record in frame.itertuples(index=False, name=None):
+            ws.append([_xlsx_value(v) for v in record])
+        for cell in ws[1]:
+            cell.font = cell.font.copy(bold=True)
+        for col_idx, col in enumerate(frame.columns, start=1):
+            if col in (
+                "start_date",
+                "due_date",
+                "target_due",
+                "date",
+                "period_start",
+                "period_end",
+            ):
+                for (cell,) in ws.iter_rows(min_row=2, min_col=col_idx, max_col=col_idx):
+                    cell.number_format = "yyyy-mm-dd"
+            width = min(60, max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2)
+            ws.column_dimensions[get_column_letter(col_idx)].width = width
+        ws.freeze_panes = "A2"
+        if frame.shape[1]:
+            ws.auto_filter.ref = f"A1:{get_column_letter(frame.shape[1])}{max(1, len(frame) + 1)}"
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+def _xlsx_value(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        # openpyxl stores any string starting with '=' as a formula; defuse all triggers.
+        return defuse(value)
+    return value
+
+
+def write_tables(
+    frames: dict[str, pd.DataFrame], outdir: Path, views: dict[str, str] | None = None
+) -> list[Path]:
+    """All sinks for one run; returns the files written."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in CSV_ORDER:
+        frame = frames[name]
+        write_csv(frame, outdir / f"{name}.csv")
+        write_parquet(frame, outdir / f"{name}.parquet")
+        written += [outdir / f"{name}.csv", outdir / f"{name}.parquet"]
+    write_duckdb({n: frames[n] for n in CSV_ORDER}, outdir / DB_NAME, views)
+    write_xlsx({n: frames[n] for n in CSV_ORDER}, outdir / XLSX_NAME)
+    return [*written, outdir / DB_NAME, outdir / XLSX_NAME]

@@ -1,0 +1,326 @@
+"""Records to tables: the contract's actions, kpis, plans and errors, plus leads,
+milestones, themes, glossary and legends, as pandas DataFrames.
+
+Column order is fixed here (contract columns first, added ones after) so every
+sink writes the same shape whatever the inputs; rows are sorted by stable ids,
+so the same inputs give the same bytes whatever the worker count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from pipeline.taxonomy import classify_theme
+from schemas.records import MEANINGS, ErrorRecord, Plan
+from schemas.tables import (
+    BOOL_COLUMNS,
+    COLOURS,
+    DATE_COLUMNS,
+    ERROR_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    TABLE_COLUMNS,
+)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _bbox(b) -> str:
+    return ",".join(f"{v:.1f}" for v in b) if b else ""
+
+
+def plan_to_action_rows(plan: Plan) -> list[dict]:
+    rows = []
+    for a in plan.actions:
+        std, rule = classify_theme(a.theme, a.text)
+        rows.append(
+            {
+                "plan_id": plan.plan_id,
+                "authority": plan.authority,
+                "source": plan.source,
+                "page": a.provenance.page,
+                "theme": a.theme,
+                "ref": a.ref,
+                "action": a.text,
+                "leads": "; ".join(lead.name for lead in a.leads) if a.leads else a.lead_raw,
+                "lead_raw": a.lead_raw,
+                "start_date": a.start.date if a.start else None,
+                "due_date": a.due.date if a.due else None,
+                "due_raw": a.due.raw if a.due else "",
+                "status": a.status.colour or "",
+                "status_meaning": a.status.meaning,
+                "progress": a.progress,
+                "action_id": a.id,
+                "authority_la_code": plan.authority_la_code,
+                "format": plan.format,
+                "table_index": a.provenance.table_index,
+                "row_index": a.provenance.row_index,
+                "bbox": _bbox(a.provenance.bbox),
+                "theme_ref": a.theme_ref,
+                "theme_std": std,
+                "theme_rule": rule,
+                "objective": a.objective,
+                "start_raw": a.start.raw if a.start else "",
+                "start_precision": (a.start.precision or "") if a.start else "",
+                "due_precision": (a.due.precision or "") if a.due else "",
+                "due_recurrence": (a.due.recurrence or "") if a.due else "",
+                "status_raw": a.status.raw,
+                "status_fill": a.status.fill or "",
+                "status_source": a.status.source or "",
+                "meaning_basis": a.status.meaning_basis,
+                "overdue": a.overdue,
+                "evidence": a.evidence,
+                "kpi_refs": a.kpi_refs,
+                "lead_role_families": "; ".join(
+                    sorted({lead.role_family for lead in a.leads if lead.role_family})
+                ),
+                "n_milestones": len(a.milestones),
+                "flags": "; ".join(a.flags),
+            }
+        )
+    return rows
+
+
+def plan_to_kpi_rows(plan: Plan) -> list[dict]:
+    return [
+        {
+            "plan_id": plan.plan_id,
+            "authority": plan.authority,
+            "source": plan.source,
+            "page": k.provenance.page,
+            "theme": k.theme,
+            "ref": k.ref,
+            "measure": k.measure,
+            "owner": "; ".join(o.name for o in k.owners) if k.owners else k.owner_raw,
+            "frequency": k.frequency,
+            "target_raw": k.target_raw,
+            "target_value": k.target_value,
+            "target_unit": k.target_unit,
+            "target_due": k.target_due.date if k.target_due else None,
+            "kpi_id": k.id,
+            "authority_la_code": plan.authority_la_code,
+            "format": plan.format,
+            "table_index": k.provenance.table_index,
+            "row_index": k.provenance.row_index,
+            "owner_raw": k.owner_raw,
+            "frequency_raw": k.frequency_raw,
+            "target_due_raw": k.target_due.raw if k.target_due else "",
+            "baseline_raw": k.baseline_raw,
+            "flags": "; ".join(k.flags),
+        }
+        for k in plan.kpis
+    ]
+
+
+def plan_to_plan_row(plan: Plan, n_warnings: int = 0) -> dict:
+    meanings = Counter(a.status.meaning for a in plan.actions)
+    reported_meaning: Counter[str] = Counter()
+    for colour, n in plan.reported_status_counts.items():
+        meaning = (
+            plan.legend.meaning_of(colour)
+            or {"red": "off_track", "amber": "at_risk", "green": "on_track", "blue": "complete"}[
+                colour
+            ]
+        )
+        reported_meaning[meaning] += n
+    row = {
+        "plan_id": plan.plan_id,
+        "authority": plan.authority,
+        "title": plan.title,
+        "period": plan.period,
+        "source": plan.source,
+        "sha256": plan.sha256,
+        "format": plan.format,
+        "pages": plan.pages,
+        "n_actions": len(plan.actions),
+        "n_kpis": len(plan.kpis),
+        **{f"n_{m}": meanings.get(m, 0) for m in MEANINGS},
+        "authority_la_code": plan.authority_la_code,
+        "authority_ons_code": plan.authority_ons_code,
+        "region": plan.region,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+        "version": plan.version,
+        "date": plan.date,
+        "n_themes": len(plan.themes),
+        "has_legend": bool(plan.legend.entries),
+        "legend": "; ".join(f"{e.colour}={e.meaning}" for e in plan.legend.entries),
+        **{f"reported_{c}": plan.reported_status_counts.get(c) for c in COLOURS},
+        **{
+            f"reported_{m}": (reported_meaning.get(m) if plan.reported_status_counts else None)
+            for m in MEANINGS
+            if m != "unknown"
+        },
+        "n_warnings": n_warnings,
+    }
+    return row
+
+
+def plan_to_lead_rows(plan: Plan) -> list[dict]:
+    rows = []
+    for a in plan.actions:
+        for lead in a.leads:
+            rows.append(
+                {
+                    "plan_id": plan.plan_id,
+                    "authority": plan.authority,
+                    "action_id": a.id,
+                    "kpi_id": "",
+                    "ref": a.ref,
+                    "lead": lead.name,
+                    "lead_raw": lead.raw,
+                    "kind": lead.kind,
+                    "role_family": lead.role_family or "",
+                    "expanded_from": lead.expanded_from or "",
+                    "source": plan.source,
+                    "page": a.provenance.page,
+                }
+            )
+    for k in plan.kpis:
+        for lead in k.owners:
+            rows.append(
+                {
+                    "plan_id": plan.plan_id,
+                    "authority": plan.authority,
+                    "action_id": "",
+                    "kpi_id": k.id,
+                    "ref": k.ref,
+                    "lead": lead.name,
+                    "lead_raw": lead.raw,
+                    "kind": lead.kind,
+                    "role_family": lead.role_family or "",
+                    "expanded_from": lead.expanded_from or "",
+                    "source": plan.source,
+                    "page": k.provenance.page,
+                }
+            )
+    return rows
+
+
+def plan_to_milestone_rows(plan: Plan) -> list[dict]:
+    return [
+        {
+            "plan_id": plan.plan_id,
+            "authority": plan.authority,
+            "action_id": a.id,
+            "ref": a.ref,
+            "column": m.column,
+            "milestone": m.text,
+            "date": m.date.date,
+            "date_raw": m.date.raw,
+            "precision": m.date.precision or "",
+            "source": plan.source,
+            "page": a.provenance.page,
+        }
+        for a in plan.actions
+        for m in a.milestones
+    ]
+
+
+def plan_to_theme_rows(plan: Plan) -> list[dict]:
+    n_actions = Counter(a.theme for a in plan.actions)
+    n_kpis = Counter(k.theme for k in plan.kpis)
+    rows = []
+    for t in plan.themes:
+        std, rule = classify_theme(t.name, "")
+        rows.append(
+            {
+                "plan_id": plan.plan_id,
+                "authority": plan.authority,
+                "theme_id": t.id,
+                "ref": t.ref,
+                "theme": t.name,
+                "theme_std": std,
+                "theme_rule": rule,
+                "n_actions": n_actions.get(t.name, 0),
+                "n_kpis": n_kpis.get(t.name, 0),
+            }
+        )
+    return rows
+
+
+def plan_to_glossary_rows(plan: Plan) -> list[dict]:
+    return [
+        {
+            "plan_id": plan.plan_id,
+            "authority": plan.authority,
+            "abbreviation": g.abbreviation,
+            "expansion": g.expansion,
+            "source": g.source,
+        }
+        for g in plan.glossary
+    ]
+
+
+def plan_to_legend_rows(plan: Plan) -> list[dict]:
+    rows = [
+        {
+            "plan_id": plan.plan_id,
+            "authority": plan.authority,
+            "colour": e.colour,
+            "label": e.label,
+            "meaning": e.meaning,
+            "fill": e.fill or "",
+            "kind": "entry",
+        }
+        for e in plan.legend.entries
+    ]
+    rows += [
+        {
+            "plan_id": plan.plan_id,
+            "authority": plan.authority,
+            "colour": "",
+            "label": c,
+            "meaning": "",
+            "fill": "",
+            "kind": "criterion",
+        }
+        for c in plan.legend.criteria
+    ]
+    return rows
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in columns:
+        if col in DATE_COLUMNS:
+            frame[col] = pd.to_datetime(frame[col], errors="coerce").dt.date
+        elif col in INT_COLUMNS:
+            frame[col] = pd.array(frame[col], dtype="Int64")
+        elif col in FLOAT_COLUMNS:
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Float64")
+        elif col in BOOL_COLUMNS:
+            frame[col] = pd.array(frame[col], dtype="boolean")
+        else:
+            frame[col] = frame[col].astype("object").where(frame[col].notna(), "").astype(str)
+    return frame
+
+
+def records_to_frames(
+    plans: Sequence[Plan],
+    errors: Iterable[ErrorRecord],
+    warnings_by_source: dict[str, int] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """All output tables, in a stable order (plans by source then id)."""
+    plans = sorted(plans, key=lambda p: (p.source, p.plan_id))
+    warnings_by_source = warnings_by_source or {}
+    rows: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
+    for plan in plans:
+        rows["actions"] += plan_to_action_rows(plan)
+        rows["kpis"] += plan_to_kpi_rows(plan)
+        rows["plans"].append(plan_to_plan_row(plan, warnings_by_source.get(plan.source, 0)))
+        rows["leads"] += plan_to_lead_rows(plan)
+        rows["milestones"] += plan_to_milestone_rows(plan)
+        rows["themes"] += plan_to_theme_rows(plan)
+        rows["glossary"] += plan_to_glossary_rows(plan)
+        rows["legends"] += plan_to_legend_rows(plan)
+    rows["errors"] = [
+        e.model_dump(include=set(ERROR_COLUMNS))
+        for e in sorted(errors, key=lambda e: (e.source, e.stage, e.error))
+    ]
+    return {name: _frame(rows[name], TABLE_COLUMNS[name]) for name in TABLE_COLUMNS}

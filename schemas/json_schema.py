@@ -1,0 +1,117 @@
+"""JSON Schema of planx's output: the rows of each table it writes, and the nested records.
+
+Dashboards validate a table's rows (as read from CSV/Parquet/DuckDB, or
+exported as JSON) against `properties.<table>.items`; the nested records
+(`$defs`) describe the full Plan object with provenance and tagged spans.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemas.records import KPI, Action, ErrorRecord, Plan
+from schemas.tables import BOOL_COLUMNS, DATE_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, TABLE_COLUMNS
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+RECORD_MODELS = {"plan": Plan, "action": Action, "kpi": KPI, "error": ErrorRecord}
+# Contract columns are required in every row; added columns are optional.
+CONTRACT_COLUMNS = {
+    "actions": [
+        "plan_id",
+        "authority",
+        "source",
+        "page",
+        "theme",
+        "ref",
+        "action",
+        "leads",
+        "lead_raw",
+        "start_date",
+        "due_date",
+        "due_raw",
+        "status",
+        "status_meaning",
+        "progress",
+    ],
+    "kpis": [
+        "plan_id",
+        "authority",
+        "source",
+        "page",
+        "theme",
+        "ref",
+        "measure",
+        "owner",
+        "frequency",
+        "target_raw",
+        "target_value",
+        "target_unit",
+        "target_due",
+    ],
+    "plans": [
+        "plan_id",
+        "authority",
+        "title",
+        "period",
+        "source",
+        "sha256",
+        "format",
+        "pages",
+        "n_actions",
+        "n_kpis",
+    ],
+    "errors": ["source", "stage", "error"],
+}
+ENUMS = {
+    "status": ["red", "amber", "green", "blue", ""],
+    "status_meaning": ["complete", "on_track", "at_risk", "off_track", "not_started", "unknown"],
+}
+
+
+def _column_schema(column: str) -> dict[str, Any]:
+    if column in DATE_COLUMNS:
+        return {"type": ["string", "null"], "format": "date"}
+    if column in INT_COLUMNS or column.startswith(("n_", "reported_")):
+        return (
+            {"type": ["integer", "null"], "minimum": 0}
+            if column != "page"
+            else {"type": ["integer", "null"], "minimum": 1}
+        )
+    if column in FLOAT_COLUMNS:
+        return {"type": ["number", "null"]}
+    if column in BOOL_COLUMNS:
+        return {"type": ["boolean", "null"]}
+    if column in ENUMS:
+        return {"type": "string", "enum": ENUMS[column]}
+    return {"type": "string"}
+
+
+def table_row_schema(table: str) -> dict[str, Any]:
+    columns = TABLE_COLUMNS[table]
+    return {
+        "type": "object",
+        "title": f"{table} row",
+        "properties": {c: _column_schema(c) for c in columns},
+        "required": CONTRACT_COLUMNS.get(table, []),
+        "additionalProperties": True,
+    }
+
+
+def output_json_schema(which: str = "all") -> dict[str, Any]:
+    if which != "all":
+        schema = RECORD_MODELS[which].model_json_schema(mode="serialization")
+        return {"$schema": DRAFT, **schema}
+    defs: dict[str, Any] = {}
+    for model in RECORD_MODELS.values():
+        schema = model.model_json_schema(mode="serialization", ref_template="#/$defs/{model}")
+        defs.update(schema.pop("$defs", {}))
+        defs[model.__name__] = schema
+    return {
+        "$schema": DRAFT,
+        "$id": "https://planx.example/schema/output.json",
+        "title": "planx output",
+        "description": "Rows of each table planx writes (CSV/Parquet/DuckDB), and the nested Plan records.",
+        "type": "object",
+        "properties": {t: {"type": "array", "items": table_row_schema(t)} for t in TABLE_COLUMNS},
+        "$defs": defs,
+    }

@@ -1,0 +1,224 @@
+"""Typed output records: what the interpreter builds and the NLP stage normalises.
+
+These are the records behind the contract's tables (actions, kpis, plans,
+errors) and the extra tables (leads, milestones, themes, glossary, legends).
+`planx schema` prints their JSON Schema for dashboard teams.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Colour = Literal["red", "amber", "green", "blue"]
+Meaning = Literal["complete", "on_track", "at_risk", "off_track", "not_started", "unknown"]
+Precision = Literal["day", "week", "month", "quarter", "season", "year"]
+StatusSource = Literal["text", "fill", "derived"]
+LeadKind = Literal["person", "initials", "role", "team", "unknown"]
+RoleFamily = Literal[
+    "Director",
+    "Assistant Director",
+    "Head of Service",
+    "Service/Group Manager",
+    "Team Manager",
+    "Principal Social Worker",
+    "Virtual School Head",
+    "Board/Partnership",
+    "Other",
+]
+MEANINGS: tuple[str, ...] = (
+    "complete",
+    "on_track",
+    "at_risk",
+    "off_track",
+    "not_started",
+    "unknown",
+)
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Provenance(_Record):
+    """Where a record came from: enough to find it again in the source document."""
+
+    source: str = Field(description="File name of the input document")
+    page: int | None = Field(None, description="1-based page (PDF); None for formats without pages")
+    table_index: int | None = Field(None, description="0-based index of the table in the document")
+    row_index: int | None = Field(None, description="0-based row in that table, after page joins")
+    bbox: tuple[float, float, float, float] | None = Field(
+        None, description="x0, top, x1, bottom in points"
+    )
+    sheet: str | None = None
+
+
+class TaggedSpan(_Record):
+    """A span the NLP stage tagged, so a reviewer can see why a value was read."""
+
+    field: str = Field(description="Record field the text came from, e.g. 'lead_raw'")
+    label: str
+    start: int = Field(description="Character offset in the field's text")
+    end: int
+    text: str
+
+
+class DateValue(_Record):
+    raw: str = ""
+    date: dt.date | None = None
+    precision: Precision | None = None
+    recurrence: str | None = Field(
+        None, description="'monthly', 'quarterly', ... when the text is a frequency"
+    )
+    flags: list[str] = Field(
+        default_factory=list, description="e.g. 'unparseable', 'outside_plan_period'"
+    )
+
+
+class Status(_Record):
+    raw: str = Field("", description="The status cell as written")
+    fill: str | None = Field(None, description="The status cell's fill colour, #RRGGBB")
+    colour: Colour | None = None
+    meaning: Meaning = "unknown"
+    source: StatusSource | None = None
+    meaning_basis: Literal["plan_legend", "common_reading", "none"] = "none"
+
+
+class Lead(_Record):
+    raw: str = Field(description="This lead as written in the cell")
+    name: str = Field(description="Expanded where the plan or the sector lexicon defines it")
+    kind: LeadKind = "unknown"
+    role_family: RoleFamily | None = None
+    expanded_from: Literal["plan", "lexicon"] | None = None
+
+
+class Milestone(_Record):
+    id: str = ""
+    text: str
+    column: str = Field("", description="The column it sat in, e.g. 'March'")
+    date: DateValue = Field(default_factory=DateValue)
+
+
+class Action(_Record):
+    id: str = ""
+    plan_id: str = ""
+    theme: str = ""
+    theme_ref: str = ""
+    objective: str = Field(
+        "", description="The parent objective row (e.g. '1.2 Improve ...') if any"
+    )
+    ref: str = ""
+    text: str
+    lead_raw: str = ""
+    leads: list[Lead] = Field(default_factory=list)
+    start: DateValue | None = None
+    due: DateValue | None = None
+    status: Status = Field(default_factory=Status)
+    overdue: bool | None = Field(
+        None, description="Derived with --as-of: not complete and due date passed"
+    )
+    progress: str = ""
+    evidence: str = ""
+    kpi_refs: str = ""
+    milestones: list[Milestone] = Field(default_factory=list)
+    extra: dict[str, str] = Field(default_factory=dict, description="Other columns, by header")
+    flags: list[str] = Field(default_factory=list)
+    spans: list[TaggedSpan] = Field(default_factory=list)
+    provenance: Provenance
+
+
+class KPI(_Record):
+    id: str = ""
+    plan_id: str = ""
+    theme: str = ""
+    ref: str = ""
+    measure: str
+    owner_raw: str = ""
+    owners: list[Lead] = Field(default_factory=list)
+    frequency_raw: str = ""
+    frequency: str = ""
+    target_raw: str = ""
+    target_value: float | None = None
+    target_unit: str = ""
+    target_due: DateValue | None = None
+    baseline_raw: str = ""
+    extra: dict[str, str] = Field(default_factory=dict)
+    flags: list[str] = Field(default_factory=list)
+    spans: list[TaggedSpan] = Field(default_factory=list)
+    provenance: Provenance
+
+
+class Theme(_Record):
+    id: str = ""
+    ref: str = ""
+    name: str
+    statement: str = ""
+
+
+class GlossaryEntry(_Record):
+    abbreviation: str
+    expansion: str
+    source: Literal["plan", "lexicon"] = "plan"
+
+
+class LegendEntry(_Record):
+    colour: Colour
+    label: str = Field(description="The legend's own wording for this colour")
+    meaning: Meaning = "unknown"
+    fill: str | None = Field(
+        None, description="The key cell's fill colour, #RRGGBB, where the key shows one"
+    )
+
+
+class StatusLegend(_Record):
+    entries: list[LegendEntry] = Field(default_factory=list)
+    criteria: list[str] = Field(
+        default_factory=list, description="A RAG criteria list, if the plan has one"
+    )
+
+    def meaning_of(self, colour: str | None) -> Meaning | None:
+        for e in self.entries:
+            if e.colour == colour:
+                return e.meaning
+        return None
+
+
+class Plan(_Record):
+    plan_id: str
+    source: str
+    sha256: str
+    format: str
+    pages: int | None = None
+    authority: str = ""
+    authority_la_code: str = Field("", description="DfE local-authority code, e.g. '801'")
+    authority_ons_code: str = Field("", description="ONS/GSS code, e.g. 'E06000023'")
+    region: str = ""
+    title: str = ""
+    period: str = ""
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    version: str = ""
+    date: dt.date | None = None
+    date_raw: str = ""
+    themes: list[Theme] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    kpis: list[KPI] = Field(default_factory=list)
+    glossary: list[GlossaryEntry] = Field(default_factory=list)
+    legend: StatusLegend = Field(default_factory=StatusLegend)
+    reported_status_counts: dict[str, int] = Field(
+        default_factory=dict, description="Counts given only in prose: colour -> number"
+    )
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ErrorRecord(_Record):
+    source: str
+    stage: Literal["discover", "extract", "interpret", "nlp", "tabulate", "write", "batch"]
+    error: str = Field(description="One line: what went wrong and, where possible, what to do")
+    kind: str = Field(
+        "",
+        description="encrypted | no_text_layer | corrupt | empty | unsupported | too_large | timeout | ...",
+    )
+    severity: Literal["failed", "partial", "warning"] = "failed"

@@ -1,0 +1,173 @@
+"""The columns of every table planx writes, in order: contract columns first, added ones after.
+
+Shared by the pipeline (which fills them) and the JSON Schema (which describes them).
+"""
+
+from __future__ import annotations
+
+from schemas.records import MEANINGS
+
+COLOURS = ("red", "amber", "green", "blue")
+
+ACTION_COLUMNS = [
+    # contract
+    "plan_id",
+    "authority",
+    "source",
+    "page",
+    "theme",
+    "ref",
+    "action",
+    "leads",
+    "lead_raw",
+    "start_date",
+    "due_date",
+    "due_raw",
+    "status",
+    "status_meaning",
+    "progress",
+    # added
+    "action_id",
+    "authority_la_code",
+    "format",
+    "table_index",
+    "row_index",
+    "bbox",
+    "theme_ref",
+    "theme_std",
+    "theme_rule",
+    "objective",
+    "start_raw",
+    "start_precision",
+    "due_precision",
+    "due_recurrence",
+    "status_raw",
+    "status_fill",
+    "status_source",
+    "meaning_basis",
+    "overdue",
+    "evidence",
+    "kpi_refs",
+    "lead_role_families",
+    "n_milestones",
+    "flags",
+]
+KPI_COLUMNS = [
+    "plan_id",
+    "authority",
+    "source",
+    "page",
+    "theme",
+    "ref",
+    "measure",
+    "owner",
+    "frequency",
+    "target_raw",
+    "target_value",
+    "target_unit",
+    "target_due",
+    "kpi_id",
+    "authority_la_code",
+    "format",
+    "table_index",
+    "row_index",
+    "owner_raw",
+    "frequency_raw",
+    "target_due_raw",
+    "baseline_raw",
+    "flags",
+]
+PLAN_COLUMNS = [
+    "plan_id",
+    "authority",
+    "title",
+    "period",
+    "source",
+    "sha256",
+    "format",
+    "pages",
+    "n_actions",
+    "n_kpis",
+    *(f"n_{m}" for m in MEANINGS),
+    "authority_la_code",
+    "authority_ons_code",
+    "region",
+    "period_start",
+    "period_end",
+    "version",
+    "date",
+    "n_themes",
+    "has_legend",
+    "legend",
+    *(f"reported_{c}" for c in COLOURS),
+    *(f"reported_{m}" for m in MEANINGS if m != "unknown"),
+    "n_warnings",
+]
+ERROR_COLUMNS = ["source", "stage", "error", "kind", "severity"]
+LEAD_COLUMNS = [
+    "plan_id",
+    "authority",
+    "action_id",
+    "kpi_id",
+    "ref",
+    "lead",
+    "lead_raw",
+    "kind",
+    "role_family",
+    "expanded_from",
+    "source",
+    "page",
+]
+MILESTONE_COLUMNS = [
+    "plan_id",
+    "authority",
+    "action_id",
+    "ref",
+    "column",
+    "milestone",
+    "date",
+    "date_raw",
+    "precision",
+    "source",
+    "page",
+]
+THEME_COLUMNS = [
+    "plan_id",
+    "authority",
+    "theme_id",
+    "ref",
+    "theme",
+    "theme_std",
+    "theme_rule",
+    "n_actions",
+    "n_kpis",
+]
+GLOSSARY_COLUMNS = ["plan_id", "authority", "abbreviation", "expansion", "source"]
+LEGEND_COLUMNS = ["plan_id", "authority", "colour", "label", "meaning", "fill", "kind"]
+
+TABLE_COLUMNS: dict[str, list[str]] = {
+    "actions": ACTION_COLUMNS,
+    "kpis": KPI_COLUMNS,
+    "plans": PLAN_COLUMNS,
+    "errors": ERROR_COLUMNS,
+    "leads": LEAD_COLUMNS,
+    "milestones": MILESTONE_COLUMNS,
+    "themes": THEME_COLUMNS,
+    "glossary": GLOSSARY_COLUMNS,
+    "legends": LEGEND_COLUMNS,
+}
+# Column types for empty frames and for typed sinks (dates as dates, counts as integers).
+DATE_COLUMNS = {"start_date", "due_date", "target_due", "date", "period_start", "period_end"}
+INT_COLUMNS = {
+    "page",
+    "table_index",
+    "row_index",
+    "pages",
+    "n_actions",
+    "n_kpis",
+    "n_themes",
+    "n_milestones",
+    "n_warnings",
+}
+FLOAT_COLUMNS = {"target_value"}
+BOOL_COLUMNS = {"overdue", "has_legend"}
