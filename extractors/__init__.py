@@ -126,6 +126,8 @@ def extract(
                 "unsupported", f"unsupported file type '{path.suffix or '(none)'}'"
             )
         raise ExtractionError("corrupt", f"cannot read this file as {by_suffix}")
+    if by_suffix in ("docx", "xlsx", "pdf") and by_content in ("text", "html"):
+        raise ExtractionError("corrupt", f"not a valid {path.suffix} file: it holds plain text")
     fmt = by_content
     if by_suffix is None and by_content == "text":
         raise ExtractionError(

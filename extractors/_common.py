@@ -295,6 +295,18 @@ def rows_to_text(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+_INLINE_ITEM = re.compile(r"(?:^|\s)(?:[•◦▪‣]|(?<![\d.])\d{1,2}\.(?=\s))\s*")
+
+
+def _inline_list_text(text: str) -> str:
+    """'• a • b' or '1. a 2. b' as one line per item, keeping the markers."""
+    starts = [m.start() for m in _INLINE_ITEM.finditer(text)]
+    if not starts:
+        return normalise_space(text)
+    pieces = [text[: starts[0]]] + [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    return "\n".join(normalise_space(p) for p in pieces if p.strip())
+
+
 def html_element_to_text(el: etree._Element, *, skip: frozenset[str] = HTML_SKIP_TAGS) -> str:
     """The text of an HTML element as a reader sees it: block elements and <br>
     break lines, list items carry their "1." / "•" label, nested tables become
@@ -316,7 +328,12 @@ def html_walk(el: etree._Element, parts: list[str], skip: frozenset[str]) -> Non
         return
     if tag in ("ul", "ol"):
         parts.append("\n")
-        for li, label in html_list_labels(el):
+        labelled = html_list_labels(el)
+        if not labelled:
+            # Exports often flatten a list to its text with the markers inline and no <li>.
+            parts.append(_inline_list_text("".join(el.itertext())) + "\n")
+            return
+        for li, label in labelled:
             parts.append("\n" + label + " ")
             _html_walk_children(li, parts, skip)
             parts.append("\n")

@@ -644,7 +644,12 @@ class DocxExtractor:
             raise ExtractionError("corrupt", "not a readable DOCX file (the document has no body)")
         styles = _Styles(styles_root)
         reader = _Reader(path.name, styles, _Numbering.from_xml(numbering_root, styles), settings)
-        reader.read(body)
+        try:
+            reader.read(body)
+        except RecursionError:
+            raise ExtractionError(
+                "unreadable", "tables or text boxes are nested too deeply to read"
+            ) from None
         if not reader.blocks:
             raise ExtractionError("empty", "the document has no text (images only, or blank)")
         warnings = ()

@@ -42,6 +42,7 @@ _CONTAINERS = frozenset(
     "address article aside blockquote body caption center dd details dialog div dl dt fieldset "
     "figcaption figure form header li main p pre section summary td th".split()
 )
+_BLOCKISH = ("table", "ul", "ol", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6")
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
 )
@@ -243,6 +244,10 @@ class _Reader:
             elif tag in _CONTAINERS or tag in ("dl", "tbody", "thead", "tfoot", "tr", "noframes"):
                 self._flush(inline, bold)
                 self.read(child, self._bold_of(child, bold))
+            elif any(True for _ in child.iter(*_BLOCKISH)):
+                # an inline wrapper (<font>, <span>, <a>) around blocks: read it as a container
+                self._flush(inline, bold)
+                self.read(child, self._bold_of(child, bold))
             else:
                 inline.append(child)
             if child.tail:
@@ -416,7 +421,10 @@ class HtmlExtractor:
         rules = stylesheet_rules("\n".join(s.text_content() for s in root.iter("style")))
         reader = _Reader(path.name, rules, settings)
         body = root.find("body")
-        reader.read(body if body is not None else root)
+        try:
+            reader.read(body if body is not None else root)
+        except RecursionError:
+            raise ExtractionError("unreadable", "the HTML is nested too deeply to read") from None
         if not reader.blocks:
             raise ExtractionError("empty", "the HTML file has no text")
         warnings = [warning] if warning else []
