@@ -132,13 +132,14 @@ class Grid:
             if gc is not None and gc.fill
         }
 
-    def header_labels(self) -> list[str]:
-        """One label per column, stacked header rows joined with ' / '."""
+    def header_labels(self, expand_merges: bool = True) -> list[str]:
+        """One label per column, stacked header rows joined with ' / '. Without
+        ``expand_merges`` (a text export) a merged label counts only where it starts."""
         labels = []
         for c in range(self.n_cols):
             parts: list[str] = []
             for r in range(self.header_rows):
-                origin = self.origin_of(r, c)
+                origin = self.origin_of(r, c) if expand_merges else self.rows[r][c]
                 t = origin.text if origin is not None else ""
                 if t and (not parts or parts[-1] != t):
                     parts.append(t)

@@ -26,7 +26,14 @@ from _doc import (
 )
 from _truth import KPI, Action, KPIGroup, LegendEntry, Objective, Plan, Theme
 
-RED, RED2, AMBER, GREEN, GREEN2, BLUE = "#FF0000", "#C00000", "#FFC000", "#00B050", "#92D050", "#0070C0"
+RED, RED2, AMBER, GREEN, GREEN2, BLUE = (
+    "#FF0000",
+    "#C00000",
+    "#FFC000",
+    "#00B050",
+    "#92D050",
+    "#0070C0",
+)
 HCIC_FULL = "Head of Children in Care and Care Leavers"
 HFS_FULL = "Head of Family Safeguarding"
 
@@ -66,11 +73,18 @@ LEGEND = (
         "complete",
         GREEN,
     ),
-    LegendEntry("blue", "Action not yet started; its start date falls later in the plan year", "not_started", BLUE),
+    LegendEntry(
+        "blue",
+        "Action not yet started; its start date falls later in the plan year",
+        "not_started",
+        BLUE,
+    ),
 )
 
 
-def A(ref: str, text: str, kpi: str, due: str, lead: tuple[str, ...], fill: str | None, **kw) -> Action:
+def A(
+    ref: str, text: str, kpi: str, due: str, lead: tuple[str, ...], fill: str | None, **kw
+) -> Action:
     return Action(ref=ref, text=text, kpi_refs=kpi, due=due, lead=lead, fill=fill, **kw)
 
 
@@ -442,15 +456,6 @@ THEMES = (
                 ("ADSC",),
                 AMBER,
             ),
-            A(
-                "5.1.3",
-                "Hold an exit interview with every social worker who leaves and report the themes to the workforce "
-                "board every quarter.",
-                "14a",
-                "Report quarterly",
-                ("HRBP", "PSW"),
-                AMBER,
-            ),
             Objective("5.2", "Develop the workforce"),
             A(
                 "5.2.1",
@@ -538,10 +543,33 @@ KPI_GROUPS = (
     KPIGroup(
         THEMES[0].title,
         (
-            KPI("1a", "% of audited assessments rated good or better", "QAM", "Quarterly", "80%", "Mar-18"),
-            KPI("1b", "% of child in need plans audited as SMART", HFS, "Quarterly", "75%", "Mar-18"),
-            KPI("1c", "% of child protection plans audited as SMART", HFS, "Quarterly", "85%", "Mar-18"),
-            KPI("2", "% of assessments completed within 45 working days", HFS, "Monthly", "90%", "Dec-17"),
+            KPI(
+                "1a",
+                "% of audited assessments rated good or better",
+                "QAM",
+                "Quarterly",
+                "80%",
+                "Mar-18",
+            ),
+            KPI(
+                "1b", "% of child in need plans audited as SMART", HFS, "Quarterly", "75%", "Mar-18"
+            ),
+            KPI(
+                "1c",
+                "% of child protection plans audited as SMART",
+                HFS,
+                "Quarterly",
+                "85%",
+                "Mar-18",
+            ),
+            KPI(
+                "2",
+                "% of assessments completed within 45 working days",
+                HFS,
+                "Monthly",
+                "90%",
+                "Dec-17",
+            ),
             KPI(
                 "3",
                 "% of children's files with management oversight recorded in the last 3 months",
@@ -555,8 +583,22 @@ KPI_GROUPS = (
     KPIGroup(
         THEMES[1].title,
         (
-            KPI("4a", "% of contacts with a decision within one working day", HFS, "Monthly", "100%", "Sep-17"),
-            KPI("4b", "% of referrals that are re-referrals within 12 months", HFS, "Quarterly", "18%", "Mar-18"),
+            KPI(
+                "4a",
+                "% of contacts with a decision within one working day",
+                HFS,
+                "Monthly",
+                "100%",
+                "Sep-17",
+            ),
+            KPI(
+                "4b",
+                "% of referrals that are re-referrals within 12 months",
+                HFS,
+                "Quarterly",
+                "18%",
+                "Mar-18",
+            ),
             KPI(
                 "4c",
                 "Number of police notifications waiting more than 24 hours for a decision",
@@ -565,7 +607,14 @@ KPI_GROUPS = (
                 "0",
                 "Jan-18",
             ),
-            KPI("5a", "% of child protection plans lasting 2 years or more", HFS, "Quarterly", "2.5%", "Mar-18"),
+            KPI(
+                "5a",
+                "% of child protection plans lasting 2 years or more",
+                HFS,
+                "Quarterly",
+                "2.5%",
+                "Mar-18",
+            ),
             KPI(
                 "5b",
                 "% of children subject to a second or subsequent child protection plan",
@@ -642,7 +691,14 @@ KPI_GROUPS = (
     KPIGroup(
         THEMES[3].title,
         (
-            KPI("11a", "% of care leavers with an up-to-date pathway plan", HCIC, "Monthly", "95%", "Dec-17"),
+            KPI(
+                "11a",
+                "% of care leavers with an up-to-date pathway plan",
+                HCIC,
+                "Monthly",
+                "95%",
+                "Dec-17",
+            ),
             KPI(
                 "11b",
                 "% of eligible young people with a personal adviser by their 16th birthday",
@@ -659,14 +715,28 @@ KPI_GROUPS = (
                 "60%",
                 "Mar-18",
             ),
-            KPI("13", "% of care leavers in suitable accommodation", HCIC, "6 monthly", "90%", "Mar-18"),
+            KPI(
+                "13",
+                "% of care leavers in suitable accommodation",
+                HCIC,
+                "6 monthly",
+                "90%",
+                "Mar-18",
+            ),
         ),
     ),
     KPIGroup(
         THEMES[4].title,
         (
             KPI("14a", "Social worker turnover rate", "HRBP", "Quarterly", "15%", "Mar-18"),
-            KPI("14b", "% of social work posts filled by agency staff", "HRBP", "Monthly", "15%", "Mar-18"),
+            KPI(
+                "14b",
+                "% of social work posts filled by agency staff",
+                "HRBP",
+                "Monthly",
+                "15%",
+                "Mar-18",
+            ),
             KPI(
                 "15",
                 "Average caseload of social workers in their first year",
@@ -722,7 +792,9 @@ def _theme_grid(theme: Theme, first_index: int) -> tuple[Grid, int]:
     i = first_index
     for item in theme.items:
         if isinstance(item, Objective):
-            rows.append((cell(f"{item.ref} {item.text}", bold=True), cell(), cell(), cell(), cell()))
+            rows.append(
+                (cell(f"{item.ref} {item.text}", bold=True), cell(), cell(), cell(), cell())
+            )
             keys.append(None)
             continue
         rows.append(
@@ -740,7 +812,7 @@ def _theme_grid(theme: Theme, first_index: int) -> tuple[Grid, int]:
     grid = Grid(
         name=name,
         rows=tuple(rows),
-        col_widths=(0.53, 0.09, 0.12, 0.19, 0.07),
+        col_widths=(0.52, 0.09, 0.12, 0.19, 0.08),
         split_rows=True,
         font_size=9,
         row_keys=tuple(keys),
@@ -749,22 +821,33 @@ def _theme_grid(theme: Theme, first_index: int) -> tuple[Grid, int]:
 
 
 def _kpi_grid() -> Grid:
-    rows = [header_row("Ref", "Measure", "Responsible officer", "Frequency", "Target", "Target due")]
+    rows = [
+        header_row("Ref", "Measure", "Responsible officer", "Frequency", "Target", "Target due")
+    ]
     keys: list[str | None] = [None]
     i = 0
     for group in KPI_GROUPS:
-        rows.append((cell(group.theme, fill=BAND_FILL, bold=True, colspan=6), None, None, None, None, None))
+        rows.append(
+            (cell(group.theme, fill=BAND_FILL, bold=True, colspan=6), None, None, None, None, None)
+        )
         keys.append(None)
         for k in group.kpis:
             rows.append(
-                (cell(k.ref), cell(k.measure), cell(k.owner), cell(k.frequency), cell(k.target), cell(k.due))
+                (
+                    cell(k.ref),
+                    cell(k.measure),
+                    cell(k.owner),
+                    cell(k.frequency),
+                    cell(k.target),
+                    cell(k.due),
+                )
             )
             keys.append(f"kpi:{i}")
             i += 1
     return Grid(
         name="kpis",
         rows=tuple(rows),
-        col_widths=(0.06, 0.42, 0.24, 0.1, 0.08, 0.1),
+        col_widths=(0.06, 0.39, 0.23, 0.12, 0.08, 0.12),
         repeat_header=True,
         font_size=8.5,
         row_keys=tuple(keys),

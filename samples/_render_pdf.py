@@ -29,6 +29,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -41,21 +43,33 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import PageBreak as RLPageBreak
 
+# Embedded TrueType (shipped with reportlab) so bullets, dashes and quotes extract as
+# themselves, as they do from a word processor's PDF; the standard Type 1 fonts do not.
+for _name, _file in (
+    ("Vera", "Vera.ttf"),
+    ("Vera-Bold", "VeraBd.ttf"),
+    ("Vera-Italic", "VeraIt.ttf"),
+    ("Vera-BoldItalic", "VeraBI.ttf"),
+):
+    pdfmetrics.registerFont(TTFont(_name, _file))
+pdfmetrics.registerFontFamily(
+    "Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic", boldItalic="Vera-BoldItalic"
+)
+FONT, FONT_BOLD, FONT_ITALIC = "Vera", "Vera-Bold", "Vera-Italic"
+
 MARGIN = 1.8 * cm
 ROW_SPLIT_MIN = 24  # points: a split row keeps at least two lines on each page
 
-BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, spaceAfter=6)
+BODY = ParagraphStyle(
+    "body", fontName=FONT, bulletFontName=FONT, fontSize=10, leading=13, spaceAfter=6
+)
 TITLE = ParagraphStyle(
-    "title", fontName="Helvetica-Bold", fontSize=20, leading=26, spaceAfter=10, spaceBefore=6
+    "title", fontName=FONT_BOLD, fontSize=20, leading=26, spaceAfter=10, spaceBefore=6
 )
-SUBTITLE = ParagraphStyle("subtitle", fontName="Helvetica-Oblique", fontSize=14, leading=18, spaceAfter=10)
-SMALL = ParagraphStyle("small", fontName="Helvetica", fontSize=8, leading=10, spaceAfter=4)
-H1 = ParagraphStyle(
-    "h1", fontName="Helvetica-Bold", fontSize=14, leading=18, spaceBefore=10, spaceAfter=6
-)
-H2 = ParagraphStyle(
-    "h2", fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=8, spaceAfter=4
-)
+SUBTITLE = ParagraphStyle("subtitle", fontName=FONT_ITALIC, fontSize=14, leading=18, spaceAfter=10)
+SMALL = ParagraphStyle("small", fontName=FONT, fontSize=8, leading=10, spaceAfter=4)
+H1 = ParagraphStyle("h1", fontName=FONT_BOLD, fontSize=14, leading=18, spaceBefore=10, spaceAfter=6)
+H2 = ParagraphStyle("h2", fontName=FONT_BOLD, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4)
 LIST = ParagraphStyle("list", parent=BODY, leftIndent=18, bulletIndent=4, spaceAfter=3)
 PARA_STYLES = {"body": BODY, "title": TITLE, "subtitle": SUBTITLE, "small": SMALL}
 
@@ -68,7 +82,9 @@ class PdfInfo:
     cell_pages: dict[tuple[str, int, int], list[int]] = field(default_factory=dict)
 
     def row_pages(self, grid: str, row: int) -> list[int]:
-        found = sorted({p for (g, r, _), ps in self.cell_pages.items() if g == grid and r == row for p in ps})
+        found = sorted(
+            {p for (g, r, _), ps in self.cell_pages.items() if g == grid and r == row for p in ps}
+        )
         return found
 
     def first_page_of_cell(self, grid: str, row: int, col: int) -> int | None:
@@ -105,9 +121,14 @@ def markup(text: str) -> str:
 def _cell_styles(grid: Grid) -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
     size = grid.font_size
     base = ParagraphStyle(
-        f"cell-{size}", fontName="Helvetica", fontSize=size, leading=round(size * 1.22, 2), spaceAfter=1
+        f"cell-{size}",
+        fontName=FONT,
+        bulletFontName=FONT,
+        fontSize=size,
+        leading=round(size * 1.22, 2),
+        spaceAfter=1,
     )
-    bold = ParagraphStyle(f"cellb-{size}", parent=base, fontName="Helvetica-Bold")
+    bold = ParagraphStyle(f"cellb-{size}", parent=base, fontName=FONT_BOLD)
     bullet = ParagraphStyle(f"celll-{size}", parent=base, leftIndent=10, bulletIndent=2)
     return base, bold, bullet
 
@@ -124,7 +145,9 @@ def grid_to_table(grid: Grid, width: float, log: dict) -> Table:
             flow = []
             for para in gc.paras:
                 style = bullet if para.bullet else bold if gc.bold else base
-                p = _KeyedParagraph(markup(para.text), style, bulletText="•" if para.bullet else None)
+                p = _KeyedParagraph(
+                    markup(para.text), style, bulletText="•" if para.bullet else None
+                )
                 p._key, p._log = (grid.name, r, c), log
                 flow.append(p)
             out_row.append(flow)
@@ -173,7 +196,7 @@ def render_pdf(doc: Document) -> tuple[bytes, PdfInfo]:
         info.pages = max(info.pages, page)
         w, h = canvas._pagesize
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(FONT, 8)
         canvas.setFillColor(colors.HexColor("#595959"))
         canvas.drawString(MARGIN, h - MARGIN * 0.6, doc.header)
         canvas.drawString(MARGIN, MARGIN * 0.45, doc.footer)

@@ -306,7 +306,9 @@ def status_of(plan: Plan, action: Action) -> tuple[str | None, str, str | None]:
     if colour and fill_colour and colour != fill_colour:
         raise ValueError(f"{plan.stem} {action.ref}: status text and fill disagree")
     colour = colour or fill_colour
-    source = "text+fill" if text and fill_colour else "text" if text else "fill" if fill_colour else None
+    source = (
+        "text+fill" if text and fill_colour else "text" if text else "fill" if fill_colour else None
+    )
     if colour is None:
         return None, word_meaning or "unknown", source
     for entry in plan.legend:
@@ -402,7 +404,9 @@ def expected_of(plan: Plan, layout: dict[str, dict], pages: dict[str, int]) -> d
         "status_counts": dict(plan.status_counts),
         "counts": {"actions": len(actions), "kpis": len(kpis), "status_meaning": meanings},
         "glossary": glossary,
-        "legend": [{"colour": e.colour, "label": e.label, "meaning": e.meaning} for e in plan.legend],
+        "legend": [
+            {"colour": e.colour, "label": e.label, "meaning": e.meaning} for e in plan.legend
+        ],
         "legend_criteria": list(plan.legend_criteria),
         "status_words": [
             {"word": s.word, "colour": s.colour, "meaning": s.meaning} for s in plan.status_words
