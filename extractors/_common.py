@@ -303,7 +303,9 @@ def _inline_list_text(text: str) -> str:
     starts = [m.start() for m in _INLINE_ITEM.finditer(text)]
     if not starts:
         return normalise_space(text)
-    pieces = [text[: starts[0]]] + [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    pieces = [text[: starts[0]]] + [
+        text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)
+    ]
     return "\n".join(normalise_space(p) for p in pieces if p.strip())
 
 

@@ -9,7 +9,8 @@ everywhere so a cell reads the same as a paragraph:
 - a line that ended early although the next line's first word would have
   fitted on it was broken by hand (a new paragraph, or a second lead in a
   "Lead" cell): "\\n", when the next line also looks like a start (capital,
-  digit, bracket or quote) or the line ended a sentence;
+  digit, bracket or quote) or the line ended a sentence; two lines that are
+  each a single figure are always two values;
 - anything else is a plain wrap: a space, or nothing after a word that was
   hyphenated at the end of the line ("decision-" + "making").
 """
@@ -27,6 +28,7 @@ from typing import NamedTuple
 WORD_GAP = 0.15
 FRAGMENT_GAP = 1.2
 SPACE_WIDTH = 0.28  # typical space width as a share of the font size
+PARAGRAPH_GAP = 0.4  # extra space between lines, in font sizes, that ends a paragraph
 
 BULLET_CHARS = "•◦▪▫■□●○◆◇►▸▹‣⁃∙·*➢➤✓✔❖◼◻\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc\uf0e8\uf06e\uf0d9"
 _MARKER_RE = re.compile(
@@ -37,6 +39,7 @@ _MARKER_RE = re.compile(
 _SYMBOL_FONT_RE = re.compile(r"symbol|wingding|dingbat|courier|mono", re.I)
 _START_RE = re.compile(r"^[A-Z0-9(\[\"'‘“•]")
 _SENTENCE_END_RE = re.compile(r"[.:;!?)]$")
+_NUMBER_RE = re.compile(r"[-+(£$€]?\d[\d,.]*%?\)?")
 _LIGATURES = str.maketrans(
     {
         "\ufb00": "ff",
@@ -194,7 +197,11 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
                 parts.append(" ")
                 if first_word_x1 is None:
                     first_word_x1 = prev.x1
-            elif g.text == prev.text and abs(g.x0 - prev.x0) < 0.3 * size and g.top == prev.top:
+            elif (
+                g.text == prev.text
+                and abs(g.x0 - prev.x0) < min(1.0, 0.3 * (prev.x1 - prev.x0))
+                and abs(g.top - prev.top) < 1.0
+            ):
                 continue  # the same glyph painted twice (fake bold)
         parts.append(g.text)
         frag_glyphs.append(g)
@@ -242,27 +249,40 @@ def fragments_to_line(fragments: list[Fragment], template: Line) -> Line:
     )
 
 
-def break_between(prev: Line, nxt: Line, left: float, right: float, pitch: float) -> str:
-    """How two consecutive lines of one cell or paragraph join: " ", "" or "\\n".
+def break_kind(prev: Line, nxt: Line, left: float, right: float, pitch: float) -> str:
+    """Why two consecutive lines of one cell or paragraph are apart.
 
-    `left`/`right` bound the text column (the cell's inner edges, or the page's
-    text margins); `pitch` is the normal distance between line tops.
+    "marker" (the next line starts a list item), "gap" (a paragraph gap),
+    "hard" (broken by hand: the next word would have fitted), "hyphen" (a word
+    hyphenated over the lines) or "wrap". `left`/`right` bound the text column
+    (a cell's inner edges, or the page's text margins); `pitch` is the normal
+    distance between line tops.
     """
     if list_marker(nxt) is not None:
-        return "\n"
+        return "marker"
     gap = nxt.top - prev.bottom
     normal_gap = max(0.0, pitch - prev.height)
-    if gap > normal_gap + 0.6 * max(prev.size, 1.0):
-        return "\n"
+    if gap > normal_gap + PARAGRAPH_GAP * max(prev.size, 1.0):
+        return "gap"
+    if _NUMBER_RE.fullmatch(prev.text) and _NUMBER_RE.fullmatch(nxt.text):
+        return "hard"  # stacked figures are separate values; a number never wraps
     space = SPACE_WIDTH * prev.size
     would_fit = (prev.x1 - max(left, min(prev.x0, nxt.x0))) + space + nxt.first_word_width
     if would_fit < (right - left) - 0.5 and (
         _START_RE.match(nxt.text) or _SENTENCE_END_RE.search(prev.text)
     ):
-        return "\n"
+        return "hard"
     if prev.text.endswith("-") and not prev.text.endswith(" -") and nxt.text[:1].islower():
-        return ""
-    return " "
+        return "hyphen"
+    return "wrap"
+
+
+_JOINERS = {"marker": "\n", "gap": "\n", "hard": "\n", "hyphen": "", "wrap": " "}
+
+
+def break_between(prev: Line, nxt: Line, left: float, right: float, pitch: float) -> str:
+    """The text that joins two consecutive lines: "\\n", "" or " "."""
+    return _JOINERS[break_kind(prev, nxt, left, right, pitch)]
 
 
 def lines_to_text(lines: list[Line], left: float, right: float) -> str:

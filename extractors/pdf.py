@@ -1,16 +1,161 @@
-"""Placeholder until the pdf reader lands: refuses every file with a clear message."""
+"""PDF reader: pdfplumber pages to the layout model, one page at a time.
+
+Each page is parsed once (its objects), its tables found with pdfplumber's
+TableFinder, its glyphs bucketed into table cells or free text lines, then the
+page is closed so memory does not grow with the page count. Across pages the
+reader drops running headers and footers, joins tables that continue on the
+next page and places every table where it sits between the text.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
+from typing import Any
 
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from extractors._pdf_layout import pages_to_blocks
+from extractors._pdf_page import PageContent, read_page
 from extractors.base import ExtractionError, ExtractSettings
 from schemas.layout import LayoutDocument
 
+__all__ = ["PdfExtractor"]
+
+METADATA_KEYS = ("Title", "Author", "Subject", "Creator", "Producer", "CreationDate", "ModDate")
+NO_TEXT_MESSAGE = "no text layer (scanned image?); run OCR first"
+ENCRYPTED_MESSAGE = "PDF is password-protected; save an unprotected copy"
+
 
 class PdfExtractor:
-    suffixes = ()
+    suffixes = (".pdf",)
     format = "pdf"
 
-    def extract(self, path: Path, settings: ExtractSettings) -> LayoutDocument:
-        raise ExtractionError("unsupported", "pdf reading is not available yet")
+    def extract(self, path: Path, settings: ExtractSettings | None = None) -> LayoutDocument:
+        settings = ExtractSettings.resolve(settings)
+        path = Path(path)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ExtractionError("unreadable", f"cannot open file: {exc.strerror}") from None
+        if size == 0:
+            raise ExtractionError("empty", "empty file (0 bytes)")
+        try:
+            pdf = pdfplumber.open(path)
+        except Exception as exc:  # pdfminer raises many types for a bad file
+            raise open_error(exc) from None
+        with pdf:
+            try:
+                n_pages = len(pdf.pages)
+            except Exception as exc:
+                raise open_error(exc) from None
+            if n_pages == 0:
+                raise ExtractionError("empty", "PDF has no pages")
+            if n_pages > settings.max_pages:
+                raise ExtractionError(
+                    "too_large",
+                    f"PDF has {n_pages:,} pages, over the {settings.max_pages:,}-page limit",
+                )
+            contents, warnings = _read_pages(pdf)
+            metadata = _metadata(pdf.metadata)
+        if not contents:
+            raise ExtractionError("corrupt", f"PDF is damaged or truncated: {warnings[0]}")
+        n_chars = sum(p.n_chars for p in contents)
+        if n_chars == 0:
+            raise ExtractionError("no_text_layer", NO_TEXT_MESSAGE)
+        blank = [p.number for p in contents if p.n_chars == 0 and p.n_images > 0]
+        if blank:
+            warnings.append(f"{_pages_phrase(blank)} no text layer (scanned image?); run OCR first")
+        original = [list(p.lines) for p in contents]
+        blocks = pages_to_blocks(
+            contents,
+            path.name,
+            drop_running=settings.drop_running_text,
+            max_cell_chars=settings.max_cell_chars,
+        )
+        if not blocks and settings.drop_running_text:
+            # Everything looked like running text (a one-line-per-page document): keep it.
+            for page, lines in zip(contents, original, strict=True):
+                page.lines = lines
+            blocks = pages_to_blocks(
+                contents, path.name, drop_running=False, max_cell_chars=settings.max_cell_chars
+            )
+        return LayoutDocument(
+            source=path.name,
+            format=self.format,
+            blocks=tuple(blocks),
+            pages=n_pages,
+            metadata=metadata,
+            warnings=tuple(warnings),
+        )
+
+
+def _read_pages(pdf: Any) -> tuple[list[PageContent], list[str]]:
+    """Every readable page; a damaged page becomes a warning, not a failure."""
+    contents: list[PageContent] = []
+    warnings: list[str] = []
+    for page in pdf.pages:
+        try:
+            contents.append(read_page(page, page.page_number))
+        except Exception as exc:
+            if not _from_pdf_library(exc):
+                raise
+            warnings.append(f"page {page.page_number} could not be read: {_reason(exc)}")
+        finally:
+            page.close()  # drops the parsed objects and layout: memory stays flat
+    return contents, warnings
+
+
+def open_error(exc: BaseException) -> ExtractionError:
+    """The one-line error for a PDF that cannot be opened."""
+    inner = _unwrap(exc)
+    if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
+        return ExtractionError("encrypted", ENCRYPTED_MESSAGE)
+    return ExtractionError("corrupt", f"PDF is damaged or truncated: {_reason(exc)}")
+
+
+def _unwrap(exc: BaseException) -> BaseException:
+    if isinstance(exc, PdfminerException) and exc.args and isinstance(exc.args[0], BaseException):
+        return exc.args[0]
+    return exc
+
+
+def _reason(exc: BaseException) -> str:
+    inner = _unwrap(exc)
+    text = str(inner).strip().splitlines()[0] if str(inner).strip() else ""
+    text = re.sub(r"\s+", " ", text)[:100]
+    return text or type(inner).__name__
+
+
+def _from_pdf_library(exc: BaseException) -> bool:
+    """True when the error was raised inside pdfminer/pdfplumber (bad input), not in our code."""
+    if isinstance(exc, PdfminerException):
+        return True
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    if last is None:
+        return False
+    parts = Path(last).parts
+    return "pdfminer" in parts or "pdfplumber" in parts or last.startswith(os.sep + "<")
+
+
+def _metadata(raw: dict[str, Any]) -> dict[str, str]:
+    out = {}
+    for key in METADATA_KEYS:
+        value = raw.get(key)
+        if isinstance(value, str) and value.strip():
+            out[key.lower()] = value.strip()[:300]
+    return out
+
+
+def _pages_phrase(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"page {numbers[0]} has"
+    shown = ", ".join(str(n) for n in numbers[:10]) + (", ..." if len(numbers) > 10 else "")
+    return f"pages {shown} have"

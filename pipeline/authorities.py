@@ -127,8 +127,9 @@ def find_authority(texts: Iterable[str], register: Register | None = None) -> Au
             scores[a.name] += weight
         for self_name in _SELF_NAMES:
             for m in self_name.finditer(text):
-                name = m.group(1).strip()
-                if name.split(" ")[0] in _NOT_NAMES:
+                # "Eastmarsh Borough Council" names Eastmarsh.
+                name = re.sub(r"(?:\s+(?:Metropolitan|Borough|City|County|District|Unitary))+$", "", m.group(1).strip())
+                if not name or name.split(" ")[0] in _NOT_NAMES:
                     continue
                 a = register.names.get(name) or Authority(name=name)
                 found.setdefault(a.name, a)

@@ -1,17 +1,107 @@
-"""A batch run: discover files, process each, gather the records, write the tables."""
+"""A batch run: discover files, process each (reusing cached results), gather the
+records, write the tables.
+
+Files run in a pool of worker processes, in this process (one worker) or on a
+Dask cluster (see executors.py); results are put back in path order, so the
+outputs are byte-identical whatever the worker count or executor. Each result
+is cached as soon as it arrives, so a run that is stopped loses only the files
+in flight, and a re-run redoes only new or changed files.
+
+The tables are written as one set: first into OUTDIR/.planx-staging, then a
+commit note is written and the files are renamed into place. A run killed
+before the note leaves the previous outputs untouched; one killed while
+renaming is finished by the next run, before it does anything else.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, Literal
 
+from pipeline.cache import CACHE_DIRNAME, ResultCache
 from pipeline.discover import discover
-from pipeline.process import FileResult, RunSettings, process_file
-from pipeline.sinks import write_tables
+from pipeline.executors import (
+    DEFAULT_TASKS_PER_WORKER,
+    DaskRunner,
+    ProcessFn,
+    ProcessPool,
+    RunStats,
+    Task,
+    peak_rss_kb,
+    run_inline,
+)
+from pipeline.process import FileResult, RunSettings, file_sha256, process_file
+from pipeline.progress import NullProgress, Progress
+from pipeline.sinks import atomic_path, write_tables
 from pipeline.tables import records_to_frames
 from schemas.records import ErrorRecord, Plan
+
+DEFAULT_TIMEOUT_S = 300.0
+DEFAULT_MAX_MEMORY_MB = 4096
+STAGING_DIRNAME = ".planx-staging"
+COMMIT_NAME = ".planx-commit.json"
+LOCK_NAME = ".planx-lock"
+Executor = Literal["local", "dask"]
+
+
+class OutputBusyError(RuntimeError):
+    """Another run is writing to the same output folder."""
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """How a batch runs (not what it finds: that is RunSettings, which the cache keys on)."""
+
+    workers: int | None = None  # None: one per core; 1: in this process
+    executor: Executor = "local"
+    scheduler: str | None = None  # the Dask scheduler's address, for executor="dask"
+    timeout_s: float | None = DEFAULT_TIMEOUT_S  # per file; None or 0: no limit
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB  # per worker process; None or 0: no limit
+    tasks_per_worker: int = DEFAULT_TASKS_PER_WORKER  # files before a worker is replaced
+    cache: bool = True
+    cache_dir: Path | None = None  # None: OUTDIR/.planx-cache
+    force: bool = False  # recompute every file (and refresh its cache entry)
+
+    def __post_init__(self) -> None:
+        if self.workers is not None and self.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.executor not in ("local", "dask"):
+            raise ValueError(f"executor must be 'local' or 'dask', got {self.executor!r}")
+        if self.executor == "dask" and not self.scheduler:
+            raise ValueError("the dask executor needs a scheduler address (tcp://host:port)")
+        if self.timeout_s is not None and self.timeout_s < 0:
+            raise ValueError(f"timeout must not be negative, got {self.timeout_s}")
+        if self.max_memory_mb is not None and self.max_memory_mb < 0:
+            raise ValueError(f"max_memory_mb must not be negative, got {self.max_memory_mb}")
+        if self.tasks_per_worker < 1:
+            raise ValueError(f"tasks_per_worker must be at least 1, got {self.tasks_per_worker}")
+
+    @property
+    def n_workers(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+    @classmethod
+    def resolve(cls, settings: BatchSettings | dict[str, Any] | None) -> BatchSettings:
+        if settings is None:
+            return cls()
+        if isinstance(settings, cls):
+            return settings
+        if isinstance(settings, dict):
+            unknown = set(settings) - {f.name for f in fields(cls)}
+            if unknown:
+                raise ValueError(f"Unknown batch setting(s): {', '.join(sorted(unknown))}")
+            values = dict(settings)
+            if values.get("cache_dir") is not None:
+                values["cache_dir"] = Path(values["cache_dir"])
+            return cls(**values)
+        raise TypeError(f"Cannot resolve batch settings from {type(settings).__name__}")
 
 
 @dataclass
@@ -23,9 +113,12 @@ class RunSummary:
     n_actions: int = 0
     n_kpis: int = 0
     n_pages: int = 0
+    n_cached: int = 0  # files whose result came from the cache
+    n_processed: int = 0  # files processed this run
     skipped: list[str] = field(default_factory=list)
     errors: list[ErrorRecord] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    stats: RunStats = field(default_factory=RunStats)
 
 
 def gather(results: Iterable[FileResult]) -> tuple[list[Plan], list[ErrorRecord]]:
@@ -38,33 +131,192 @@ def gather(results: Iterable[FileResult]) -> tuple[list[Plan], list[ErrorRecord]
     return plans, errors
 
 
+# ---------------------------------------------------------------- the output set
+
+
+@contextlib.contextmanager
+def outdir_lock(outdir: Path) -> Iterator[None]:
+    """Only one run writes to a folder at a time (where the OS has flock)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(outdir / LOCK_NAME, "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise OutputBusyError(f"another planx run is writing to {outdir}") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _apply_commit(outdir: Path) -> None:
+    note = outdir / COMMIT_NAME
+    staging = outdir / STAGING_DIRNAME
+    names = json.loads(note.read_text(encoding="utf-8"))["files"]
+    for name in names:
+        src = staging / name
+        if src.exists():  # absent: moved before an interruption
+            os.replace(src, outdir / name)
+    note.unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def recover_outputs(outdir: Path) -> None:
+    """Finish a set of outputs a killed run had committed; drop one it had not."""
+    if (outdir / COMMIT_NAME).exists():
+        try:
+            _apply_commit(outdir)
+            return
+        except (ValueError, KeyError, TypeError):
+            (outdir / COMMIT_NAME).unlink()  # a note we cannot read commits nothing
+    shutil.rmtree(outdir / STAGING_DIRNAME, ignore_errors=True)
+
+
+def commit_outputs(frames, outdir: Path) -> list[Path]:
+    """Write every table into staging, then swap the whole set into `outdir`."""
+    staging = outdir / STAGING_DIRNAME
+    shutil.rmtree(staging, ignore_errors=True)
+    written = write_tables(frames, staging)
+    names = [p.relative_to(staging).as_posix() for p in written]
+    with atomic_path(outdir / COMMIT_NAME) as tmp:
+        tmp.write_text(json.dumps({"files": names}), encoding="utf-8")
+    _apply_commit(outdir)
+    return [outdir / name for name in names]
+
+
+# ---------------------------------------------------------------- the run
+
+
+def _task(index: int, path: Path) -> Task:
+    try:
+        return Task(index=index, path=str(path), sha256=file_sha256(path), size=path.stat().st_size)
+    except OSError:
+        return Task(index=index, path=str(path))  # process_file reports why it cannot be read
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def _runner(batch: BatchSettings):
+    if batch.executor == "dask":
+        return DaskRunner(batch.scheduler, timeout_s=batch.timeout_s)
+    if batch.n_workers == 1:
+        return None
+    return ProcessPool(
+        batch.n_workers,
+        timeout_s=batch.timeout_s,
+        max_memory_mb=batch.max_memory_mb,
+        tasks_per_worker=batch.tasks_per_worker,
+    )
+
+
 def run_extract(
     paths: Sequence[str | Path],
     outdir: str | Path,
-    settings: RunSettings | None = None,
+    settings: RunSettings | dict[str, Any] | None = None,
     *,
     on_result: Callable[[FileResult], None] | None = None,
+    batch: BatchSettings | dict[str, Any] | None = None,
+    progress: Progress | None = None,
+    process: ProcessFn = process_file,
 ) -> RunSummary:
-    settings = settings or RunSettings()
+    """Extract every file under `paths` and write the tables into `outdir`.
+
+    `process` is the unit of work (a module-level function, so workers can
+    import it); `on_result` and `progress` hear about each file as it finishes,
+    cached ones included."""
+    settings = RunSettings.resolve(settings)
+    batch = BatchSettings.resolve(batch)
+    progress = progress or NullProgress()
     outdir = Path(outdir)
-    found = discover(paths)
-    summary = RunSummary(
-        outdir=outdir, n_files=len(found.files), skipped=[str(p) for p in found.skipped]
-    )
-    results = []
-    for path in found.files:
-        result = process_file(path, settings)
-        results.append(result)
-        if on_result:
-            on_result(result)
-    plans, errors = gather(results)
-    warnings = Counter(e.source for e in errors if e.severity == "warning")
-    frames = records_to_frames(plans, errors, dict(warnings))
-    summary.written = write_tables(frames, outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    with outdir_lock(outdir):
+        recover_outputs(outdir)
+        found = discover(paths)
+        # Our own outputs (plans.xlsx...) are never inputs, even when OUTDIR is under PATHS.
+        out_resolved = outdir.resolve()
+        files = [p for p in found.files if not _is_within(p, out_resolved)]
+        skipped = [str(p) for p in found.skipped]
+        skipped += [str(p) for p in found.files if _is_within(p, out_resolved)]
+        summary = RunSummary(outdir=outdir, n_files=len(files), skipped=skipped)
+
+        default_cache = batch.cache_dir is None
+        cache = (
+            ResultCache(batch.cache_dir or outdir / CACHE_DIRNAME, settings)
+            if batch.cache
+            else None
+        )
+        results: list[FileResult | None] = [None] * len(files)
+        keys: dict[int, str] = {}
+        cache_failed = False
+
+        def report(result: FileResult, *, cached: bool) -> None:
+            progress.advance(result, cached=cached)
+            if on_result is not None:
+                on_result(result)
+
+        progress.start(len(files))
+        try:
+            todo: list[Task] = []
+            for index, path in enumerate(files):
+                task = _task(index, path)
+                hit = None
+                if cache is not None and task.sha256:
+                    keys[index] = cache.key(task.sha256, path.name)
+                    if not batch.force:
+                        hit = cache.get(keys[index], task.path)
+                if hit is not None:
+                    results[index] = hit
+                    summary.n_cached += 1
+                    report(hit, cached=True)
+                else:
+                    todo.append(task)
+            runner = _runner(batch) if todo else None
+            finished = (
+                runner.run(process, settings, todo)
+                if runner is not None
+                else run_inline(process, settings, todo, timeout_s=batch.timeout_s)
+            )
+            for task, result in finished:
+                results[task.index] = result
+                summary.n_processed += 1
+                if cache is not None and task.index in keys and result.sha256 == task.sha256:
+                    try:
+                        cache.put(keys[task.index], result)
+                    except OSError as exc:
+                        if not cache_failed:
+                            progress.note(f"warning: cannot write the cache ({exc}); going on")
+                        cache_failed = True
+                report(result, cached=False)
+            if runner is not None:
+                summary.stats = runner.stats
+            elif todo:
+                summary.stats.saw_rss_kb(peak_rss_kb())
+        finally:
+            progress.close()
+
+        done = [r for r in results if r is not None]
+        plans, errors = gather(done)
+        warnings = Counter(e.source for e in errors if e.severity == "warning")
+        frames = records_to_frames(plans, errors, dict(warnings))
+        summary.written = commit_outputs(frames, outdir)
+        if cache is not None and default_cache and not cache_failed:
+            # The default cache serves this folder's outputs only: drop entries they no longer use.
+            cache.prune(set(keys.values()))
+
     summary.n_plans = len(plans)
-    summary.n_failed = sum(1 for r in results if r.plan is None)
+    summary.n_failed = sum(1 for r in done if r.plan is None)
     summary.n_actions = sum(len(p.actions) for p in plans)
     summary.n_kpis = sum(len(p.kpis) for p in plans)
-    summary.n_pages = sum(r.pages or 0 for r in results)
+    summary.n_pages = sum(r.pages or 0 for r in done)
     summary.errors = errors
     return summary

@@ -68,43 +68,138 @@ def cli():
 )
 @as_of_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
-def extract(paths, outdir, as_of, quiet):
+@click.option(
+    "-w",
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Files processed at once, each in its own process [default: one per core]. "
+    "1 runs everything in this process (for debugging).",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default=None,
+    help="Where files are processed: 'local' worker processes (default) or an existing "
+    "Dask cluster (with --scheduler).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --executor dask).",
+)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=0),
+    default=300,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a file that takes longer than this (0: no limit); it is listed in errors.csv.",
+)
+@click.option(
+    "--max-memory-mb",
+    type=click.IntRange(min=0),
+    default=4096,
+    show_default=True,
+    metavar="MB",
+    help="Memory limit per worker process (0: no limit); a file needing more is listed "
+    "in errors.csv. Not applied with --workers 1 or Dask.",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Refuse documents with more pages than this [default: 2000].",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where results of unchanged files are kept for the next run [default: OUTPUT/.planx-cache].",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--force", is_flag=True, help="Process every file again, even unchanged ones.")
+def extract(
+    paths,
+    outdir,
+    as_of,
+    quiet,
+    workers,
+    executor,
+    scheduler,
+    timeout_s,
+    max_memory_mb,
+    max_pages,
+    cache_dir,
+    no_cache,
+    force,
+):
     """Extract actions and KPIs from plan documents.
 
     PATHS are files or folders (searched recursively). Files that cannot be
-    read are listed in OUTPUT/errors.csv and the rest are still processed.
+    read, take too long or need too much memory are listed in
+    OUTPUT/errors.csv and the rest are still processed. A re-run only
+    processes new or changed files (see --force).
 
     Example:
 
     \b
         planx extract plans/ -o out
         planx extract bristol.pdf worcs.docx -o out --as-of 2017-06-30
+        planx extract plans/ -o out --workers 8 --timeout 120
+        planx extract plans/ -o out --scheduler tcp://10.0.0.5:8786
     """
-    from pipeline.batch import run_extract
+    from extractors import ExtractSettings
+    from pipeline.batch import BatchSettings, OutputBusyError, run_extract
     from pipeline.process import RunSettings
+    from pipeline.progress import make_progress
 
-    def report(result):
-        for err in result.errors:
-            if err.severity != "warning" or not quiet:
-                click.echo(f"{err.source}: {err.severity}: {err.error}", err=True)
-        if not quiet and result.plan is not None:
-            p = result.plan
-            click.echo(
-                f"{result.source}: {len(p.actions)} actions, {len(p.kpis)} KPIs ({p.authority or 'authority not named'})"
-            )
-
-    summary = run_extract(list(paths), outdir, RunSettings(as_of=as_of), on_result=report)
+    if executor is None:
+        executor = "dask" if scheduler else "local"
+    if executor == "dask" and not scheduler:
+        raise click.UsageError("--executor dask needs --scheduler tcp://HOST:PORT")
+    if executor == "local" and scheduler:
+        raise click.UsageError("--scheduler is only used with --executor dask")
+    extract_settings = ExtractSettings(**({"max_pages": max_pages} if max_pages else {}))
+    batch = BatchSettings(
+        workers=workers,
+        executor=executor,
+        scheduler=scheduler,
+        timeout_s=timeout_s or None,
+        max_memory_mb=max_memory_mb or None,
+        cache=not no_cache,
+        cache_dir=cache_dir,
+        force=force,
+    )
+    progress = make_progress("quiet" if quiet else "auto")
+    try:
+        summary = run_extract(
+            list(paths),
+            outdir,
+            RunSettings(extract=extract_settings, as_of=as_of),
+            batch=batch,
+            progress=progress,
+        )
+    except OutputBusyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:  # e.g. no Dask scheduler at that address, output folder not writable
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    cached = f" ({summary.n_cached} unchanged, from the cache)" if summary.n_cached else ""
     click.echo(
-        f"{summary.n_plans} of {summary.n_files} files read: {summary.n_actions} actions, {summary.n_kpis} KPIs; "
+        f"{summary.n_plans} of {summary.n_files} files read{cached}: {summary.n_actions} actions, "
+        f"{summary.n_kpis} KPIs, {summary.n_pages} pages; "
         f"{summary.n_failed} failed (see {outdir / 'errors.csv'})"
     )
     click.echo(
         f"tables: {outdir}/*.csv, *.parquet; database: {outdir / 'plans.duckdb'}; workbook: {outdir / 'plans.xlsx'}"
     )
-    if summary.n_files and summary.n_plans == 0:
-        sys.exit(EXIT_NOTHING_PROCESSED)
     if summary.n_files == 0:
         click.echo("no input files found", err=True)
+        sys.exit(EXIT_NOTHING_PROCESSED)
+    if summary.n_plans == 0:
         sys.exit(EXIT_NOTHING_PROCESSED)
 
 

@@ -17,12 +17,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DB_NAME = "plans.duckdb"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 XLSX_NAME = "plans.xlsx"
 # Tables every run writes, in the order a person reads them.
+HEADER_FONT = Font(bold=True)
 CSV_ORDER = (
     "plans",
     "actions",
@@ -45,6 +49,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are for sharing
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
@@ -104,7 +109,7 @@ def write_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> None:
         for record in frame.itertuples(index=False, name=None):
             ws.append([_xlsx_value(v) for v in record])
         for cell in ws[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = HEADER_FONT
         for col_idx, col in enumerate(frame.columns, start=1):
             if col in (
                 "start_date",

@@ -26,6 +26,10 @@ from schemas.tables import (
 )
 
 
+# The usual reading of a colour, for plans whose key does not say.
+COMMON_MEANING = {"red": "off_track", "amber": "at_risk", "green": "on_track", "blue": "complete"}
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -121,12 +125,9 @@ def plan_to_plan_row(plan: Plan, n_warnings: int = 0) -> dict:
     meanings = Counter(a.status.meaning for a in plan.actions)
     reported_meaning: Counter[str] = Counter()
     for colour, n in plan.reported_status_counts.items():
-        meaning = (
-            plan.legend.meaning_of(colour)
-            or {"red": "off_track", "amber": "at_risk", "green": "on_track", "blue": "complete"}[
-                colour
-            ]
-        )
+        meaning = plan.legend.meaning_of(colour)
+        if meaning in (None, "unknown"):
+            meaning = COMMON_MEANING[colour]
         reported_meaning[meaning] += n
     row = {
         "plan_id": plan.plan_id,

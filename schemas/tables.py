@@ -168,6 +168,9 @@ INT_COLUMNS = {
     "n_themes",
     "n_milestones",
     "n_warnings",
+    *(f"n_{m}" for m in MEANINGS),
+    *(f"reported_{c}" for c in COLOURS),
+    *(f"reported_{m}" for m in MEANINGS),
 }
 FLOAT_COLUMNS = {"target_value"}
 BOOL_COLUMNS = {"overdue", "has_legend"}

@@ -17,7 +17,9 @@ from pipeline.interpret.front_matter import (
     find_glossary,
     find_legend,
     find_status_counts,
+    is_legend_table,
 )
+from pipeline.interpret.directory import leads_from_directories, table_to_directory
 from pipeline.interpret.tables import (
     THEME_TEXT,
     TableContext,
@@ -57,9 +59,13 @@ def interpret(
     theme_names: list[str] = []
     heading_theme = ""
     objectives: dict[str, str] = {}
+    directories: list[dict[str, str]] = []
+    previous: tuple[tuple[str, ...], str] | None = None  # (column labels, last theme) of the last plan table
     for block in doc.blocks:
         if block.kind == "heading":
             text = normalise_space(block.text)
+            if not _SUB_LABEL.search(text):
+                previous = None
             if _is_theme_heading(text):
                 heading_theme = text
                 theme_names.append(text)
@@ -71,9 +77,16 @@ def interpret(
         if block.table is None:
             continue
         table = block.table
+        if is_legend_table(table):
+            continue  # the plan's status key, read by find_legend
         roles, n_head = roles_of(table)
+        carried = previous[1] if previous and previous[0] == roles.labels else ""
         ctx = TableContext(
-            source=doc.source, theme=heading_theme, plan_id=plan_id, objectives=objectives
+            source=doc.source,
+            theme=heading_theme,
+            plan_id=plan_id,
+            objectives=objectives,
+            carried_theme=carried,
         )
         if roles.kind == "action":
             found = table_to_actions(table, roles, n_head, ctx)
@@ -82,9 +95,13 @@ def interpret(
             found = table_to_kpis(table, roles, n_head, ctx)
             kpis.extend(found.kpis)
         else:
+            if entries := table_to_directory(table):
+                directories.append(entries)
             continue
         theme_names.extend(t for t in found.themes if t not in theme_names)
+        previous = (roles.labels, found.last_theme)
 
+    actions = leads_from_directories(actions, directories)
     actions = [
         a.model_copy(update={"id": f"{plan_id}-A{i:04d}"}) for i, a in enumerate(actions, start=1)
     ]

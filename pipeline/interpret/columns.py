@@ -237,8 +237,9 @@ def score_label(label: str, role: str) -> float:
             return 100.0
         # Whole-label similarity counts most; a synonym as a phrase inside a longer label a little less.
         score = fuzz.ratio(text, synonym)
-        if re.search(rf"(?<![a-z]){re.escape(synonym)}(?![a-z])", text):
-            score = max(score, 90.0 - min(len(text) - len(synonym), 30) / 5)
+        extra_words = len(text.split()) - len(synonym.split())
+        if len(synonym) >= 3 and extra_words <= 3 and re.search(rf"(?<![a-z]){re.escape(synonym)}(?![a-z])", text):
+            score = max(score, 90.0 - extra_words * 2)
         best = max(best, score)
     return best
 

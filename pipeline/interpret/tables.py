@@ -81,6 +81,9 @@ class TableContext:
     plan_id: str = ""
     # Objective rows seen so far in the document, by ref: an objective's actions may sit in the next table.
     objectives: dict[str, str] = field(default_factory=dict)
+    # The theme the previous table ended under, when this table continues it (same columns,
+    # no heading between): a theme cell or group row is not repeated after a page break.
+    carried_theme: str = ""
 
 
 @dataclass
@@ -97,6 +100,7 @@ class TableRecords:
     actions: list[Action] = field(default_factory=list)
     kpis: list[KPI] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
+    last_theme: str = ""  # the theme in force at the table's end, for a table that continues it
 
 
 def _rows(table: Table, start: int) -> list[_Row]:
@@ -210,7 +214,7 @@ def table_to_actions(
             ref, text = "", ref
         pending.append((row, ref, text))
 
-    theme = ""
+    theme = ctx.carried_theme
     refs = [ref for _, ref, _ in pending if ref and ref != "__group__"]
     for i, (row, ref, text) in enumerate(pending):
         if ref == "__group__":
@@ -255,6 +259,7 @@ def table_to_actions(
         out.actions.append(
             _row_to_action(table, row, roles, ref, text, theme or ctx.theme, objective, ctx)
         )
+    out.last_theme = theme or ctx.theme
     return out
 
 
@@ -340,7 +345,7 @@ def _row_to_action(
 def table_to_kpis(table: Table, roles: ColumnRoles, n_head: int, ctx: TableContext) -> TableRecords:
     out = TableRecords()
     header = [t.lower() for t in table.texts()[0]] if n_head else []
-    theme = ctx.theme
+    theme = ctx.carried_theme or ctx.theme
     theme_col = roles.get("theme")
     measure_col = roles.get("measure")
     assert measure_col is not None
@@ -392,4 +397,5 @@ def table_to_kpis(table: Table, roles: ColumnRoles, n_head: int, ctx: TableConte
                 provenance=_provenance(table, row.index),
             )
         )
+    out.last_theme = theme
     return out

@@ -1,0 +1,384 @@
+"""Pages of lines and table pieces to the document's blocks, in reading order.
+
+Per page, top to bottom: text lines become headings, paragraphs and list
+items; table pieces become tables, joined with their continuation on the next
+page. Running headers, footers and page numbers are dropped first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from extractors._pdf_join import can_continue, join_chain, part_to_table
+from extractors._pdf_page import PageContent
+from extractors._pdf_tables import TablePart
+from extractors._pdf_text import (
+    Line,
+    break_kind,
+    fragments_to_line,
+    list_marker,
+    typical_pitch,
+)
+from schemas.layout import Block, Provenance
+
+MARGIN_BAND = 0.15  # top and bottom share of a page where running text lives
+RUNNING_SHARE = 0.5  # a line on at least this share of pages (same place) is running text
+HEADING_RATIO = 1.12  # font size over body size that makes a heading
+MAX_HEADING_WORDS = 25
+MAX_HEADING_LINES = 3
+
+PAGE_NUMBER_RE = re.compile(
+    r"^(?:page\s*\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s*(?:of|/)\s*\d+|[-–—]\s*\d+\s*[-–—]"
+    r"|\d+\s*\|\s*page|page\s*\|\s*\d+|p\.\s*\d+)$",
+    re.I,
+)
+BARE_NUMBER_RE = re.compile(r"^(?:\d{1,4}|[ivxlc]{1,6})$", re.I)
+BLANK_PAGE_RE = re.compile(
+    r"^(?:this\s+page\s+(?:is\s+|has\s+been\s+)?(?:intentionally\s+)?(?:been\s+)?left\s+"
+    r"(?:intentionally\s+)?blank|(?:this\s+page\s+(?:is\s+)?)?intentionally\s+(?:left\s+)?blank)"
+    r"[.!]?$",
+    re.I,
+)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split()).casefold())
+
+
+def _band(top: float, bottom: float, height: float) -> tuple[str, int] | None:
+    if bottom <= MARGIN_BAND * height:
+        return "top", round(top / 6)
+    if top >= (1 - MARGIN_BAND) * height:
+        return "bottom", round((height - bottom) / 6)
+    return None
+
+
+def drop_running_text(pages: list[PageContent]) -> None:
+    """Remove page numbers, "intentionally blank" notes and lines repeated at the same
+    place on most pages (headers and footers), in place."""
+    seen: defaultdict[tuple[str, str, int], set[int]] = defaultdict(set)
+    for page in pages:
+        for line in page.lines:
+            for frag in line.fragments:
+                band = _band(frag.top, frag.bottom, page.height)
+                if band:
+                    seen[(_norm(frag.text), *band)].add(page.number)
+    n = len(pages)
+    threshold = max(2, math.ceil(RUNNING_SHARE * n)) if n >= 2 else n + 1
+
+    def running(text: str, top: float, bottom: float, height: float) -> bool:
+        text = text.strip()
+        if PAGE_NUMBER_RE.match(text) or BLANK_PAGE_RE.match(text):
+            return True
+        band = _band(top, bottom, height)
+        if band is None:
+            return False
+        return bool(BARE_NUMBER_RE.match(text)) or len(seen[(_norm(text), *band)]) >= threshold
+
+    for page in pages:
+        kept: list[Line] = []
+        for line in page.lines:
+            if running(line.text, line.top, line.bottom, page.height):
+                continue
+            frags = [f for f in line.fragments if not running(f.text, f.top, f.bottom, page.height)]
+            if len(frags) == len(line.fragments):
+                kept.append(line)
+            elif frags:
+                kept.append(fragments_to_line(frags, line))
+        page.lines = kept
+
+
+@dataclass
+class _Proto:
+    """A text block being built."""
+
+    kind: str  # "heading" | "paragraph" | "list_item"
+    page: int
+    lines: list[Line] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    label: str | None = None
+    indent: float = 0.0  # x where the item's marker sits
+    level: int | None = None
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (
+            round(min(ln.x0 for ln in self.lines), 2),
+            round(min(ln.top for ln in self.lines), 2),
+            round(max(ln.x1 for ln in self.lines), 2),
+            round(max(ln.bottom for ln in self.lines), 2),
+        )
+
+    @property
+    def text(self) -> str:
+        return "".join(self.texts).strip()
+
+
+class _Styles:
+    """Document-wide measures: body font size, text margins per page width, foot of text."""
+
+    def __init__(self, pages: list[PageContent]):
+        sizes: Counter[float] = Counter()
+        for page in pages:
+            for line in page.lines:
+                sizes[line.size] += len(line.text)
+        if not sizes:
+            for page in pages:
+                for part in page.tables:
+                    sizes[10.0] += len(part.origins)
+        self.body_size = sizes.most_common(1)[0][0] if sizes else 10.0
+        body = [ln for page in pages for ln in page.lines if abs(ln.size - self.body_size) < 1]
+        ink = sum(len(ln.text) for ln in body)
+        # When the body itself is set in bold, bold says nothing about headings.
+        self.bold_body = ink > 0 and sum(len(ln.text) for ln in body if ln.bold) * 2 > ink
+        rights: defaultdict[int, list[float]] = defaultdict(list)
+        feet: defaultdict[int, float] = defaultdict(float)
+        for page in pages:
+            key = round(page.width)
+            for line in page.lines:
+                if abs(line.size - self.body_size) < 1:
+                    rights[key].append(line.x1)
+            bottoms = [ln.bottom for ln in page.lines] + [p.bbox[3] for p in page.tables]
+            if bottoms:
+                hk = round(page.height)
+                feet[hk] = max(feet[hk], max(bottoms))
+        self._right = {k: sorted(v)[int(0.9 * (len(v) - 1))] for k, v in rights.items()}
+        self._feet = feet
+        self._page_heights = {p.number: round(p.height) for p in pages}
+        self._page_widths = {p.number: p.width for p in pages}
+
+    def right_margin(self, page: PageContent) -> float:
+        return self._right.get(round(page.width), page.width)
+
+    def reaches_bottom(self, page: int, y: float) -> bool:
+        foot = self._feet.get(self._page_heights.get(page, 0), 0.0)
+        return y >= foot - 2.5 * self.body_size
+
+    def is_large(self, line: Line) -> bool:
+        return line.size >= self.body_size * HEADING_RATIO and line.size >= self.body_size + 1
+
+    def is_heading_style(self, line: Line) -> bool:
+        if self.is_large(line):
+            return True
+        return line.bold and not self.bold_body and line.size >= self.body_size - 0.6
+
+    def heading_key(self, line: Line) -> tuple[float, bool]:
+        return (round(line.size * 2) / 2, line.bold)
+
+
+def _lines_to_protos(page: PageContent, lines: list[Line], styles: _Styles) -> list[_Proto]:
+    """Consecutive lines (between tables) to headings, paragraphs and list items."""
+    protos: list[_Proto] = []
+    right = styles.right_margin(page)
+    pitch = typical_pitch([ln for ln in lines if abs(ln.size - styles.body_size) < 1] or lines)
+    cur: _Proto | None = None
+    for line in lines:
+        marker = list_marker(line)
+        heading = styles.is_heading_style(line) and (marker is None or styles.is_large(line))
+        if heading:
+            marker = None
+        if cur is not None and cur.lines:
+            prev = cur.lines[-1]
+            same_style = abs(prev.size - line.size) < 0.6 and prev.bold == line.bold
+            kind = break_kind(prev, line, min(prev.x0, line.x0), right, pitch)
+            if cur.kind == "heading":
+                joins = heading and same_style and kind not in ("gap", "marker")
+            elif heading or marker is not None or not same_style or kind in ("gap", "marker"):
+                joins = False
+            elif cur.kind == "list_item":
+                indented = line.x0 > cur.indent + 2
+                joins = indented or (kind not in ("hard",) and line.x0 >= cur.indent - 2)
+                if joins and kind == "hard":
+                    kind = "newline"
+            else:
+                joins = kind != "hard"
+            if joins:
+                cur.texts.append(_SEPARATORS[kind])
+                cur.texts.append(line.text)
+                cur.lines.append(line)
+                continue
+        text = line.text
+        kind_name = "heading" if heading else "list_item" if marker is not None else "paragraph"
+        cur = _Proto(kind_name, page.number, [line], label=marker, indent=line.x0)
+        if marker is not None:
+            text = text[len(marker) :].lstrip() if text.startswith(marker) else text
+        cur.texts.append(text)
+        protos.append(cur)
+    _list_levels(protos)
+    return protos
+
+
+_SEPARATORS = {
+    "wrap": " ",
+    "hyphen": "",
+    "hard": "\n",
+    "newline": "\n",
+    "gap": "\n",
+    "marker": "\n",
+}
+
+
+def _list_levels(protos: list[_Proto]) -> None:
+    """Nesting level of list items by indentation within each run of items."""
+    run: list[_Proto] = []
+    for p in [*protos, None]:
+        if p is not None and p.kind == "list_item":
+            run.append(p)
+            continue
+        if run:
+            stops: list[float] = []
+            for x in sorted({round(q.indent) for q in run}):
+                if not stops or x - stops[-1] > 4:
+                    stops.append(x)
+            for q in run:
+                q.level = max(i for i, s in enumerate(stops) if round(q.indent) >= s - 4)
+            run = []
+
+
+def _continues_paragraph(prev: _Proto, line: Line, styles: _Styles) -> bool:
+    """A paragraph or list item cut by a page break: same style, no marker, text runs on."""
+    last = prev.lines[-1]
+    if styles.is_heading_style(line) or list_marker(line):
+        return False
+    if prev.kind == "list_item" and line.x0 <= prev.indent + 2:
+        return False  # an item runs on only under its hanging indent
+    if prev.kind not in ("paragraph", "list_item"):
+        return False
+    if abs(last.size - line.size) >= 0.6 or last.bold != line.bold:
+        return False
+    text = prev.text
+    return bool(text) and (text[-1] not in ".:;!?" or line.text[:1].islower())
+
+
+def pages_to_blocks(
+    pages: list[PageContent], source: str, *, drop_running: bool, max_cell_chars: int
+) -> list[Block]:
+    if drop_running:
+        drop_running_text(pages)
+    styles = _Styles(pages)
+
+    # Which table pieces continue the table at the foot of the previous page.
+    chains: list[list[TablePart]] = []
+    chain_of: dict[int, int] = {}
+    tail: TablePart | None = None
+    for page in pages:
+        items: list[tuple[float, object]] = [(ln.top, ln) for ln in page.lines]
+        items += [(p.bbox[1], p) for p in page.tables]
+        items.sort(key=lambda it: it[0])
+        for part in page.tables:
+            first = items[0][1] is part
+            if first and tail is not None and can_continue(chains[chain_of[id(tail)]], part):
+                idx = chain_of[id(tail)]
+                chains[idx].append(part)
+            else:
+                idx = len(chains)
+                chains.append([part])
+            chain_of[id(part)] = idx
+        last = items[-1][1] if items else None
+        tail = last if isinstance(last, TablePart) else None
+
+    tables = {}
+    order: list[int] = []
+    for page in pages:
+        for part in page.tables:
+            idx = chain_of[id(part)]
+            if chains[idx][0] is part:
+                order.append(idx)
+    for n, idx in enumerate(order):
+        joined = join_chain(chains[idx], styles.reaches_bottom)
+        tables[idx] = part_to_table(joined, n, source, max_cell_chars)
+
+    # Reading order: per page, top to bottom, tables where they sit between text.
+    entries: list[_Proto | tuple[int, int]] = []
+    last_para: _Proto | None = None
+    for page in pages:
+        items = [(ln.top, 0, ln) for ln in page.lines]
+        items += [(p.bbox[1], 1, p) for p in page.tables]
+        items.sort(key=lambda it: (it[0], it[1]))
+        run: list[Line] = []
+        first_item = True
+
+        def flush(run: list[Line], first_item: bool, page: PageContent = page) -> None:
+            nonlocal last_para
+            if not run:
+                return
+            protos = _lines_to_protos(page, run, styles)
+            head = protos[0] if protos else None
+            if (
+                first_item
+                and head is not None
+                and head.kind == "paragraph"
+                and last_para is not None
+                and _continues_paragraph(last_para, head.lines[0], styles)
+            ):
+                last_para.texts.append(" ")
+                last_para.texts.extend(head.texts)
+                last_para.lines.extend(head.lines)
+                protos = protos[1:]
+                if not protos:
+                    return
+            entries.extend(protos)
+            last_para = protos[-1] if protos else None
+
+        for _, is_table, item in items:
+            if is_table:
+                flush(run, first_item)
+                first_item = False if run else first_item
+                run = []
+                idx = chain_of[id(item)]
+                if chains[idx][0] is item:
+                    entries.append((idx, item.page))
+                first_item = False
+                last_para = None
+            else:
+                run.append(item)
+        flush(run, first_item)
+        if not items:
+            last_para = None
+
+    levels = _heading_levels([e for e in entries if isinstance(e, _Proto)], styles)
+    blocks: list[Block] = []
+    for e in entries:
+        if isinstance(e, tuple):
+            idx, page_no = e
+            table = tables[idx]
+            prov = Provenance(source, page_no, table.index, None, table.bbox)
+            blocks.append(Block(kind="table", table=table, prov=prov))
+            continue
+        text = e.text
+        if not text:
+            continue
+        kind = e.kind
+        level = e.level
+        if kind == "heading":
+            if len(text.split()) > MAX_HEADING_WORDS or len(e.lines) > MAX_HEADING_LINES:
+                kind, level = "paragraph", None
+            else:
+                level = levels.get(styles.heading_key(e.lines[0]), 3)
+        blocks.append(
+            Block(
+                kind=kind,  # type: ignore[arg-type]
+                text=text,
+                level=level,
+                bold=all(ln.bold for ln in e.lines),
+                list_label=e.label,
+                prov=Provenance(source, e.page, None, None, e.bbox),
+            )
+        )
+    return blocks
+
+
+def _heading_levels(protos: list[_Proto], styles: _Styles) -> dict[tuple[float, bool], int]:
+    """Level 1, 2, 3 by size rank (bold before regular at one size), capped at 3."""
+    keys = {
+        styles.heading_key(p.lines[0])
+        for p in protos
+        if p.kind == "heading"
+        and len(p.text.split()) <= MAX_HEADING_WORDS
+        and len(p.lines) <= MAX_HEADING_LINES
+    }
+    ranked = sorted(keys, key=lambda k: (-k[0], not k[1]))
+    return {k: min(3, i + 1) for i, k in enumerate(ranked)}

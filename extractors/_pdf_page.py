@@ -1,0 +1,313 @@
+"""One PDF page to free text lines and table pieces, in one pass over its objects.
+
+The page is read in the frame where its text is upright: a page whose text
+runs down or up (a landscape table on a page with /Rotate 90) is turned so the
+text reads left to right before tables and lines are found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pdfplumber.table import TableFinder
+
+from extractors._pdf_tables import (
+    FillRect,
+    TableGrid,
+    TablePart,
+    color_to_hex,
+    grid_to_part,
+    lines_to_text_tables,
+)
+from extractors._pdf_text import (
+    WORD_GAP,
+    Fragment,
+    Glyph,
+    Line,
+    clean_text,
+    glyphs_to_line,
+    glyphs_to_rows,
+    is_bold_font,
+)
+
+BBox = tuple[float, float, float, float]
+Transform = Callable[[float, float, float, float], BBox]
+
+# Directions in top-left page coordinates.
+RIGHT, DOWN, LEFT, UP = "right", "down", "left", "up"
+_TURN = {  # where a direction points once the page is turned for a frame
+    RIGHT: {RIGHT: RIGHT, DOWN: DOWN, LEFT: LEFT, UP: UP},
+    DOWN: {RIGHT: UP, DOWN: RIGHT, LEFT: DOWN, UP: LEFT},
+    UP: {RIGHT: DOWN, DOWN: LEFT, LEFT: UP, UP: RIGHT},
+    LEFT: {RIGHT: LEFT, DOWN: UP, LEFT: RIGHT, UP: DOWN},
+}
+CUT_SHARE = 0.05  # share of a table's cells that may have a word run across a border
+_KEY_BITS = 20
+
+
+@dataclass
+class PageContent:
+    number: int  # 1-based
+    width: float  # in the reading frame
+    height: float
+    lines: list[Line]  # text outside tables, top to bottom
+    tables: list[TablePart]  # top to bottom
+    n_chars: int
+    n_images: int
+    rotated: bool
+
+
+class _FramePage:
+    """The two attributes TableFinder reads from a page, for a turned page."""
+
+    def __init__(self, bbox: BBox, edges: list[dict[str, Any]]):
+        self.bbox = bbox
+        self.edges = edges
+
+
+def char_direction(matrix: Any) -> str:
+    if not matrix:
+        return RIGHT
+    a, b = matrix[0], matrix[1]
+    if abs(a) >= abs(b):
+        return RIGHT if a >= 0 else LEFT
+    return DOWN if b < 0 else UP  # PDF y grows upwards
+
+
+def dominant_direction(chars: list[dict[str, Any]]) -> str:
+    counts = {RIGHT: 0, DOWN: 0, LEFT: 0, UP: 0}
+    for ch in chars:
+        if not ch.get("upright", True):
+            counts[char_direction(ch.get("matrix"))] += 1
+        else:
+            counts[RIGHT] += 1
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] > 0.5 * max(1, len(chars)) else RIGHT
+
+
+def frame_transform(direction: str, page_bbox: BBox) -> tuple[Transform, float, float]:
+    """Map page boxes into the frame where `direction` reads left to right."""
+    bx0, by0, bx1, by1 = page_bbox
+    w, h = bx1 - bx0, by1 - by0
+    if direction == DOWN:
+        return (lambda x0, t, x1, b: (t - by0, bx1 - x1, b - by0, bx1 - x0)), h, w
+    if direction == UP:
+        return (lambda x0, t, x1, b: (by1 - b, x0 - bx0, by1 - t, x1 - bx0)), h, w
+    if direction == LEFT:
+        return (lambda x0, t, x1, b: (bx1 - x1, by1 - b, bx1 - x0, by1 - t)), w, h
+    return (lambda x0, t, x1, b: (x0, t, x1, b)), w, h
+
+
+def _turned_edges(edges: list[dict[str, Any]], tf: Transform, swap: bool) -> list[dict[str, Any]]:
+    out = []
+    for e in edges:
+        x0, top, x1, bottom = tf(e["x0"], e["top"], e["x1"], e["bottom"])
+        orient = e["orientation"]
+        if swap:
+            orient = "v" if orient == "h" else "h"
+        out.append(
+            {
+                "x0": x0,
+                "x1": x1,
+                "top": top,
+                "bottom": bottom,
+                "width": x1 - x0,
+                "height": bottom - top,
+                "orientation": orient,
+                "object_type": e.get("object_type", "line"),
+            }
+        )
+    return out
+
+
+def _vertical_lines(glyphs: list[tuple[Glyph, str]]) -> list[Line]:
+    """Lines from glyphs that run down or up the frame (a turned column heading)."""
+    lines: list[Line] = []
+    for direction in (DOWN, UP):
+        gs = sorted((g for g, d in glyphs if d == direction), key=lambda g: g.x0 + g.x1)
+        columns: list[list[Glyph]] = []
+        for g in gs:
+            mid = (g.x0 + g.x1) / 2
+            if columns and mid - (columns[-1][0].x0 + columns[-1][0].x1) / 2 <= 0.5 * g.size:
+                columns[-1].append(g)
+            else:
+                columns.append([g])
+        for col in columns:
+            col.sort(key=lambda g: g.top, reverse=direction == UP)
+            text = []
+            prev = None
+            for g in col:
+                if prev is not None:
+                    gap = (g.top - prev.bottom) if direction == DOWN else (prev.top - g.bottom)
+                    if gap > WORD_GAP * g.size and not g.text.isspace():
+                        text.append(" ")
+                text.append(g.text)
+                prev = g
+            s = clean_text(" ".join("".join(text).split()))
+            if not s:
+                continue
+            x0, x1 = min(g.x0 for g in col), max(g.x1 for g in col)
+            top, bottom = min(g.top for g in col), max(g.bottom for g in col)
+            size, bold = col[0].size, sum(g.bold for g in col) * 2 > len(col)
+            frag = Fragment(x0, x1, top, bottom, s, size, bold, len(s.split()))
+            lines.append(Line(x0, x1, top, bottom, s, size, bold, x1 - x0, [frag], False))
+    return lines
+
+
+def read_page(page: Any, number: int) -> PageContent:
+    """Free lines and table pieces of one pdfplumber page (objects parsed once)."""
+    objects = page.objects
+    chars = objects.get("char", [])
+    direction = dominant_direction(chars) if chars else RIGHT
+    tf, width, height = frame_transform(direction, page.bbox)
+    turn = _TURN[direction]
+
+    bold_of: dict[str, bool] = {}
+    glyphs: list[Glyph] = []
+    turned: list[tuple[Glyph, str]] = []
+    for ch in chars:
+        font = ch.get("fontname") or ""
+        bold = bold_of.get(font)
+        if bold is None:
+            bold = bold_of[font] = is_bold_font(font)
+        x0, top, x1, bottom = tf(ch["x0"], ch["top"], ch["x1"], ch["bottom"])
+        g = Glyph(x0, x1, top, bottom, ch["text"], float(ch.get("size") or 0.0), bold, font)
+        d = RIGHT if ch.get("upright", True) else turn[char_direction(ch.get("matrix"))]
+        if d in (DOWN, UP):
+            turned.append((g, d))
+        else:
+            glyphs.append(g)
+
+    if direction == RIGHT:
+        finder = TableFinder(page)
+    else:
+        edges = _turned_edges(page.edges, tf, swap=direction in (DOWN, UP))
+        finder = TableFinder(_FramePage((0.0, 0.0, width, height), edges))
+    grids = [TableGrid(t.cells) for t in finder.tables]
+    # One column of boxes is a framed or highlighted paragraph, not a table.
+    grids = sorted(
+        (g for g in grids if g.n_starts >= 2 and g.n_rows >= 1 and not g.ragged),
+        key=lambda g: g.area,
+    )
+
+    rects: list[FillRect] = []
+    if grids:
+        for r in objects.get("rect", []):
+            if r.get("fill"):
+                x0, top, x1, bottom = tf(r["x0"], r["top"], r["x1"], r["bottom"])
+                rects.append(
+                    FillRect(x0, top, x1, bottom, color_to_hex(r.get("non_stroking_color")))
+                )
+
+    rows = glyphs_to_rows(glyphs)
+    vertical = _vertical_lines(turned) if turned else []
+    grids = _accepted_grids(grids, rows, vertical)
+
+    free: list[Line] = []
+    cell_lines: list[dict[int, list[Line]]] = [{} for _ in grids]
+
+    def place(line: Line | None, key: int) -> None:
+        if line is None:
+            return
+        if key < 0:
+            free.append(line)
+        else:
+            cell_lines[key >> _KEY_BITS].setdefault(key & ((1 << _KEY_BITS) - 1), []).append(line)
+
+    for row in rows:
+        if not grids:
+            place(glyphs_to_line(row), -1)
+            continue
+        run: list[Glyph] = []
+        run_key = -2
+        for g in row:
+            key = (
+                run_key if g.text.isspace() and run else _locate(grids, g.x0, g.x1, g.top, g.bottom)
+            )
+            if key != run_key and run:
+                place(glyphs_to_line(run), run_key)
+                run = []
+            run.append(g)
+            run_key = key
+        if run:
+            place(glyphs_to_line(run), run_key)
+    for line in vertical:
+        place(line, _locate(grids, line.x0, line.x1, line.top, line.bottom) if grids else -1)
+
+    parts: list[TablePart] = []
+    for i, grid in enumerate(grids):
+        for lines in cell_lines[i].values():
+            lines.sort(key=lambda ln: ln.top)
+        parts.append(grid_to_part(grid, cell_lines[i], rects, number))
+    free.sort(key=lambda ln: (ln.top, ln.x0))
+    text_parts, free = lines_to_text_tables(free, number)
+    parts.extend(text_parts)
+    parts.sort(key=lambda p: p.bbox[1])
+    return PageContent(
+        number=number,
+        width=width,
+        height=height,
+        lines=free,
+        tables=parts,
+        n_chars=len(chars),
+        n_images=len(objects.get("image", [])),
+        rotated=direction != RIGHT or bool(page.rotation),
+    )
+
+
+def _locate(grids: list[TableGrid], x0: float, x1: float, top: float, bottom: float) -> int:
+    x, y = (x0 + x1) / 2, (top + bottom) / 2
+    for i, grid in enumerate(grids):
+        cell = grid.locate(x, y)
+        if cell >= 0:
+            return (i << _KEY_BITS) | cell
+    return -1
+
+
+def _accepted_grids(
+    grids: list[TableGrid], rows: list[list[Glyph]], vertical: list[Line]
+) -> list[TableGrid]:
+    """Drop grids that are not tables: filled highlights that cut words in two,
+    boxes with fewer than two cells of text."""
+    if not grids:
+        return grids
+    inked: list[set[int]] = [set() for _ in grids]
+    cuts = [0] * len(grids)
+    mask = (1 << _KEY_BITS) - 1
+    for row in rows:
+        prev: Glyph | None = None
+        prev_key = -1
+        spaced = False
+        for g in row:
+            if g.text.isspace():
+                spaced = True
+                continue
+            key = _locate(grids, g.x0, g.x1, g.top, g.bottom)
+            if key >= 0:
+                inked[key >> _KEY_BITS].add(key & mask)
+            if (
+                prev is not None
+                and key != prev_key
+                and not spaced
+                and g.x0 - prev.x1 < WORD_GAP * max(g.size, 1.0)
+                and g.text.isalnum()
+                and prev.text.isalnum()
+            ):
+                for k in {key, prev_key}:
+                    if k >= 0:
+                        cuts[k >> _KEY_BITS] += 1
+            prev, prev_key, spaced = g, key, False
+    for line in vertical:
+        key = _locate(grids, line.x0, line.x1, line.top, line.bottom)
+        if key >= 0:
+            inked[key >> _KEY_BITS].add(key & mask)
+    kept = []
+    for i, grid in enumerate(grids):
+        if len(inked[i]) < 2:
+            continue
+        if cuts[i] > CUT_SHARE * len(inked[i]):
+            continue
+        kept.append(grid)
+    return kept

@@ -1,0 +1,546 @@
+"""Where `process_file` runs: in this process, in a pool of worker processes, or on a
+Dask cluster. Every runner takes the same tasks and yields `(task, FileResult)` as
+files finish, in whatever order they finish; the batch sorts them afterwards.
+
+One bad file never stops a batch: a file that runs past the time limit, runs out
+of memory or crashes its worker gets a `FileResult` carrying an ErrorRecord
+(stage "batch", kind "timeout", "too_large" or "crash") and the rest go on.
+
+- `run_inline`: this process, one file at a time (`--workers 1`, for debugging).
+  The time limit interrupts Python code; there is no memory limit.
+- `ProcessPool`: worker processes of our own (spawned, not forked), one file
+  each at a time, so a worker past its time limit can be killed alone and
+  replaced. Each worker caps its address space (RLIMIT_AS) and is replaced
+  after `tasks_per_worker` files, so memory stays flat over long runs.
+- `DaskRunner`: the same calls on an existing Dask distributed cluster; file
+  bytes are sent with each task, so workers need no shared file system.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import tempfile
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing import connection as mp_connection
+from multiprocessing import get_context
+from pathlib import Path
+
+from pipeline.process import FileResult, RunSettings
+from schemas.records import ErrorRecord
+
+ProcessFn = Callable[[str | Path, RunSettings], FileResult]
+
+DEFAULT_TASKS_PER_WORKER = 100
+# Worker processes that die before taking any file, in a row, before the batch gives up.
+MAX_STARTUP_FAILURES = 3
+# How often the pool wakes to check time limits when nothing else happens (seconds).
+POLL_S = 0.5
+
+
+@dataclass(frozen=True)
+class Task:
+    index: int  # position in the batch's sorted file list
+    path: str
+    sha256: str = ""
+    size: int = 0
+
+
+@dataclass
+class RunStats:
+    """What the runner saw, for the summary and the benchmarks."""
+
+    workers_started: int = 0
+    workers_replaced: int = 0  # after a timeout, crash or memory failure
+    peak_rss_mb: float = 0.0  # the largest worker's peak resident memory
+
+    def saw_rss_kb(self, kb: int) -> None:
+        self.peak_rss_mb = max(self.peak_rss_mb, kb / 1024)
+
+
+# ---------------------------------------------------------------- failure records
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def batch_failure(task: Task, kind: str, message: str) -> FileResult:
+    name = Path(task.path).name
+    error = ErrorRecord(source=name, stage="batch", error=message, kind=kind)
+    return FileResult(path=task.path, source=name, sha256=task.sha256, errors=[error])
+
+
+def timeout_result(task: Task, timeout_s: float) -> FileResult:
+    return batch_failure(
+        task, "timeout", f"took longer than {timeout_s:g} s and was stopped (see --timeout)"
+    )
+
+
+def memory_result(task: Task, max_memory_mb: int | None) -> FileResult:
+    limit = f"the {max_memory_mb:,} MB memory limit" if max_memory_mb else "the memory available"
+    return batch_failure(
+        task, "too_large", f"needed more than {limit} and was stopped (see --max-memory-mb)"
+    )
+
+
+def crash_result(task: Task, how: str) -> FileResult:
+    return batch_failure(task, "crash", _one_line(f"processing crashed: {how}"))
+
+
+def ran_out_of_memory(result: FileResult) -> bool:
+    """process_file turns every Exception into an ErrorRecord, MemoryError included;
+    it is the batch's memory limit, not the file, that such a record reports."""
+    return any(e.severity != "warning" and "MemoryError" in e.error for e in result.errors)
+
+
+def describe_exit(exitcode: int | None) -> str:
+    if exitcode is None:
+        return "the worker process stopped answering"
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        hint = " (killed: out of memory?)" if -exitcode == signal.SIGKILL else ""
+        return f"the worker process died with {name}{hint}"
+    return f"the worker process exited with code {exitcode}"
+
+
+# ---------------------------------------------------------------- time limit in a thread
+
+
+class FileTimeout(BaseException):
+    """Raised inside a call past its deadline. A BaseException, so the stages'
+    `except Exception` handlers do not turn it into an ordinary error."""
+
+
+def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None
+    )
+
+
+def call_with_deadline(
+    fn: ProcessFn, path: str, settings: RunSettings, timeout_s: float | None
+) -> FileResult | None:
+    """fn(path, settings), or None when it ran past `timeout_s`.
+
+    The deadline raises FileTimeout in this thread at its next Python
+    instruction, which stops the (pure Python) PDF parsing; a long call inside
+    C code is stopped when it returns. Used where a process cannot be killed
+    alone: in this process and in Dask worker threads."""
+    if not timeout_s:
+        return fn(path, settings)
+    thread_id = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                _set_async_exc(thread_id, FileTimeout)
+
+    timer = threading.Timer(timeout_s, fire)
+    timer.daemon = True
+    result = None
+    try:
+        try:
+            timer.start()
+            result = fn(path, settings)
+        finally:
+            with lock:
+                state["done"] = True
+                if state["fired"]:
+                    _set_async_exc(thread_id, None)  # not raised yet: drop it
+            timer.cancel()
+    except FileTimeout:
+        pass
+    return None if state["fired"] else result
+
+
+def run_guarded(
+    fn: ProcessFn,
+    task: Task,
+    settings: RunSettings,
+    timeout_s: float | None,
+    max_memory_mb: int | None = None,
+) -> FileResult:
+    """One file in this thread, with every failure turned into a FileResult."""
+    try:
+        result = call_with_deadline(fn, task.path, settings, timeout_s)
+    except MemoryError:
+        return memory_result(task, max_memory_mb)
+    except Exception as exc:  # the unit of work should not raise; if it does, report it
+        return crash_result(task, f"{type(exc).__name__}: {exc}")
+    if result is None:
+        return timeout_result(task, timeout_s or 0)
+    if ran_out_of_memory(result):
+        return memory_result(task, max_memory_mb)
+    return result
+
+
+def warm_up(settings: RunSettings) -> None:
+    """Build the per-process NLP pipeline before the first file, so loading the
+    model does not count against that file's time limit."""
+    try:
+        from pipeline.process import _nlp
+
+        _nlp(settings.nlp_batch_size, settings.as_of)
+    except Exception:
+        pass  # the file's own call reports the failure
+
+
+def run_inline(
+    fn: ProcessFn, settings: RunSettings, tasks: Iterable[Task], *, timeout_s: float | None
+) -> Iterator[tuple[Task, FileResult]]:
+    warmed = False
+    for task in tasks:
+        if not warmed:
+            warm_up(settings)
+            warmed = True
+        yield task, run_guarded(fn, task, settings, timeout_s)
+
+
+# ---------------------------------------------------------------- a pool of worker processes
+
+
+def _limit_memory(max_memory_mb: int | None) -> None:
+    if not max_memory_mb:
+        return
+    try:
+        import resource
+
+        limit = max_memory_mb * 1024 * 1024
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError, AttributeError):
+        pass  # no RLIMIT_AS here (e.g. macOS ignores it): the time limit still applies
+
+
+def peak_rss_kb() -> int:
+    try:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KB on Linux
+    except ImportError:
+        return 0
+
+
+def _worker_main(conn, fn: ProcessFn, settings: RunSettings, max_memory_mb: int | None) -> None:
+    """A worker's life: say ready, then process one file per message until told to stop."""
+    # Ctrl-C reaches the whole process group; the parent stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _limit_memory(max_memory_mb)
+    warm_up(settings)
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent has gone
+        if message is None:
+            return
+        index, path = message
+        result = None
+        try:
+            result = fn(path, settings)
+            status = "memory" if ran_out_of_memory(result) else "ok"
+        except MemoryError:
+            result, status = None, "memory"
+        except Exception as exc:
+            result, status = None, f"{type(exc).__name__}: {exc}"
+        try:
+            conn.send((index, status, result, peak_rss_kb()))
+        except (EOFError, OSError):
+            return
+        except Exception as exc:  # e.g. a result that cannot be pickled
+            result, status = None, f"cannot send the result back: {type(exc).__name__}: {exc}"
+            conn.send((index, status, None, peak_rss_kb()))
+        if status == "memory":
+            return  # start again with a fresh heap
+
+
+@dataclass(eq=False)  # identity: each worker is itself
+class _Worker:
+    process: object  # multiprocessing.Process (spawn context)
+    conn: mp_connection.Connection
+    ready: bool = False
+    task: Task | None = None
+    started: float = 0.0
+    done: int = 0
+
+
+class ProcessPool:
+    """`workers` processes of our own, each given one file at a time."""
+
+    def __init__(
+        self,
+        workers: int,
+        *,
+        timeout_s: float | None,
+        max_memory_mb: int | None,
+        tasks_per_worker: int = DEFAULT_TASKS_PER_WORKER,
+    ):
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        self.workers = workers
+        self.timeout_s = timeout_s or None
+        self.max_memory_mb = max_memory_mb or None
+        self.tasks_per_worker = tasks_per_worker
+        self.stats = RunStats()
+        # spawn: a clean interpreter per worker (forking a process with threads is unsafe)
+        self._ctx = get_context("spawn")
+
+    def _spawn(self, fn: ProcessFn, settings: RunSettings) -> _Worker:
+        parent_conn, child_conn = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=_worker_main,
+            args=(child_conn, fn, settings, self.max_memory_mb),
+            name="planx-worker",
+            daemon=True,
+        )
+        process.start()
+        child_conn.close()
+        self.stats.workers_started += 1
+        return _Worker(process=process, conn=parent_conn)
+
+    def run(
+        self, fn: ProcessFn, settings: RunSettings, tasks: Iterable[Task]
+    ) -> Iterator[tuple[Task, FileResult]]:
+        # Largest files first: the long ones start early instead of leaving one
+        # worker busy at the end while the others idle.
+        pending = deque(sorted(tasks, key=lambda t: (-t.size, t.index)))
+        if not pending:
+            return
+        spawned: list[_Worker] = []  # every worker this run started, for the clean-up
+
+        def spawn() -> _Worker:
+            spawned.append(self._spawn(fn, settings))
+            return spawned[-1]
+
+        workers = [spawn() for _ in range(min(self.workers, len(pending)))]
+        startup_failures = 0
+        try:
+            while pending or any(w.task is not None for w in workers):
+                for w in workers:
+                    if w.ready and w.task is None and pending:
+                        task = pending.popleft()
+                        w.conn.send((task.index, task.path))
+                        w.task, w.started = task, time.monotonic()
+                mp_connection.wait(
+                    [w.conn for w in workers] + [w.process.sentinel for w in workers],
+                    timeout=self._wait_s(workers),
+                )
+                now = time.monotonic()
+                keep: list[_Worker] = []
+                for w in workers:
+                    outcome, stays = self._check(w, now)
+                    if outcome is not None:
+                        yield outcome
+                    if stays:
+                        keep.append(w)
+                    elif not w.ready and w.process.exitcode is not None:
+                        startup_failures += 1
+                        if startup_failures >= MAX_STARTUP_FAILURES:
+                            raise RuntimeError(
+                                "planx worker processes fail to start "
+                                f"({describe_exit(w.process.exitcode)}); try --workers 1"
+                            )
+                    elif w.ready:
+                        startup_failures = 0
+                # Replace workers that left only while files wait for them.
+                idle = sum(1 for w in keep if w.task is None)
+                while len(keep) < self.workers and len(pending) > idle:
+                    keep.append(spawn())
+                    idle += 1
+                workers = keep
+                spawned = [w for w in spawned if w in workers or not _reaped(w)]
+        finally:
+            for w in spawned:
+                with contextlib.suppress(OSError, ValueError):
+                    w.conn.send(None)
+            for w in spawned:
+                w.process.join(timeout=2)
+                if w.process.is_alive():
+                    w.process.kill()
+                    w.process.join(timeout=2)
+                with contextlib.suppress(OSError):
+                    w.conn.close()
+
+    def _wait_s(self, workers: list[_Worker]) -> float:
+        if not self.timeout_s:
+            return POLL_S * 4
+        deadlines = [w.started + self.timeout_s for w in workers if w.task is not None]
+        if not deadlines:
+            return POLL_S
+        return max(0.0, min(POLL_S, min(deadlines) - time.monotonic()))
+
+    def _check(self, w: _Worker, now: float) -> tuple[tuple[Task, FileResult] | None, bool]:
+        """What the worker has to say: (a finished file or None, whether it stays in the pool)."""
+        try:
+            has_message = w.conn.poll()
+        except (EOFError, OSError):
+            has_message = False
+        if has_message:
+            try:
+                message = w.conn.recv()
+            except (EOFError, OSError):
+                return self._died(w), False
+            if message[0] == "ready":
+                w.ready = True
+                return None, True
+            index, status, result, rss_kb = message
+            self.stats.saw_rss_kb(rss_kb)
+            task, w.task = w.task, None
+            w.done += 1
+            if task is None or task.index != index:  # cannot happen: one file at a time
+                raise RuntimeError("planx worker answered for a file it was not given")
+            if status == "ok":
+                outcome = result
+            elif status == "memory":
+                outcome = memory_result(task, self.max_memory_mb)
+            else:
+                outcome = crash_result(task, status)
+            stays = status != "memory" and w.done < self.tasks_per_worker
+            if status == "memory":
+                self.stats.workers_replaced += 1
+            if not stays:
+                with contextlib.suppress(OSError, ValueError):
+                    w.conn.send(None)
+            return (task, outcome), stays
+        if not w.process.is_alive():
+            return self._died(w), False
+        if w.task is not None and self.timeout_s and now - w.started > self.timeout_s:
+            task = w.task
+            w.process.kill()
+            w.process.join(timeout=5)
+            self.stats.workers_replaced += 1
+            return (task, timeout_result(task, self.timeout_s)), False
+        return None, True
+
+    def _died(self, w: _Worker) -> tuple[Task, FileResult] | None:
+        w.process.join(timeout=5)
+        if w.task is None:
+            return None
+        task, w.task = w.task, None
+        self.stats.workers_replaced += 1
+        code = w.process.exitcode
+        if code == 1 and self.max_memory_mb:
+            # A MemoryError outside the guarded call ends the worker with exit code 1.
+            return task, memory_result(task, self.max_memory_mb)
+        return task, crash_result(task, describe_exit(code))
+
+
+def _reaped(w: _Worker) -> bool:
+    """Join and close a worker that has left; False while it is still running."""
+    if w.process.is_alive():
+        return False
+    w.process.join(timeout=0)
+    with contextlib.suppress(OSError):
+        w.conn.close()
+    return True
+
+
+# ---------------------------------------------------------------- Dask distributed
+
+
+def remote_process(
+    fn: ProcessFn, settings: RunSettings, name: str, data: bytes, timeout_s: float | None
+) -> FileResult:
+    """Runs on a Dask worker: the file's bytes under its own name in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="planx-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        return run_guarded(fn, Task(index=-1, path=str(path)), settings, timeout_s)
+
+
+class DaskRunner:
+    """The same calls on a Dask cluster (`scheduler` is an address or a Client)."""
+
+    def __init__(self, scheduler, *, timeout_s: float | None, connect_timeout_s: float = 20):
+        self.scheduler = scheduler
+        self.timeout_s = timeout_s or None
+        self.connect_timeout_s = connect_timeout_s
+        self.stats = RunStats()
+
+    def run(
+        self, fn: ProcessFn, settings: RunSettings, tasks: Iterable[Task]
+    ) -> Iterator[tuple[Task, FileResult]]:
+        from distributed import Client, as_completed
+
+        pending = deque(sorted(tasks, key=lambda t: (-t.size, t.index)))
+        if not pending:
+            return
+        own_client = isinstance(self.scheduler, str)
+        client = (
+            Client(self.scheduler, timeout=self.connect_timeout_s, set_as_default=False)
+            if own_client
+            else self.scheduler
+        )
+        futures: dict = {}
+        try:
+            threads = sum(client.nthreads().values()) or 1
+            self.stats.workers_started = len(client.nthreads())
+            window = 2 * threads + 2  # enough queued to keep every thread busy, no more in memory
+            completed = as_completed(loop=client.loop)
+
+            def submit() -> Task | None:
+                """Queue files up to the window; a file that cannot be read here is
+                returned instead, to get process_file's own error for it."""
+                while pending and len(futures) < window:
+                    task = pending.popleft()
+                    try:
+                        data = Path(task.path).read_bytes()
+                    except OSError:
+                        return task
+                    future = client.submit(
+                        remote_process,
+                        fn,
+                        settings,
+                        Path(task.path).name,
+                        data,
+                        self.timeout_s,
+                        key=f"planx-file-{task.sha256[:12] or task.index}-{uuid.uuid4().hex[:8]}",
+                        pure=False,
+                    )
+                    futures[future] = task
+                    completed.add(future)
+                return None
+
+            while pending or futures:
+                unreadable = submit()
+                if unreadable is not None:
+                    yield unreadable, fn(unreadable.path, settings)
+                    continue
+                if not futures:
+                    continue
+                future = next(completed)
+                task = futures.pop(future)
+                try:
+                    result = future.result()
+                except Exception as exc:  # KilledWorker, a lost worker, ...
+                    result = crash_result(
+                        task, f"the Dask task failed: {type(exc).__name__}: {exc}"
+                    )
+                else:
+                    result.path = task.path  # it ran under a temporary path
+                future.release()
+                yield task, result
+        finally:
+            for future in futures:
+                with contextlib.suppress(Exception):
+                    future.cancel()
+            if own_client:
+                client.close()

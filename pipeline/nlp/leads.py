@@ -1,0 +1,766 @@
+"""Lead cells -> leads: split, expand, classify and reconcile within a plan.
+
+A lead cell may hold several leads: separated ("JH/GC", "BEC WINDSOR / STEVE FIELD") or
+run together ("Head of Safeguarding and Area Services Head of Service Children in Care &
+Care Leavers"). A separator splits only between two complete leads, so "Quality Assurance &
+BSCB Manager" and "Service Manager, Employment, Skills and Learning" stay one lead each.
+
+The spaCy component (components.py) marks tokens with the lexicon's patterns and calls
+`segment_leads`; everything here is plain Python on those marked tokens and on strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from rapidfuzz import fuzz
+
+from pipeline.nlp.lexicon import Abbreviation, Lexicon
+from schemas.records import Lead
+
+# Token marks set by the component.
+# A role that starts with its head: "Head of", "Director of", "Headteacher".
+HEAD_INITIAL = "head_initial"
+TITLE = "title"  # a known title starts here: "Principal Social Worker"
+PERSON_HEAD = "person_head"  # Manager, Officer, Lead, Director ...
+TEAM_HEAD = "team_head"  # Team, Board, Service ...
+OPEN, CLOSE = "open", "close"
+INSIDE = "inside"  # within a title or head-initial phrase, after its first word
+GLUED = "glued"  # a hyphen inside a word ("Multi-agency"), not a separator
+
+HARD_SEPARATORS = frozenset({";", "|", "\n"})
+SOFT_SEPARATORS = frozenset({"/", "&", ",", "and", "+", "-", "–", "—", ":", "or"})
+# Separators that attach a name to its title ("Jane Smith, Head of Service").
+ATTACHING = frozenset({",", "-", "–", "—", ":"})
+FUZZY_WORD = 80  # rapidfuzz ratio at or above which two differing words are one misspelt word
+FUZZY_MIN_LENGTH = 12
+
+_INITIALS = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z]?[A-Z][A-Za-z]?[A-Z]?$|^(?:[A-Z]\.){2,4}$")
+_NAME_WORD = re.compile(r"^[A-Z][A-Za-z'’\-]*\.?$|^[A-Z]\.?$")
+_VOWEL = re.compile(r"[AEIOUYaeiouy]")
+
+
+@dataclass(frozen=True)
+class Tok:
+    """One token of a lead cell with its character offsets and the component's marks."""
+
+    text: str
+    start: int
+    end: int
+    marks: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, eq=False)
+class LeadContext:
+    """What a plan tells the lead reader: its glossary, its other lead cells (normalised),
+    and whether it writes its leads as initials."""
+
+    lexicon: Lexicon
+    glossary: Mapping[str, str] = field(default_factory=dict)
+    known: frozenset[str] = frozenset()
+    initials_style: bool = False
+
+    @cached_property
+    def _folded(self) -> dict[str, str]:
+        return {k.casefold(): v for k, v in self.glossary.items()}
+
+    def glossary_lookup(self, text: str) -> str | None:
+        """The plan's own expansion, as written or in another case."""
+        got = self.glossary.get(text)
+        if got is None and len(text) > 1:
+            got = self._folded.get(text.casefold())
+        return got
+
+    def abbreviation(self, text: str, *, standalone: bool) -> Abbreviation | None:
+        """A lexicon abbreviation; short forms that are also common initials ("TM") count on
+        their own only when the plan does not write its leads as initials."""
+        entry = self.lexicon.abbreviations.get(text)
+        if entry is None and standalone and sum(c.isupper() for c in text) >= 2:
+            entry = self.lexicon.folded.get(text.casefold())
+        if entry is None:
+            return None
+        if entry.ambiguous and standalone and self.initials_style:
+            return None
+        return entry
+
+
+def norm_lead(text: str) -> str:
+    """Comparison form of a lead: case-folded, '&' as 'and', punctuation and spacing unified."""
+    text = text.casefold().replace("&", " and ").replace("’", "'")
+    text = re.sub(r"[^\w' ]+", " ", text)
+    return " ".join(text.split())
+
+
+def is_initials(text: str) -> bool:
+    return bool(_INITIALS.match(text.strip()))
+
+
+# --- completeness: is a run of tokens a lead on its own? --------------------------------------------
+
+
+def looks_like_person(words: Sequence[str], ctx: LeadContext) -> bool:
+    """Two to four capitalised words, none of them service vocabulary or an abbreviation:
+    "TINA RUSSELL", "Rachel Green", "Ms L R Duffy"."""
+    words = [w for w in words if w not in ("'s", "’s")]
+    if words and words[0].lower().rstrip(".") in ctx.lexicon.person_titles:
+        words = words[1:]
+        if 1 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words) and len(words[-1]) > 1:
+            return not any(_vocabulary(w, ctx) for w in words)
+        return False
+    if not 2 <= len(words) <= 4:
+        return False
+    for w in words:
+        if not _NAME_WORD.match(w) or len(w.rstrip(".")) < 2:
+            return False
+        if w.isupper() and (len(w) <= 2 or not _VOWEL.search(w)):
+            return False  # initials, not a name
+        if _vocabulary(w, ctx):
+            return False
+    return True
+
+
+def _role_abbreviation(word: str, ctx: LeadContext) -> bool:
+    """A word that abbreviates a role title ("GM", "TMs", "IRO")."""
+    core = word.strip(",;:()")
+    if core.endswith(("'s", "’s")):
+        core = core[:-2]
+    got = ctx.glossary.get(core)
+    if got:
+        return any(w.lower() in ctx.lexicon.person_heads for w in got.split())
+    entry = ctx.lexicon.abbreviations.get(core) or ctx.lexicon.abbreviations.get(core[:-1])
+    return entry is not None and entry.kind == "role" and sum(c.isupper() for c in core) >= 2
+
+
+def _vocabulary(word: str, ctx: LeadContext) -> bool:
+    low = word.lower().rstrip(".")
+    lex = ctx.lexicon
+    return (
+        low in lex.org_words
+        or low in lex.person_heads
+        or low in lex.team_heads
+        or low in lex.small_words
+        or word in lex.abbreviations
+        or word in ctx.glossary
+    )
+
+
+@dataclass(frozen=True)
+class _Shape:
+    complete: bool
+    strong: bool  # a lead that can stand beside a head-initial role ("Head of X and ...")
+
+
+@dataclass(frozen=True, eq=False)
+class _Cell:
+    """A lead cell's text and marked tokens, with helpers over token ranges."""
+
+    text: str
+    toks: Sequence[Tok]
+    ctx: LeadContext
+
+    def sep(self, k: int) -> str | None:
+        tok = self.toks[k]
+        t = tok.text.strip().lower() if tok.text.strip() else ("\n" if "\n" in tok.text else "")
+        if GLUED in tok.marks:
+            return None
+        return t if t in HARD_SEPARATORS or t in SOFT_SEPARATORS else None
+
+    def words(self, i: int, j: int) -> list[str]:
+        """The words of [i, j) as written, e.g. ["Children's", "Care"]; a bracketed aside
+        ("(DCS)") is left out unless it is all there is."""
+        if i >= j:
+            return []
+        text = self.text[self.toks[i].start : self.toks[j - 1].end]
+        outside = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text).split()
+        return outside or re.sub(r"[()\[\]]", " ", text).split()
+
+    def shape(self, i: int, j: int) -> _Shape:
+        words = self.words(i, j)
+        if not words:
+            return _Shape(False, False)
+        ctx = self.ctx
+        if norm_lead(" ".join(words)) in ctx.known:
+            return _Shape(True, True)
+        if len(words) == 1:
+            w = words[0]
+            if ctx.glossary_lookup(w):
+                return _Shape(True, True)
+            entry = ctx.abbreviation(w, standalone=True)
+            if entry:
+                return _Shape(True, entry.kind == "role")
+            if ctx.lexicon.abbreviations.get(w):  # "CP", "CIC": a modifier more than a lead
+                return _Shape(True, False)
+            if is_initials(w):
+                return _Shape(True, True)
+            if w.lower() in ctx.lexicon.person_heads:
+                return _Shape(False, False)  # a bare "Manager," takes the words after it
+        marks = [t.marks for t in self.toks[i:j]]
+        if any(HEAD_INITIAL in m or TITLE in m or PERSON_HEAD in m for m in marks):
+            return _Shape(True, True)
+        if any(_role_abbreviation(w, ctx) for w in words):  # "Safeguarding GM"
+            return _Shape(True, True)
+        if looks_like_person(words, ctx):
+            return _Shape(True, True)
+        if any(TEAM_HEAD in m for m in marks):
+            return _Shape(True, False)
+        if all(ctx.abbreviation(w, standalone=False) or ctx.glossary.get(w) for w in words):
+            return _Shape(True, False)
+        return _Shape(False, False)
+
+    def strip(self, i: int, j: int) -> tuple[int, int]:
+        while i < j and (self.sep(i) or not self.toks[i].text.strip()):
+            i += 1
+        while j > i and (self.sep(j - 1) or not self.toks[j - 1].text.strip()):
+            j -= 1
+        return i, j
+
+
+def _depths(toks: Sequence[Tok]) -> list[int]:
+    depth, out = 0, []
+    for t in toks:
+        if OPEN in t.marks:
+            depth += 1
+        out.append(depth)
+        if CLOSE in t.marks:
+            depth = max(0, depth - 1)
+    return out
+
+
+def _known_cover(cell: _Cell, i: int, j: int) -> list[tuple[int, int]] | None:
+    """Pieces that are each another lead cell of the same plan, covering [i, j) whole."""
+    if j - i < 2 or not cell.ctx.known:
+        return None
+    best: dict[int, list[tuple[int, int]]] = {j: []}
+    for a in range(j - 1, i - 1, -1):
+        if cell.sep(a):
+            if a + 1 in best:
+                best[a] = best[a + 1]
+            continue
+        for b in range(a + 1, j + 1):
+            if b not in best or (a == i and b == j):
+                continue
+            if norm_lead(" ".join(cell.words(a, b))) in cell.ctx.known:
+                cand = [(a, b), *best[b]]
+                if a not in best or len(cand) < len(best[a]):
+                    best[a] = cand
+    cover = best.get(i)
+    return cover if cover and len(cover) >= 2 else None
+
+
+def _run_together(cell: _Cell, i: int, j: int, depth: list[int]) -> list[int]:
+    """Cut points inside [i, j) where a new role starts right after a complete one."""
+    toks = cell.toks
+    cuts: list[int] = []
+    start = i
+    for k in range(i + 1, j):
+        if depth[k] or cell.sep(k - 1) or cell.sep(k):
+            continue
+        marks = toks[k].marks
+        # Nothing can modify "Head of"; a known title ("Team Manager") may have a modifier
+        # before it, so only a strong lead ends there.
+        left = cell.shape(start, k)
+        if (HEAD_INITIAL in marks and left.complete) or (TITLE in marks and left.strong):
+            cuts.append(k)
+            start = k
+            continue
+        # "Team Manager Service Manager": a head noun, then a modifier and another head noun.
+        since = max([start, *(m + 1 for m in range(start, k) if cell.sep(m))])
+        if (
+            PERSON_HEAD in toks[k - 1].marks
+            and INSIDE not in marks
+            and HEAD_INITIAL not in toks[since].marks
+            and k - since >= 2
+            and PERSON_HEAD not in marks
+            and toks[k].text[:1].isupper()
+        ):
+            nxt = next((m for m in range(k, j) if cell.sep(m)), j)
+            if any(PERSON_HEAD in toks[m].marks for m in range(k + 1, nxt)):
+                cuts.append(k)
+                start = k
+    return cuts
+
+
+def _split_at_separators(
+    cell: _Cell, i: int, j: int, depth: list[int]
+) -> list[tuple[int, int, str]]:
+    """Pieces of [i, j) and the separator before each: a separator splits only when the text
+    on both sides is a complete lead."""
+    pieces: list[tuple[int, int, str]] = []
+    start, before = i, ""
+    seps = [k for k in range(i, j) if cell.sep(k) and not depth[k]]
+    for n, k in enumerate(seps):
+        sep = cell.sep(k) or ""
+        nxt = seps[n + 1] if n + 1 < len(seps) else j
+        if not cell.words(start, k) or not cell.words(k + 1, nxt):
+            continue
+        if sep in HARD_SEPARATORS:
+            pieces.append((start, k, before))
+            start, before = k + 1, sep
+            continue
+        lshape, rshape = cell.shape(start, k), cell.shape(k + 1, nxt)
+        if not (lshape.complete and rshape.complete):
+            continue
+        if any(HEAD_INITIAL in t.marks for t in cell.toks[start:k]) and not rshape.strong:
+            continue  # "Head of Safeguarding and Area Services" is one role
+        pieces.append((start, k, before))
+        start, before = k + 1, sep
+    pieces.append((start, j, before))
+    return pieces
+
+
+def segment_leads(text: str, toks: Sequence[Tok], ctx: LeadContext) -> list[tuple[int, int, str]]:
+    """Token ranges of the leads in a cell, each with the separator that preceded it
+    ("" for the first and for leads that were run together)."""
+    cell = _Cell(text, list(toks), ctx)
+    i, j = cell.strip(0, len(toks))
+    if i >= j:
+        return []
+    depth = _depths(cell.toks)
+    if OPEN in toks[i].marks and CLOSE in toks[j - 1].marks and all(d >= 1 for d in depth[i:j]):
+        # A cell wholly in brackets: "(BEC WINDSOR)".
+        i, j = cell.strip(i + 1, j - 1)
+        depth = [max(0, d - 1) for d in depth]
+    blocks = _known_cover(cell, i, j) or [(i, j)]
+    out: list[tuple[int, int, str]] = []
+    for a, b in blocks:
+        edges = [a, *_run_together(cell, a, b, depth), b]
+        for n in range(len(edges) - 1):
+            for pa, pb, sep in _split_at_separators(cell, edges[n], edges[n + 1], depth):
+                s, e = cell.strip(pa, pb)
+                if s < e:
+                    out.append((s, e, sep))
+    return _attach_names(cell, out)
+
+
+def _attach_names(cell: _Cell, pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """'Andrew Carter, Director of ...': a name and its title, joined by a comma or dash, are
+    one lead (a person, with the title's role family)."""
+    out: list[tuple[int, int, str]] = []
+    for piece in pieces:
+        if out and piece[2] in ATTACHING:
+            prev = out[-1]
+            a_person = looks_like_person(cell.words(prev[0], prev[1]), cell.ctx)
+            b_person = looks_like_person(cell.words(piece[0], piece[1]), cell.ctx)
+            if a_person != b_person:
+                out[-1] = (prev[0], piece[1], prev[2])
+                continue
+        out.append(piece)
+    return out
+
+
+# --- naming and classifying one lead -------------------------------------------------------------------
+
+
+def name_case(text: str) -> str:
+    """A person's name as it would be typed: "TINA RUSSELL" -> "Tina Russell",
+    "MARTHA McCARRON" -> "Martha McCarron", "O'BRIEN" -> "O'Brien"."""
+
+    def word(w: str) -> str:
+        if len(w) <= 1:
+            return w.upper()
+        if "-" in w:
+            return "-".join(word(p) for p in w.split("-"))
+        for mark in ("'", "’"):
+            if mark in w[1:3]:
+                head, _, tail = w.partition(mark)
+                return word(head) + mark + word(tail)
+        if w[:2].lower() == "mc" and len(w) > 3 and (w.isupper() or w[2:].isupper()):
+            return "Mc" + w[2:].capitalize()
+        if w.isupper() or w.islower():
+            return w.capitalize()
+        return w
+
+    return " ".join(word(w) for w in text.split())
+
+
+def title_case(text: str, keep_upper: Callable[[str], bool]) -> str:
+    """An ALL-CAPS title in title case, keeping acronyms and small words lower:
+    "HEAD OF SERVICE CSC" -> "Head of Service CSC"."""
+    small = {"of", "and", "for", "in", "the", "to", "with", "on", "at", "by", "or"}
+    out = []
+    for n, w in enumerate(text.split()):
+        core = w.strip("(),:;")
+        if keep_upper(core) or (len(core) <= 4 and core.isupper() and not _VOWEL.search(core)):
+            out.append(w)
+        elif n and core.lower() in small:
+            out.append(w.lower())
+        else:
+            out.append(w[:1].upper() + w[1:].lower())
+    return " ".join(out)
+
+
+_FAMILY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (family, re.compile(p))
+    for family, p in (
+        ("Assistant Director", r"\b(?:assistant|deputy)\s+director\b|^adcs\w*$|^ad$"),
+        (
+            "Virtual School Head",
+            r"\bvirtual\s+school\s+head|\bhead\s*teacher\W+(?:of\s+(?:the\s+)?)?virtual\s+school\b|"
+            r"\bvirtual\s+(?:school\s+)?head\s*teacher\b|\bhead\s+of\s+(?:the\s+)?virtual\s+school\b|^vsh$",
+        ),
+        ("Director", r"\bdirector\b|^dcs$"),
+        ("Principal Social Worker", r"\bprincipal\s+social\s+worker\b|^psw$"),
+        ("Head of Service", r"\bhead\s+of\b|^hos$|^head\s+of\s+service"),
+        ("Team Manager", r"\bteam\s+(?:manager|leader)s?\b|^tms?$"),
+        (
+            "Service/Group Manager",
+            r"\b(?:service|group|programme|operations|operational|area|locality)\s+managers?\b|"
+            r"\bmanager\b.*\bservices?\b|^(?:sm|gm)s?$",
+        ),
+        (
+            "Board/Partnership",
+            r"\bboard\b|\bpartnership\b|\bpanel\b|\bcommittee\b|\bforum\b|\bcouncil\b",
+        ),
+    )
+)
+
+
+def role_family(title: str, kind: str = "role") -> str | None:
+    """The tier a role belongs to, by rules on its (expanded) title; None for teams that are
+    not boards, for initials and for unknown leads."""
+    low = " ".join(title.lower().replace("&", " and ").split())
+    if kind == "team":
+        return "Board/Partnership" if _FAMILY_RULES[-1][1].search(low) else None
+    if kind not in ("role", "person"):
+        return None
+    for family, pattern in _FAMILY_RULES[:-1]:
+        if pattern.search(low):
+            return family
+    return "Other" if kind == "role" else None
+
+
+def _kind_of(words: Sequence[str], ctx: LeadContext, marks: set[str]) -> str:
+    if len(words) == 1 and is_initials(words[0]):
+        return "initials"
+    if looks_like_person(words, ctx):
+        return "person"
+    lows = [w.lower().strip(",;:.()[]") for w in words]
+    lex = ctx.lexicon
+    if HEAD_INITIAL in marks or TITLE in marks or any(w in lex.person_heads for w in lows):
+        return "role"
+    if len(words) > 1 and any(_role_abbreviation(w, ctx) for w in words):
+        return "role"
+    if any(w in lex.team_heads for w in lows):
+        return "team"
+    return "unknown"
+
+
+def _expand_tokens(
+    words: Sequence[str], ctx: LeadContext
+) -> tuple[list[str], str | None, list[int]]:
+    """Expand abbreviations inside a longer lead: any the plan's glossary defines, and from
+    the lexicon only role titles ("Safeguarding GM" -> "Safeguarding Group Manager"); a
+    service abbreviation inside a title stays as written ("HR Business Partner",
+    "Assistant Director CSC"). Only tokens written with two or more capitals."""
+    out, source, expanded = [], None, []
+    for n, w in enumerate(words):
+        core, suffix = w, ""
+        if core.endswith(("'s", "’s")):
+            core, suffix = core[:-2], core[-2:]
+        if sum(c.isupper() for c in core) < 2:
+            out.append(w)
+            continue
+        got = ctx.glossary.get(core)
+        if got:
+            out.append(got + suffix)
+            source = "plan"
+            expanded.append(n)
+            continue
+        entry = ctx.lexicon.abbreviations.get(core)
+        if entry is None and core.endswith("s") and core[:-1] in ctx.lexicon.abbreviations:
+            base = ctx.lexicon.abbreviations[core[:-1]]
+            entry = Abbreviation(core, base.expansion + "s", base.kind)
+        if entry and entry.kind == "role":
+            out.append(entry.expansion + suffix)
+            source = source or "lexicon"
+            expanded.append(n)
+            continue
+        out.append(w)
+    return out, source, expanded
+
+
+@dataclass(frozen=True)
+class LeadReading:
+    lead: Lead
+    expanded: tuple[int, ...] = ()  # word indexes that were abbreviations
+
+
+def classify_lead(
+    text: str, ctx: LeadContext, marks: set[str] | None = None, person_hint: bool = False
+) -> LeadReading:
+    """One lead from its words: expanded (plan glossary first, then the lexicon), cased,
+    and classified as person, initials, role or team, with its role family."""
+    marks = set(marks or ())
+    raw = " ".join(text.split())
+    words = raw.split()
+    # A bracketed part: a name ("Director (Jane Smith)") makes a person; an abbreviation of
+    # the title ("(DCS)") is dropped; anything else stays.
+    bracket = re.search(r"\(([^()]*)\)", raw)
+    if bracket:
+        inner, outer = (
+            bracket.group(1).strip(),
+            (raw[: bracket.start()] + raw[bracket.end() :]).strip(" ,-"),
+        )
+        inner_words, outer_words = inner.split(), outer.split()
+        if outer_words and looks_like_person(inner_words, ctx):
+            family = role_family(" ".join(outer_words), "person") if outer_words else None
+            return LeadReading(
+                Lead(raw=raw, name=name_case(inner), kind="person", role_family=family)
+            )
+        if (
+            outer_words
+            and len(inner_words) == 1
+            and (ctx.glossary_lookup(inner) or ctx.lexicon.lookup(inner) or is_initials(inner))
+        ):
+            words = outer_words
+    text = " ".join(words)
+    # Whole-lead abbreviation.
+    if len(words) <= 2:
+        got = ctx.glossary_lookup(text)
+        if got:
+            return LeadReading(_from_expansion(raw, got, "plan", ctx, None), (0,))
+        entry = ctx.abbreviation(text, standalone=True)
+        if entry:
+            return LeadReading(
+                _from_expansion(raw, entry.expansion, "lexicon", ctx, entry.kind), (0,)
+            )
+    # "Name, Title" / "Title - Name" joined into one lead.
+    person = _name_and_title(raw, words, ctx)
+    if person is not None:
+        return LeadReading(person)
+    expanded, source, idx = _expand_tokens(words, ctx)
+    kind = _kind_of(words, ctx, marks)
+    if kind == "unknown" and person_hint and 2 <= len(words) <= 4:
+        kind = "person"
+    if kind == "unknown":
+        kind = _kind_of(" ".join(expanded).split(), ctx, marks)
+        kind = "unknown" if kind in ("person", "initials") else kind
+    if kind == "person":
+        name = name_case(text)
+    elif kind == "initials":
+        name = text.replace(".", "")
+    else:
+        name = " ".join(expanded)
+        if text.isupper() and len(words) > 1:
+            name = title_case(name, lambda w: w in ctx.lexicon.abbreviations or w in ctx.glossary)
+    name = name.strip(" ,;:-")
+    family = role_family(name, kind)
+    return LeadReading(
+        Lead(
+            raw=raw,
+            name=name,
+            kind=kind,
+            role_family=family,
+            expanded_from=source if kind not in ("initials", "person") else None,
+        ),
+        tuple(idx),
+    )
+
+
+def _name_and_title(raw: str, words: list[str], ctx: LeadContext) -> Lead | None:
+    """A person lead from "Andrew Carter, Director of ..." or "Director - Jane Smith"."""
+    for cut in range(1, len(words)):
+        left, right = words[:cut], words[cut:]
+        if not (left[-1].endswith(",") or right[0] in ("-", "–", "—", ":")):
+            continue
+        lw = [w.rstrip(",") for w in left]
+        rw = [w for w in right if w not in ("-", "–", "—", ":")]
+        if not lw or not rw:
+            continue
+        for name, title in ((lw, rw), (rw, lw)):
+            if looks_like_person(name, ctx) and not looks_like_person(title, ctx):
+                family = role_family(_expanded_text(title, ctx), "person")
+                return Lead(
+                    raw=raw, name=name_case(" ".join(name)), kind="person", role_family=family
+                )
+    return None
+
+
+def _expanded_text(words: Sequence[str], ctx: LeadContext) -> str:
+    text = " ".join(words)
+    got = ctx.glossary_lookup(text)
+    if got:
+        return got
+    entry = ctx.abbreviation(text, standalone=True)
+    return entry.expansion if entry else " ".join(_expand_tokens(words, ctx)[0])
+
+
+def _from_expansion(
+    raw: str, expansion: str, source: str, ctx: LeadContext, kind: str | None
+) -> Lead:
+    words = expansion.replace(",", " , ").split()
+    if looks_like_person(expansion.split(",")[0].split(), ctx):
+        person = expansion.split(",")[0].split("(")[0].strip()
+        rest = expansion[len(person) :].strip(" ,()-")
+        return Lead(
+            raw=raw,
+            name=name_case(person),
+            kind="person",
+            role_family=role_family(rest, "person") if rest else None,
+            expanded_from=source,
+        )
+    lows = [w.lower() for w in words]
+    if kind not in ("role", "team"):
+        if any(w in ctx.lexicon.person_heads for w in lows) or lows[:2] == ["head", "of"]:
+            kind = "role"
+        elif any(w in ctx.lexicon.team_heads for w in lows):
+            kind = "team"
+        else:
+            kind = "unknown"
+    return Lead(
+        raw=raw,
+        name=expansion,
+        kind=kind,
+        role_family=role_family(expansion, kind),
+        expanded_from=source,
+    )
+
+
+# --- one plan's leads, reconciled ------------------------------------------------------------------------
+
+
+def _acronym(name: str, small: frozenset[str]) -> str:
+    return "".join(
+        w[0] for w in re.findall(r"[A-Za-z][\w']*", name) if w.lower() not in small
+    ).upper()
+
+
+def same_name(a: str, b: str, small: frozenset[str]) -> bool:
+    """Two normalised role names that differ only in small words or in one misspelt word
+    ("Principle"/"Principal", "Manager"/"Managers"); "Service Manager East" and "... West",
+    or "Team 1" and "Team 2", stay different."""
+    ta = [w for w in a.split() if w not in small]
+    tb = [w for w in b.split() if w not in small]
+    if ta == tb:
+        return True
+    if len(ta) != len(tb):
+        return False
+    diffs = [(x, y) for x, y in zip(ta, tb, strict=True) if x != y]
+    if len(diffs) != 1:
+        return False
+    x, y = diffs[0]
+    if any(c.isdigit() for c in x + y) or min(len(x), len(y)) < 4 or x[0] != y[0]:
+        return False
+    return fuzz.ratio(x, y) >= FUZZY_WORD
+
+
+def reconcile_leads(groups: Sequence[Sequence[Lead]], lexicon: Lexicon) -> list[list[Lead]]:
+    """The same lead written two ways in one plan, resolved to one name: spelling variants
+    ("&" / "and", a typo) by fuzzy match; an undefined abbreviation or initials by the one
+    role or person in the plan they abbreviate."""
+    counts: Counter[tuple[str, str]] = Counter()
+    written: dict[tuple[str, str], Counter[str]] = {}
+    for leads in groups:
+        for lead in leads:
+            key = (lead.kind, norm_lead(lead.name))
+            counts[key] += 1
+            written.setdefault(key, Counter())[lead.name] += 1
+    canonical: dict[tuple[str, str], str] = {k: c.most_common(1)[0][0] for k, c in written.items()}
+    alias: dict[tuple[str, str], Lead] = {}
+    keys = sorted(counts, key=lambda k: (-counts[k], -len(k[1])))
+    for n, key in enumerate(keys):
+        kind, norm = key
+        if kind not in ("role", "team") or len(norm) < FUZZY_MIN_LENGTH or key in alias:
+            continue
+        for other in keys[n + 1 :]:
+            if other[0] == kind and other not in alias and len(other[1]) >= FUZZY_MIN_LENGTH:
+                if same_name(norm, other[1], lexicon.small_words):
+                    alias[other] = Lead(
+                        raw="",
+                        name=canonical[key],
+                        kind=kind,
+                        role_family=role_family(canonical[key], kind),
+                    )
+    roles = [k for k in keys if k[0] == "role" and k not in alias]
+    persons = [k for k in keys if k[0] == "person"]
+    for key in keys:
+        kind, norm = key
+        if kind not in ("initials", "unknown") or " " in norm:
+            continue
+        token = norm.upper()
+        if len(token) >= 3:
+            hits = [r for r in roles if _acronym(canonical[r], lexicon.small_words) == token]
+            if len(hits) == 1:
+                name = canonical[hits[0]]
+                alias[key] = Lead(
+                    raw="", name=name, kind="role", role_family=role_family(name, "role")
+                )
+                continue
+        if kind == "initials" and 2 <= len(token) <= 3:
+            hits = [
+                p
+                for p in persons
+                if _acronym(canonical[p], frozenset()) in (token, token[0] + token[-1])
+            ]
+            if len(hits) == 1:
+                alias[key] = Lead(raw="", name=canonical[hits[0]], kind="person")
+    out: list[list[Lead]] = []
+    for leads in groups:
+        fixed = []
+        for lead in leads:
+            key = (lead.kind, norm_lead(lead.name))
+            if key in alias:
+                target = alias[key]
+                fixed.append(
+                    lead.model_copy(
+                        update={
+                            "name": target.name,
+                            "kind": target.kind,
+                            "role_family": target.role_family
+                            if target.kind != "person"
+                            else lead.role_family,
+                        }
+                    )
+                )
+            elif canonical.get(key, lead.name) != lead.name:
+                fixed.append(lead.model_copy(update={"name": canonical[key]}))
+            else:
+                fixed.append(lead)
+        out.append(_dedupe(fixed))
+    return out
+
+
+def _dedupe(leads: list[Lead]) -> list[Lead]:
+    seen, out = set(), []
+    for lead in leads:
+        key = (lead.kind, norm_lead(lead.name))
+        if key not in seen:
+            seen.add(key)
+            out.append(lead)
+    return out
+
+
+def plan_lead_evidence(
+    cells: Sequence[str], glossary: Mapping[str, str], lexicon: Lexicon
+) -> tuple[frozenset[str], bool]:
+    """From a plan's raw lead cells: the set of cells (for splitting run-together leads by
+    the plan's own evidence) and whether the plan writes its leads as initials."""
+    known = frozenset(norm_lead(c) for c in cells if c and c.strip())
+    unknown_initials = set()
+    for cell in cells:
+        for part in re.split(r"[/,&;+\n]|\band\b", cell or ""):
+            part = part.strip()  # a whole lead, not a word of one ("HEAD OF SERVICE")
+            if is_initials(part) and part not in glossary and part not in lexicon.abbreviations:
+                unknown_initials.add(part)
+    return known, len(unknown_initials) >= 2
+
+
+__all__ = [
+    "LeadContext",
+    "LeadReading",
+    "Tok",
+    "classify_lead",
+    "is_initials",
+    "looks_like_person",
+    "name_case",
+    "norm_lead",
+    "plan_lead_evidence",
+    "reconcile_leads",
+    "role_family",
+    "segment_leads",
+    "title_case",
+]

@@ -1,0 +1,410 @@
+"""The NLP stage: build the spaCy pipeline once, then tag every cell of a batch of plans in
+one `nlp.pipe` pass and return new, normalised Plan records."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.nlp.components import (
+    KIND_DATE,
+    KIND_FREQUENCY,
+    KIND_LEAD,
+    KIND_STATUS,
+    KIND_TARGET,
+    PIPE_NAMES,
+    SPAN_KEYS,
+    Cell,
+    PlanContext,
+    register_extensions,
+)
+from pipeline.nlp.dates import DateContext, DateMatch, parse_period
+from pipeline.nlp.leads import LeadContext, plan_lead_evidence, reconcile_leads
+from pipeline.nlp.lexicon import Lexicon, load_lexicon
+from pipeline.nlp.statuses import LegendReading, legend_with_meanings
+from pipeline.nlp.targets import Target
+from schemas.records import KPI, Action, DateValue, Lead, Plan, TaggedSpan
+
+DEFAULT_BATCH_SIZE = 256
+DEFAULT_AS_OF: dt.date | None = None
+DEFAULT_MODEL: str | None = None
+# Statistical-model components kept when settings.model names one: PERSON entities only.
+MODEL_PIPES = ("tok2vec", "transformer", "ner")
+
+
+@dataclass(frozen=True)
+class NlpSettings:
+    """Settings for the NLP stage.
+
+    batch_size: Docs per `nlp.pipe` batch. as_of: derive `Action.overdue` against this
+    date (None: leave it None). model: an installed spaCy model whose PERSON entities may
+    help spot names; None (the default) runs on `spacy.blank("en")` alone.
+    """
+
+    batch_size: int = DEFAULT_BATCH_SIZE
+    as_of: dt.date | None = DEFAULT_AS_OF
+    model: str | None = DEFAULT_MODEL
+
+    def __post_init__(self) -> None:
+        if (
+            isinstance(self.batch_size, bool)
+            or not isinstance(self.batch_size, int)
+            or self.batch_size < 1
+        ):
+            raise ValueError(
+                f"NlpSettings 'batch_size' must be a positive integer, not {self.batch_size!r}"
+            )
+        if self.as_of is not None and (
+            not isinstance(self.as_of, dt.date) or isinstance(self.as_of, dt.datetime)
+        ):
+            raise ValueError(f"NlpSettings 'as_of' must be a date (YYYY-MM-DD), not {self.as_of!r}")
+        if self.model is not None and (not isinstance(self.model, str) or not self.model.strip()):
+            raise ValueError(
+                f"NlpSettings 'model' must be a spaCy model name or None, not {self.model!r}"
+            )
+
+    @classmethod
+    def resolve(cls, settings: NlpSettings | dict[str, Any] | None) -> NlpSettings:
+        """Settings from None (defaults), a dict (an ISO string is accepted for as_of) or an
+        instance."""
+        if settings is None:
+            return cls()
+        if isinstance(settings, cls):
+            return settings
+        if not isinstance(settings, dict):
+            raise TypeError(
+                f"NLP settings must be None, a dict or NlpSettings, not {type(settings).__name__}"
+            )
+        values = dict(settings)
+        unknown = set(values) - {f.name for f in dataclasses.fields(cls)}
+        if unknown:
+            raise ValueError(f"unknown NLP setting(s): {', '.join(sorted(unknown))}")
+        as_of = values.get("as_of")
+        if isinstance(as_of, str):
+            try:
+                values["as_of"] = dt.date.fromisoformat(as_of)
+            except ValueError:
+                raise ValueError(f"NlpSettings 'as_of' must be YYYY-MM-DD, not {as_of!r}") from None
+        elif isinstance(as_of, dt.datetime):
+            values["as_of"] = as_of.date()
+        return cls(**values)
+
+
+def build_nlp(settings: NlpSettings | dict[str, Any] | None = None) -> Language:
+    """The stage's spaCy pipeline: `spacy.blank("en")` plus planx's components, initialised
+    with the shipped vocabularies. Build it once per run (or per worker)."""
+    settings = NlpSettings.resolve(settings)
+    register_extensions()
+    nlp = _base_pipeline(settings.model)
+    for name in PIPE_NAMES:
+        nlp.add_pipe(name)
+    nlp.get_pipe("planx_leads").initialize(nlp=nlp)
+    nlp.get_pipe("planx_statuses").initialize(nlp=nlp)
+    return nlp
+
+
+def _base_pipeline(model: str | None) -> Language:
+    if model is None:
+        return spacy.blank("en")
+    try:
+        base = spacy.load(model)
+    except OSError:
+        # Nothing depends on a model, and nothing is downloaded: carry on without it.
+        warnings.warn(
+            f"spaCy model {model!r} is not installed; tagging without PERSON entities", stacklevel=3
+        )
+        return spacy.blank("en")
+    for name in list(base.pipe_names):
+        if name not in MODEL_PIPES:
+            base.remove_pipe(name)
+    return base
+
+
+# --- cells -> Docs ----------------------------------------------------------------------------------
+
+
+def plan_to_context(plan: Plan, lexicon: Lexicon) -> PlanContext:
+    """A plan's glossary, lead evidence, period and legend, as the components read them."""
+    glossary = {
+        g.abbreviation.strip(): g.expansion.strip() for g in plan.glossary if g.abbreviation.strip()
+    }
+    cells = [a.lead_raw for a in plan.actions] + [k.owner_raw for k in plan.kpis]
+    known, initials_style = plan_lead_evidence(cells, glossary, lexicon)
+    start, end = plan.period_start, plan.period_end
+    if start is None and end is None and plan.period:
+        start, end = parse_period(plan.period)
+    return PlanContext(
+        leads=LeadContext(
+            lexicon=lexicon, glossary=glossary, known=known, initials_style=initials_style
+        ),
+        dates=DateContext(period_start=start, period_end=end, plan_date=plan.date),
+        legend=LegendReading.from_legend(legend_with_meanings(plan.legend)),
+    )
+
+
+def _plan_cells(p: int, plan: Plan) -> Iterator[tuple[Cell, str]]:
+    for i, a in enumerate(plan.actions):
+        if a.lead_raw.strip():
+            yield Cell(p, "action", i, "lead_raw", KIND_LEAD), a.lead_raw
+        if a.start is not None and a.start.raw.strip():
+            yield Cell(p, "action", i, "start", KIND_DATE, role="start"), a.start.raw
+        if a.due is not None and a.due.raw.strip():
+            yield Cell(p, "action", i, "due", KIND_DATE, role="due"), a.due.raw
+        if a.status.raw.strip() or a.status.fill:
+            yield Cell(p, "action", i, "status", KIND_STATUS, fill=a.status.fill), a.status.raw
+        for m, milestone in enumerate(a.milestones):
+            text = milestone.date.raw if milestone.date.raw.strip() else milestone.column
+            if text.strip():
+                yield (
+                    Cell(
+                        p, "action", i, f"milestones[{m}].date", KIND_DATE, column=milestone.column
+                    ),
+                    text,
+                )
+    for i, k in enumerate(plan.kpis):
+        if k.owner_raw.strip():
+            yield Cell(p, "kpi", i, "owner_raw", KIND_LEAD), k.owner_raw
+        if k.frequency_raw.strip():
+            yield Cell(p, "kpi", i, "frequency_raw", KIND_FREQUENCY), k.frequency_raw
+        if k.target_raw.strip():
+            yield Cell(p, "kpi", i, "target_raw", KIND_TARGET), k.target_raw
+        if k.target_due is not None and k.target_due.raw.strip():
+            yield Cell(p, "kpi", i, "target_due", KIND_DATE, role="due"), k.target_due.raw
+
+
+def plans_to_docs(plans: list[Plan], contexts: list[PlanContext], nlp: Language) -> Iterator[Doc]:
+    """One Doc per non-empty cell, made with `nlp.make_doc`, carrying its cell and plan."""
+    for p, plan in enumerate(plans):
+        for cell, text in _plan_cells(p, plan):
+            doc = nlp.make_doc(text)
+            doc._.planx_cell = cell
+            doc._.planx_plan = contexts[p]
+            yield doc
+
+
+def doc_to_spans(doc: Doc) -> list[TaggedSpan]:
+    field = doc._.planx_cell.field
+    return [
+        TaggedSpan(field=field, label=s.label_, start=s.start_char, end=s.end_char, text=s.text)
+        for key in SPAN_KEYS
+        if key in doc.spans
+        for s in doc.spans[key]
+    ]
+
+
+# --- the stage ----------------------------------------------------------------------------------------
+
+
+def _lexicon_of(nlp: Language) -> Lexicon:
+    if "planx_leads" in nlp.pipe_names:
+        lex = nlp.get_pipe("planx_leads").lexicon
+        if lex is not None:
+            return lex
+    return load_lexicon()
+
+
+RecordKey = tuple[int, str, int]  # (plan index, "action" | "kpi", record index)
+
+
+@dataclass
+class Readings:
+    """What the pipeline read, by record and field, and the spans it tagged per record."""
+
+    values: dict[tuple[int, str, int, str], Any] = dataclasses.field(default_factory=dict)
+    spans: dict[RecordKey, list[TaggedSpan]] = dataclasses.field(default_factory=dict)
+
+    def add(self, doc: Doc) -> None:
+        cell: Cell = doc._.planx_cell
+        self.values[(cell.plan, cell.record, cell.index, cell.field)] = doc._.planx_result
+        self.spans.setdefault((cell.plan, cell.record, cell.index), []).extend(doc_to_spans(doc))
+
+    def get(self, key: RecordKey, field: str) -> Any:
+        return self.values.get((*key, field))
+
+
+def tag_plans(
+    plans: Iterable[Plan], nlp: Language, settings: NlpSettings | dict[str, Any] | None = None
+) -> list[Plan]:
+    """Normalise leads, dates, statuses and KPI values of a batch of plans.
+
+    All cells of all plans go through one `nlp.pipe` call. Returns new Plan objects; the
+    input plans are not changed.
+    """
+    settings = NlpSettings.resolve(settings)
+    register_extensions()
+    plans = list(plans)
+    lexicon = _lexicon_of(nlp)
+    contexts = [plan_to_context(plan, lexicon) for plan in plans]
+    readings = Readings()
+    for doc in nlp.pipe(plans_to_docs(plans, contexts, nlp), batch_size=settings.batch_size):
+        readings.add(doc)
+    return [
+        readings_to_plan(p, plan, contexts[p], readings, settings, lexicon)
+        for p, plan in enumerate(plans)
+    ]
+
+
+def _date_value(given: DateValue | None, got: DateMatch | None) -> DateValue | None:
+    if given is None:
+        return None
+    if got is None:
+        return given
+    value = got.to_value(given.raw)
+    if value.date is None and given.date is not None:
+        # A date the reader already had (a spreadsheet date cell) is kept.
+        return given.model_copy(
+            update={"flags": _merge(given.flags, [f for f in value.flags if f != "unparseable"])}
+        )
+    return value.model_copy(update={"flags": _merge(given.flags, value.flags)})
+
+
+def _merge(old: list[str], new: Iterable[str]) -> list[str]:
+    out = list(old)
+    for flag in new:
+        if flag not in out:
+            out.append(flag)
+    return out
+
+
+def readings_to_plan(
+    p: int,
+    plan: Plan,
+    ctx: PlanContext,
+    readings: Readings,
+    settings: NlpSettings,
+    lexicon: Lexicon,
+) -> Plan:
+    """A new Plan with what the pipeline read applied to its records."""
+    lead_groups: list[list[Lead]] = [
+        readings.get((p, "action", i), "lead_raw") or [] for i in range(len(plan.actions))
+    ]
+    lead_groups += [readings.get((p, "kpi", i), "owner_raw") or [] for i in range(len(plan.kpis))]
+    lead_groups = reconcile_leads(lead_groups, lexicon)
+    n_actions = len(plan.actions)
+    actions = [
+        _tag_action(a, (p, "action", i), ctx, readings, lead_groups[i], settings)
+        for i, a in enumerate(plan.actions)
+    ]
+    kpis = [
+        _tag_kpi(k, (p, "kpi", i), readings, lead_groups[n_actions + i])
+        for i, k in enumerate(plan.kpis)
+    ]
+    update: dict[str, Any] = {"actions": actions, "kpis": kpis, "legend": ctx.legend.legend}
+    if plan.period_start is None and plan.period_end is None and ctx.dates.period_start is not None:
+        update["period_start"], update["period_end"] = ctx.dates.period_start, ctx.dates.period_end
+    return plan.model_copy(update=update)
+
+
+def _tag_action(
+    a: Action,
+    key: RecordKey,
+    ctx: PlanContext,
+    readings: Readings,
+    leads: list[Lead],
+    settings: NlpSettings,
+) -> Action:
+    start = _date_value(a.start, readings.get(key, "start"))
+    due = _date_value(a.due, readings.get(key, "due"))
+    flags: list[str] = []
+    status = a.status
+    got = readings.get(key, "status")
+    if got is not None:
+        status, status_flags = got
+        status = status.model_copy(update={"raw": a.status.raw})
+        flags += status_flags
+    for name, value in (("start", start), ("due", due)):
+        if value is None:
+            continue
+        if "unparseable" in value.flags:
+            flags.append(f"unparseable_{name}")
+        if "year_missing" in value.flags:
+            flags.append(f"{name}_year_missing")
+        if "outside_plan_period" in value.flags:
+            flags.append("date_outside_plan_period")
+    if start and due and start.date and due.date and start.date > due.date:
+        flags.append("start_after_due")
+    period_start = ctx.dates.period_start
+    if due and due.date and period_start and due.date < period_start:
+        flags.append("due_before_plan_start")
+    milestones = []
+    for m, milestone in enumerate(a.milestones):
+        got_m: DateMatch | None = readings.get(key, f"milestones[{m}].date")
+        if got_m is None:
+            milestones.append(milestone)
+            continue
+        value = got_m.to_value(milestone.date.raw)
+        if not milestone.date.raw.strip():
+            value = value.model_copy(update={"flags": [*value.flags, "from_column"]})
+        milestones.append(milestone.model_copy(update={"date": value}))
+    overdue = None
+    if settings.as_of is not None:
+        # Derived beside the status, never instead of it.
+        overdue = bool(
+            status.meaning != "complete"
+            and due is not None
+            and due.date is not None
+            and due.date < settings.as_of
+        )
+    return a.model_copy(
+        update={
+            "leads": leads,
+            "start": start,
+            "due": due,
+            "status": status,
+            "overdue": overdue,
+            "milestones": milestones,
+            "flags": _merge(a.flags, flags),
+            "spans": [*a.spans, *readings.spans.get(key, [])],
+        }
+    )
+
+
+def _tag_kpi(k: KPI, key: RecordKey, readings: Readings, owners: list[Lead]) -> KPI:
+    flags: list[str] = []
+    frequency = k.frequency
+    if k.frequency_raw.strip():
+        frequency = readings.get(key, "frequency_raw") or ""
+        if not frequency:
+            flags.append("unrecognised_frequency")
+    value, unit = k.target_value, k.target_unit
+    target: Target | None = readings.get(key, "target_raw")
+    if target is not None:
+        value, unit = target.value, target.unit
+        flags += list(target.flags)
+    target_due = _date_value(k.target_due, readings.get(key, "target_due"))
+    if target_due is not None and "unparseable" in target_due.flags:
+        flags.append("unparseable_target_due")
+    if target_due is not None and "outside_plan_period" in target_due.flags:
+        flags.append("date_outside_plan_period")
+    return k.model_copy(
+        update={
+            "owners": owners,
+            "frequency": frequency,
+            "target_value": value,
+            "target_unit": unit,
+            "target_due": target_due,
+            "flags": _merge(k.flags, flags),
+            "spans": [*k.spans, *readings.spans.get(key, [])],
+        }
+    )
+
+
+__all__ = [
+    "DEFAULT_AS_OF",
+    "DEFAULT_BATCH_SIZE",
+    "DEFAULT_MODEL",
+    "NlpSettings",
+    "build_nlp",
+    "doc_to_spans",
+    "plan_to_context",
+    "plans_to_docs",
+    "tag_plans",
+]

@@ -1,0 +1,319 @@
+"""Status colours and what they mean, read through the plan's own legend.
+
+Councils use RAG colours differently (one plan's amber is "on track, not yet complete",
+another's is "more work needed"), so a colour's meaning comes from the plan's legend when
+it has one (`meaning_basis="plan_legend"`) and from the common reading otherwise (red
+off_track, amber at_risk, green on_track, blue complete; `"common_reading"`).
+"""
+
+from __future__ import annotations
+
+import colorsys
+import re
+from dataclasses import dataclass
+
+from schemas.records import Status, StatusLegend
+
+COLOURS: tuple[str, ...] = ("red", "amber", "green", "blue")
+COMMON_MEANING: dict[str, str] = {
+    "red": "off_track",
+    "amber": "at_risk",
+    "green": "on_track",
+    "blue": "complete",
+}
+COMMON_COLOUR: dict[str, str] = {m: c for c, m in COMMON_MEANING.items()}
+
+# Standard and Office-palette fills for each colour, including the light "Good / Neutral /
+# Bad" fills spreadsheets use for conditional formatting.
+PALETTE: dict[str, tuple[str, ...]] = {
+    "red": (
+        "#FF0000",
+        "#C00000",
+        "#E6B8B7",
+        "#FFC7CE",
+        "#F4CCCC",
+        "#EA9999",
+        "#E06666",
+        "#FF5050",
+        "#CC0000",
+    ),
+    "amber": (
+        "#FFC000",
+        "#FFBF00",
+        "#FFFF00",
+        "#FFD966",
+        "#FFE699",
+        "#FFEB9C",
+        "#F4B084",
+        "#ED7D31",
+        "#FF9900",
+        "#FFCC00",
+        "#F6B26B",
+    ),
+    "green": (
+        "#00B050",
+        "#92D050",
+        "#00FF00",
+        "#C6EFCE",
+        "#A9D08E",
+        "#C6E0B4",
+        "#70AD47",
+        "#548235",
+        "#93C47D",
+        "#B6D7A8",
+        "#008000",
+    ),
+    "blue": (
+        "#0070C0",
+        "#00B0F0",
+        "#0000FF",
+        "#9BC2E6",
+        "#BDD7EE",
+        "#5B9BD5",
+        "#8EA9DB",
+        "#4472C4",
+        "#2F5597",
+        "#6FA8DC",
+        "#3C78D8",
+    ),
+}
+# Further than this (RGB distance) from every palette entry, a fill is not a status colour.
+MAX_FILL_DISTANCE = 140.0
+NEAR_KEY_DISTANCE = 60.0  # a key fill this close names the colour whatever its hue family
+MIN_SATURATION = 0.12  # below: white, grey or black
+
+
+def hex_to_rgb(fill: str | None) -> tuple[int, int, int] | None:
+    """'#92D050', '92d050', 'FF92D050' (ARGB) -> (146, 208, 80); None when not a colour."""
+    if not fill:
+        return None
+    text = fill.strip().lstrip("#")
+    if len(text) == 8:  # ARGB as spreadsheets store it
+        text = text[2:]
+    if len(text) == 3:
+        text = "".join(c * 2 for c in text)
+    if len(text) != 6 or not re.fullmatch(r"[0-9a-fA-F]{6}", text):
+        return None
+    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
+
+
+def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    return float(sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5)
+
+
+_PALETTE_RGB: tuple[tuple[str, tuple[int, int, int]], ...] = tuple(
+    (colour, rgb) for colour, fills in PALETTE.items() for f in fills if (rgb := hex_to_rgb(f))
+)
+
+
+def fill_to_colour(fill: str | None, legend: StatusLegend | None = None) -> str | None:
+    """The status colour a cell fill shows: the nearest of the plan's own key fills when the
+    legend shows them, else the nearest standard RAG colour; None for white, greys, black and
+    colours far from any (purples)."""
+    rgb = hex_to_rgb(fill)
+    if rgb is None:
+        return None
+    h, s, v = colorsys.rgb_to_hsv(*(c / 255 for c in rgb))
+    if s < MIN_SATURATION or v < 0.15:
+        return None
+    band = _hue_band(h)
+    keyed = [(e.colour, k) for e in (legend.entries if legend else []) if (k := hex_to_rgb(e.fill))]
+    # The plan's own key first: the nearest key fill of the same hue family (a light green
+    # is the key's green, not its amber), or a key fill that is nearly the same colour.
+    same_family = [
+        (c, k) for c, k in keyed if _hue_band(colorsys.rgb_to_hsv(*(x / 255 for x in k))[0]) == band
+    ]
+    for candidates, limit in ((same_family, MAX_FILL_DISTANCE), (keyed, NEAR_KEY_DISTANCE)):
+        if candidates:
+            colour, key = min(candidates, key=lambda item: _distance(rgb, item[1]))
+            if _distance(rgb, key) <= limit:
+                return colour
+    if band is None:  # purple and magenta are no RAG colour
+        return None
+    # Nearest palette entry of the fill's own hue family: RGB distance alone would put pale
+    # yellow (#FFF2CC) nearer pale red (#FFC7CE) than any amber.
+    colour, _ = min(
+        ((c, rgb_) for c, rgb_ in _PALETTE_RGB if c == band),
+        key=lambda item: _distance(rgb, item[1]),
+    )
+    return colour
+
+
+def _hue_band(h: float) -> str | None:
+    degrees = h * 360
+    if degrees < 14 or degrees >= 335:
+        return "red"
+    if degrees < 68:
+        return "amber"
+    if degrees < 170:
+        return "green"
+    if degrees < 260:
+        return "blue"
+    return None
+
+
+# --- a legend's wording -> meaning ------------------------------------------------------------------
+
+# "not completed", "to be delivered", "expected to complete": no claim that the work is done.
+_NEGATED_COMPLETE = re.compile(
+    r"\b(?:not|n't|yet\s+to\s+be|never)\s+(?:yet\s+)?(?:been\s+)?(?:fully\s+)?complet\w*|"
+    r"\b(?:to|will)\s+(?:be\s+)?(?:fully\s+)?(?:complet\w*|deliver\w*|achiev\w*|finish\w*)"
+)
+_LABEL_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (meaning, re.compile(pattern))
+    for meaning, pattern in (
+        (
+            "not_started",
+            r"\bnot\s+(?:yet\s+)?(?:started|begun|commenced)\b|\byet\s+to\s+(?:start|begin|commence)\b|\bnot\s+yet\s+due\b",
+        ),
+        (
+            "off_track",
+            r"\b(?:two|2|three|3)\s+or\s+more\b.*\bcriteri|\bmore\s+than\s+one\b.*\bcriteri|\bno\s+clear\s+scope\b",
+        ),
+        ("at_risk", r"\b(?:one|1|a\s+single|any\s+one)\b.*\bcriteri\w*\b.*\bnot\b"),
+        ("on_track", r"\ball\b.*\bcriteri"),
+        (
+            "at_risk",
+            r"\b(?:some|minor|slight|small|limited)\s+(?:slippage|delays?|issues?|concerns?|risks?)\b|\bslight(?:ly)?\s+(?:delayed|behind)\b",
+        ),
+        (
+            "off_track",
+            r"\b(?:not|n't)\s+(?:been\s+|be\s+)?(?:met|achieved|delivered|on\s+track)\b|\boff[- ]?track\b|\bslipp|\bslipped\b|"
+            r"\bstuck\b|\boverdue\b|\bdelayed\b|\bsignificant(?:ly)?\s+(?:delay|risk|issue|concern|slippage|problem)|\bbehind\b|"
+            r"\bmissed\b|\bfail|\bwill\s+not\b|\bunlikely\b|\bserious\b|\bmajor\s+(?:issue|risk|concern|delay|problem)|"
+            r"\bcritical\b|\bblocked\b|\bstalled\b|\bunachievable\b",
+        ),
+        (
+            "at_risk",
+            r"\bat[- ]risk\b|\bmore\s+work\s+(?:is\s+)?needed\b|\bresolvable\b|\bsome\s+(?:issues?|concerns?|slippage|risks?|delay)|"
+            r"\bminor\b|\bpartial|\bpartly\b|\bmay\s+not\b|\bmight\s+not\b|\bpotential\s+(?:issue|risk|delay|problem)|"
+            r"\bconcern|\battention\b|\bcaution\b|\blimited\s+progress\b|\bslow\s+progress\b|\bissues?\b|\brisks?\b",
+        ),
+        (
+            "complete",
+            r"\bcomplet\w*|\bachieved\b|\bdone\b|\bdelivered\b|\bclosed\b|\bfinished\b|\bsigned\s+off\b|\bfully\s+implemented\b",
+        ),
+        (
+            "on_track",
+            r"\bon[- ]?track\b|\bon\s+target\b|\bin\s+progress\b|\bno\s+barriers\b|\bprogressing\b|\bunder\s?way\b|"
+            r"\bgood\s+progress\b|\bon\s+schedule\b|\bas\s+planned\b|\bmilestones\s+met\b|\bexpected\b|\bno\s+(?:issues|concerns)\b",
+        ),
+    )
+)
+
+
+def label_to_meaning(label: str) -> str:
+    """What a legend's wording for one colour means.
+
+    "Completed" -> complete; "on track, milestones met but not completed" -> on_track;
+    "more work needed or resolvable issue in sight" -> at_risk; "not met or timescale
+    slipped" / "fully stuck" -> off_track; "ONE criteria must not be in place" -> at_risk;
+    wording with none of these (a bare colour name) -> unknown.
+    """
+    text = " ".join((label or "").lower().split())
+    text = _NEGATED_COMPLETE.sub(" unfinished ", text)
+    for meaning, pattern in _LABEL_RULES:
+        if pattern.search(text):
+            return meaning
+    return "unknown"
+
+
+def legend_with_meanings(legend: StatusLegend) -> StatusLegend:
+    """A copy of the legend with each entry's meaning read from its wording (a meaning the
+    interpreter already set is kept)."""
+    entries = [
+        e if e.meaning != "unknown" else e.model_copy(update={"meaning": label_to_meaning(e.label)})
+        for e in legend.entries
+    ]
+    return legend.model_copy(update={"entries": entries})
+
+
+@dataclass(frozen=True)
+class LegendReading:
+    """A plan's legend as lookups: colour -> meaning, meaning -> colour."""
+
+    legend: StatusLegend
+    meanings: tuple[tuple[str, str], ...]
+    colours: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def from_legend(cls, legend: StatusLegend | None) -> LegendReading:
+        legend = legend or StatusLegend()
+        meanings = tuple((e.colour, e.meaning) for e in legend.entries if e.meaning != "unknown")
+        colours: dict[str, str] = {}
+        for colour, meaning in meanings:
+            # Where two colours share a meaning (green and blue both "complete"), the later
+            # (bluer) one is the plan's dedicated colour for it.
+            colours[meaning] = colour
+        return cls(legend=legend, meanings=meanings, colours=tuple(colours.items()))
+
+    def meaning_of(self, colour: str) -> str | None:
+        return dict(self.meanings).get(colour)
+
+    def colour_for(self, meaning: str) -> str | None:
+        return dict(self.colours).get(meaning)
+
+
+def resolve_status(
+    raw: str,
+    fill: str | None,
+    colours: list[str],
+    meanings: list[str],
+    legend: LegendReading,
+) -> tuple[Status, list[str]]:
+    """One status from what its cell says (colour words in order, meaning words in order)
+    and its fill. Returns the Status and data-quality flags for the record.
+
+    A colour written in the cell beats the fill (flag "status_text_fill_disagree" when they
+    differ). A meaning written in the cell ("Completed", "Overdue") beats the colour's
+    legend meaning, and gives the colour the legend (else the common reading) uses for it,
+    with source "derived".
+    """
+    flags: list[str] = []
+    text_colour = colours[0] if colours else None
+    if len(set(colours)) > 1:
+        flags.append("mixed_status")
+    fill_colour = fill_to_colour(fill, legend.legend) if fill else None
+    if text_colour and fill_colour and text_colour != fill_colour:
+        flags.append("status_text_fill_disagree")
+    word = meanings[0] if meanings else None
+    colour, source = (
+        (text_colour, "text")
+        if text_colour
+        else (fill_colour, "fill")
+        if fill_colour
+        else (None, None)
+    )
+    if colour is None and word:
+        colour = legend.colour_for(word) or COMMON_COLOUR.get(word)
+        source = "derived" if colour else "text"
+    if word:
+        meaning = word
+        basis = "plan_legend" if legend.colour_for(word) is not None else "common_reading"
+    elif colour:
+        legend_meaning = legend.meaning_of(colour)
+        meaning, basis = (
+            (legend_meaning, "plan_legend")
+            if legend_meaning
+            else (COMMON_MEANING[colour], "common_reading")
+        )
+    else:
+        meaning, basis = "unknown", "none"
+    status = Status(
+        raw=raw, fill=fill, colour=colour, meaning=meaning, source=source, meaning_basis=basis
+    )
+    return status, flags
+
+
+__all__ = [
+    "COLOURS",
+    "COMMON_COLOUR",
+    "COMMON_MEANING",
+    "LegendReading",
+    "PALETTE",
+    "fill_to_colour",
+    "hex_to_rgb",
+    "label_to_meaning",
+    "legend_with_meanings",
+    "resolve_status",
+]

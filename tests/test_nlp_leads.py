@@ -1,0 +1,162 @@
+"""Leads: the case table through the real pipeline, plus the pure helpers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.nlp import build_nlp, tag_plans
+from pipeline.nlp.leads import name_case, role_family
+from schemas.records import KPI, Action, GlossaryEntry, Lead, Plan, Provenance
+
+CASES = [
+    c
+    for c in json.loads(
+        (Path(__file__).parent / "data" / "nlp_cases.json").read_text(encoding="utf-8")
+    )
+    if c["kind"] == "lead"
+]
+PROV = Provenance(source="test.txt")
+
+
+def make_plan(
+    plan_id: str, cells: list[str], glossary: dict[str, str] | None = None, owners: list[str] = ()
+) -> Plan:
+    return Plan(
+        plan_id=plan_id,
+        source="test.txt",
+        sha256="0",
+        format="txt",
+        glossary=[GlossaryEntry(abbreviation=a, expansion=e) for a, e in (glossary or {}).items()],
+        actions=[
+            Action(text=f"action {i}", lead_raw=c, provenance=PROV) for i, c in enumerate(cells)
+        ],
+        kpis=[KPI(measure=f"kpi {i}", owner_raw=o, provenance=PROV) for i, o in enumerate(owners)],
+    )
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp()
+
+
+@pytest.fixture(scope="module")
+def table_results(nlp):
+    """Every lead case, grouped into one plan per group (a plan's other cells are evidence),
+    tagged in one call."""
+    groups: dict[str, list[dict]] = {}
+    for case in CASES:
+        groups.setdefault(case["group"], []).append(case)
+    plans = []
+    for name, group in groups.items():
+        glossary = next((c["glossary"] for c in group if c.get("glossary")), None)
+        plans.append(make_plan(name, [c["text"] for c in group], glossary))
+    tagged = tag_plans(plans, nlp)
+    out = {}
+    for plan, group in zip(tagged, groups.values(), strict=True):
+        for case, action in zip(group, plan.actions, strict=True):
+            out[(case["group"], case["text"])] = action.leads
+    return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['group']}:{c['text']!r}")
+def test_lead_cases(case, table_results):
+    leads = table_results[(case["group"], case["text"])]
+    assert [[lead.name, lead.kind, lead.role_family] for lead in leads] == case["expect"]
+    for lead in leads:
+        assert lead.raw and lead.raw in " ".join(case["text"].split())
+
+
+def test_plan_glossary_beats_lexicon(nlp):
+    plan = make_plan("g", ["DCS", "IRO", "LADO"], {"DCS": "Director of Children and Families"})
+    leads = [a.leads[0] for a in tag_plans([plan], nlp)[0].actions]
+    assert (leads[0].name, leads[0].expanded_from) == ("Director of Children and Families", "plan")
+    assert (leads[1].name, leads[1].expanded_from) == ("Independent Reviewing Officer", "lexicon")
+    assert (leads[2].name, leads[2].role_family) == ("Local Authority Designated Officer", "Other")
+
+
+def test_undefined_initials_are_kept_as_written(nlp):
+    plan = make_plan("i", ["JH/GC", "KP"])
+    tagged = tag_plans([plan], nlp)[0]
+    assert [lead.name for lead in tagged.actions[0].leads] == ["JH", "GC"]
+    assert all(
+        lead.expanded_from is None and lead.kind == "initials" for lead in tagged.actions[0].leads
+    )
+
+
+def test_two_spellings_of_one_role_become_one_name(nlp):
+    plan = make_plan(
+        "s",
+        [
+            "Head of Safeguarding & Area Services",
+            "Head of Safeguarding and Area Services",
+            "Head of Safeguarding and Area Services",
+            "PSw",
+            "Principal Social Worker",
+            "Principle Social Worker",
+        ],
+    )
+    names = [a.leads[0].name for a in tag_plans([plan], nlp)[0].actions]
+    assert names[:3] == ["Head of Safeguarding and Area Services"] * 3
+    assert names[3:] == ["Principal Social Worker"] * 3
+
+
+def test_initials_resolve_to_the_one_person_they_abbreviate(nlp):
+    plan = make_plan("p", ["TR", "TINA RUSSELL", "BW / SF"], owners=["Tina Russell"])
+    tagged = tag_plans([plan], nlp)[0]
+    assert (tagged.actions[0].leads[0].name, tagged.actions[0].leads[0].kind) == (
+        "Tina Russell",
+        "person",
+    )
+    assert tagged.actions[0].leads[0].raw == "TR"
+    assert [lead.name for lead in tagged.actions[2].leads] == [
+        "BW",
+        "SF",
+    ]  # no such people in the plan
+    assert [lead.name for lead in tagged.kpis[0].owners] == ["Tina Russell"]
+
+
+def test_role_abbreviation_is_initials_in_a_plan_written_in_initials(nlp):
+    initials_plan = make_plan("a", ["TM", "GC", "KP/RW"])
+    roles_plan = make_plan("b", ["TM", "HoS", "Principal Social Worker"])
+    a, b = tag_plans([initials_plan, roles_plan], nlp)
+    assert (a.actions[0].leads[0].name, a.actions[0].leads[0].kind) == ("TM", "initials")
+    assert (b.actions[0].leads[0].name, b.actions[0].leads[0].kind) == ("Team Manager", "role")
+
+
+def test_name_case():
+    assert name_case("TINA RUSSELL") == "Tina Russell"
+    assert name_case("MARTHA McCARRON") == "Martha McCarron"
+    assert name_case("O'BRIEN SMITH-JONES") == "O'Brien Smith-Jones"
+    assert name_case("Rachel Green") == "Rachel Green"
+
+
+@pytest.mark.parametrize(
+    ("title", "family"),
+    [
+        ("Director of Children's Services", "Director"),
+        ("Executive Director People", "Director"),
+        ("Assistant Director Children's Social Care", "Assistant Director"),
+        ("Head of Service Children in Care", "Head of Service"),
+        ("Virtual School Head", "Virtual School Head"),
+        ("Headteacher, Virtual School", "Virtual School Head"),
+        ("Group Manager Court Team", "Service/Group Manager"),
+        ("Team Manager, Fostering", "Team Manager"),
+        ("Principal Social Worker", "Principal Social Worker"),
+        ("Business Support Officer", "Other"),
+    ],
+)
+def test_role_family(title, family):
+    assert role_family(title) == family
+
+
+def test_role_family_of_teams_and_initials():
+    assert role_family("Local Safeguarding Children Board", "team") == "Board/Partnership"
+    assert role_family("Early Help Service", "team") is None
+    assert role_family("JH", "initials") is None
+
+
+def test_leads_are_lead_records(table_results):
+    assert all(isinstance(lead, Lead) for leads in table_results.values() for lead in leads)

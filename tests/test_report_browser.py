@@ -1,0 +1,190 @@
+"""The report in a real headless Chromium: charts drawn, filters, sorting, paging, no script injection.
+
+Uses Debian's chromium (the Makefile's `browser` target installs it) driven by
+Playwright for Python; Playwright's own browser downloads are never used.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.compare import run_compare
+from pipeline.sinks import write_tables
+from pipeline.tables import records_to_frames
+from schemas.records import Plan
+from tests.test_compare import AS_OF, XSS, _action, crafted_plans
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHARTS = ("themes", "status", "leads", "due", "overdue")
+N_BIG = 450
+
+
+def _chromium() -> str:
+    for candidate in (
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    pytest.skip("no chromium binary (run `make browser`, or apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _report(plans: list[Plan], outdir: Path) -> Path:
+    write_tables(records_to_frames(plans, []), outdir)
+    return run_compare(outdir, as_of=AS_OF).report
+
+
+@pytest.fixture(scope="module")
+def crafted_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _report(crafted_plans(), tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def big_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    plan_id, source = "eeeeeeeeeeeeeeee", "big.xlsx"
+    actions = [
+        _action(plan_id, source, n, f"Theme {n % 7}", f"{n}", f"Action number {n}", None, "green")
+        for n in range(1, N_BIG + 1)
+    ]
+    plan = Plan(
+        plan_id=plan_id,
+        source=source,
+        sha256="e" * 64,
+        format="xlsx",
+        authority="Bigshire",
+        actions=actions,
+    )
+    return _report([plan], tmp_path_factory.mktemp("browser_big"))
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    page.problems = []  # console errors, page errors, dialogs, requests off the file
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
+    page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on(
+        "request", lambda r: r.url.startswith("file:") or page.problems.append(f"request: {r.url}")
+    )
+    yield page
+    context.close()
+
+
+def _open(page, report: Path) -> None:
+    page.goto(report.as_uri())
+    page.wait_for_selector("html[data-rendered=true]", timeout=15000)
+
+
+def _rows(page) -> int:
+    return page.locator("#actions-table tbody tr").count()
+
+
+def _column(page, n: int) -> list[str]:
+    return page.locator(f"#actions-table tbody tr td:nth-child({n})").all_text_contents()
+
+
+def test_report_renders_charts_without_errors(page, crafted_report: Path):
+    _open(page, crafted_report)
+    for chart in CHARTS:
+        assert page.locator(f"#chart-{chart} svg rect.bar").count() > 0, chart
+    # Themes: one stacked bar per authority; Testshire's five actions fall in three areas.
+    assert page.locator('#chart-themes rect.bar[data-group="Testshire"]').count() == 3
+    # Status mix has a row for the counts reported only in prose.
+    assert (
+        page.locator('#chart-status rect.bar[data-group="Sampleton (reported)"]').count() == 3
+    )  # 0 red: no bar
+    assert (
+        page.locator('#chart-overdue rect.bar[data-group="Testshire"] title').text_content()
+        == "Testshire: 2"
+    )
+    assert page.locator("#summary-table tbody tr").count() == 3
+    assert page.locator("#kpi-table tbody tr").count() == 2  # two measures found in both councils
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    assert page.problems == []
+
+
+def test_script_in_a_cell_shows_as_text(page, crafted_report: Path):
+    _open(page, crafted_report)
+    page.fill("#filter-text", "<script>")
+    assert _rows(page) == 1
+    cell = page.locator("#actions-table tbody tr td.action").first
+    assert cell.text_content().startswith(XSS)
+    assert page.locator("#actions-table script").count() == 0
+    assert page.problems == []
+
+
+def test_filters_narrow_the_table(page, crafted_report: Path):
+    _open(page, crafted_report)
+    assert _rows(page) == 8
+    page.fill("#filter-text", "mash")
+    assert _rows(page) == 2
+    assert "Showing 2 of 2 matching actions (8 in all)" in page.text_content("#row-count")
+    page.fill("#filter-text", "")
+    page.select_option("#filter-authority", "Sampleton")
+    assert _rows(page) == 2
+    page.select_option("#filter-authority", "")
+    page.select_option("#filter-status", "off_track")
+    assert _rows(page) == 2
+    page.select_option("#filter-theme", "care leavers")
+    assert _rows(page) == 0
+    assert page.problems == []
+
+
+def test_clicking_headers_sorts(page, crafted_report: Path):
+    _open(page, crafted_report)
+    page.click('#actions-table th[data-col="due_date"]')
+    due = _column(page, 6)
+    assert due[0] == "2016-10-31" and due[-1] == "TBC"  # rows without a date stay last
+    assert page.get_attribute('#actions-table th[data-col="due_date"]', "aria-sort") == "ascending"
+    page.click('#actions-table th[data-col="due_date"]')
+    due = _column(page, 6)
+    assert due[0] == "2018-01-15" and due[-1] == "TBC"
+    page.click('#actions-table th[data-col="authority"]')
+    authorities = _column(page, 1)
+    blocks = [a for i, a in enumerate(authorities) if i == 0 or a != authorities[i - 1]]
+    assert sorted(blocks) == sorted(set(authorities))  # each authority's rows together
+    assert blocks.index("Sampleton") < blocks.index("Testshire")
+    assert page.problems == []
+
+
+def test_rows_render_a_page_at_a_time(page, big_report: Path):
+    _open(page, big_report)
+    assert _rows(page) == 200
+    page.click("#show-more")
+    assert _rows(page) == 400
+    page.click("#show-more")
+    assert _rows(page) == N_BIG
+    assert page.is_hidden("#show-more")
+    page.fill("#filter-text", "action number 44")
+    assert _rows(page) == 11  # 44 and 440-449
+    assert page.problems == []
