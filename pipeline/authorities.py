@@ -128,7 +128,11 @@ def find_authority(texts: Iterable[str], register: Register | None = None) -> Au
         for self_name in _SELF_NAMES:
             for m in self_name.finditer(text):
                 # "Eastmarsh Borough Council" names Eastmarsh.
-                name = re.sub(r"(?:\s+(?:Metropolitan|Borough|City|County|District|Unitary))+$", "", m.group(1).strip())
+                name = re.sub(
+                    r"(?:\s+(?:Metropolitan|Borough|City|County|District|Unitary))+$",
+                    "",
+                    m.group(1).strip(),
+                )
                 if not name or name.split(" ")[0] in _NOT_NAMES:
                     continue
                 a = register.names.get(name) or Authority(name=name)

@@ -315,7 +315,9 @@ def evaluate(
         actions = plan_to_action_rows(plan) if plan else []
         kpis = plan_to_kpi_rows(plan) if plan else []
         fmt = path.suffix.lstrip(".")
-        results[(stem, fmt)] = score_plan(actions, kpis, expected_for_format(expected[stem], fmt), label=f"{stem}.{fmt}")
+        results[(stem, fmt)] = score_plan(
+            actions, kpis, expected_for_format(expected[stem], fmt), label=f"{stem}.{fmt}"
+        )
     return results
 
 

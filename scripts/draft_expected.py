@@ -34,17 +34,27 @@ def draft(path: Path) -> dict:
     assert plan is not None, f"{path} could not be read"
     actions = [
         {
-            "ref": r["ref"], "opening": opening(r["action"]), "theme": r["theme"],
-            "leads": [x for x in r["leads"].split("; ") if x], "due_date": iso(r["due_date"]),
-            "start_date": iso(r["start_date"]), "status": r["status"] or None, "status_meaning": r["status_meaning"],
+            "ref": r["ref"],
+            "opening": opening(r["action"]),
+            "theme": r["theme"],
+            "leads": [x for x in r["leads"].split("; ") if x],
+            "due_date": iso(r["due_date"]),
+            "start_date": iso(r["start_date"]),
+            "status": r["status"] or None,
+            "status_meaning": r["status_meaning"],
         }
         for r in plan_to_action_rows(plan)
     ]
     kpis = [
         {
-            "ref": r["ref"], "opening": opening(r["measure"]), "theme": r["theme"],
-            "owner": [x for x in r["owner"].split("; ") if x], "frequency": r["frequency"],
-            "target_raw": r["target_raw"], "target_value": r["target_value"], "target_unit": r["target_unit"],
+            "ref": r["ref"],
+            "opening": opening(r["measure"]),
+            "theme": r["theme"],
+            "owner": [x for x in r["owner"].split("; ") if x],
+            "frequency": r["frequency"],
+            "target_raw": r["target_raw"],
+            "target_value": r["target_value"],
+            "target_unit": r["target_unit"],
             "target_due": iso(r["target_due"]),
         }
         for r in plan_to_kpi_rows(plan)

@@ -60,7 +60,9 @@ def interpret(
     heading_theme = ""
     objectives: dict[str, str] = {}
     directories: list[dict[str, str]] = []
-    previous: tuple[tuple[str, ...], str] | None = None  # (column labels, last theme) of the last plan table
+    previous: tuple[tuple[str, ...], str] | None = (
+        None  # (column labels, last theme) of the last plan table
+    )
     for block in doc.blocks:
         if block.kind == "heading":
             text = normalise_space(block.text)

@@ -238,7 +238,11 @@ def score_label(label: str, role: str) -> float:
         # Whole-label similarity counts most; a synonym as a phrase inside a longer label a little less.
         score = fuzz.ratio(text, synonym)
         extra_words = len(text.split()) - len(synonym.split())
-        if len(synonym) >= 3 and extra_words <= 3 and re.search(rf"(?<![a-z]){re.escape(synonym)}(?![a-z])", text):
+        if (
+            len(synonym) >= 3
+            and extra_words <= 3
+            and re.search(rf"(?<![a-z]){re.escape(synonym)}(?![a-z])", text)
+        ):
             score = max(score, 90.0 - extra_words * 2)
         best = max(best, score)
     return best

@@ -19,13 +19,17 @@ from schemas.layout import Table
 from schemas.records import Action
 
 # "Project name (OWNER NAME / OTHER NAME)": owners in capitals, or initials.
-OWNED_CELL = re.compile(r"^(?P<title>.+?)\s*\((?P<owners>[A-Z][A-Za-z'’.-]*[A-Z](?:[ A-Za-z'’.-]*?)(?:\s*/\s*[A-Z][A-Za-z'’ .-]*)*)\)\s*$", re.DOTALL)
+OWNED_CELL = re.compile(
+    r"^(?P<title>.+?)\s*\((?P<owners>[A-Z][A-Za-z'’.-]*[A-Z](?:[ A-Za-z'’.-]*?)(?:\s*/\s*[A-Z][A-Za-z'’ .-]*)*)\)\s*$",
+    re.DOTALL,
+)
 MIN_ENTRIES = 4
 MIN_MATCH = 90
 
 
 def _is_owner_list(text: str) -> bool:
     names = [n.strip() for n in text.split("/")]
+
     # Capitalised names ("BEC WINDSOR") or initials ("JH"); not an ordinary bracketed aside.
     def capitals(name: str) -> bool:
         letters = [c for c in name if c.isalpha()]
@@ -42,11 +46,15 @@ def table_to_directory(table: Table) -> dict[str, str]:
             text = normalise_space(text)
             m = OWNED_CELL.match(text)
             if m and _is_owner_list(m.group("owners")):
-                entries.setdefault(normalise_space(m.group("title")), normalise_space(m.group("owners")))
+                entries.setdefault(
+                    normalise_space(m.group("title")), normalise_space(m.group("owners"))
+                )
     return entries if len(entries) >= MIN_ENTRIES else {}
 
 
-def leads_from_directories(actions: list[Action], directories: list[dict[str, str]]) -> list[Action]:
+def leads_from_directories(
+    actions: list[Action], directories: list[dict[str, str]]
+) -> list[Action]:
     if not directories:
         return actions
     merged: dict[str, str] = {}
@@ -75,7 +83,10 @@ def leads_from_directories(actions: list[Action], directories: list[dict[str, st
         if i in given:
             title = given[i]
             action = action.model_copy(
-                update={"lead_raw": merged[title], "extra": {**action.extra, "lead_from": f"project grid: {title}"}}
+                update={
+                    "lead_raw": merged[title],
+                    "extra": {**action.extra, "lead_from": f"project grid: {title}"},
+                }
             )
         out.append(action)
     return out

@@ -122,7 +122,11 @@ def _legend_from_table(table: Table) -> list[tuple[str, str, str | None]]:
 def is_legend_table(table: Table) -> bool:
     """A small key table: most of its body rows are a colour beside what it means."""
     rows = _legend_from_table(table)
-    return len(rows) >= 2 and len(rows) >= (table.n_rows - table.n_header_rows) - 1 and table.n_rows <= 8
+    return (
+        len(rows) >= 2
+        and len(rows) >= (table.n_rows - table.n_header_rows) - 1
+        and table.n_rows <= 8
+    )
 
 
 def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
