@@ -25,7 +25,6 @@ from schemas.tables import (
     TABLE_COLUMNS,
 )
 
-
 # The usual reading of a colour, for plans whose key does not say.
 COMMON_MEANING = {"red": "off_track", "amber": "at_risk", "green": "on_track", "blue": "complete"}
 

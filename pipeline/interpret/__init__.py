@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from pipeline.authorities import Register, find_authority
+from pipeline.interpret.directory import leads_from_directories, table_to_directory
 from pipeline.interpret.front_matter import (
     find_front_matter,
     find_glossary,
@@ -19,7 +20,6 @@ from pipeline.interpret.front_matter import (
     find_status_counts,
     is_legend_table,
 )
-from pipeline.interpret.directory import leads_from_directories, table_to_directory
 from pipeline.interpret.tables import (
     THEME_TEXT,
     TableContext,
