@@ -28,7 +28,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import connection as mp_connection
 from multiprocessing import get_context
 from pathlib import Path
@@ -60,9 +60,12 @@ class RunStats:
     workers_started: int = 0
     workers_replaced: int = 0  # after a timeout, crash or memory failure
     peak_rss_mb: float = 0.0  # the largest worker's peak resident memory
+    # each finished file's worker peak, in order: flat when memory does not grow with the batch
+    rss_samples_mb: list[float] = field(default_factory=list)
 
     def saw_rss_kb(self, kb: int) -> None:
         self.peak_rss_mb = max(self.peak_rss_mb, kb / 1024)
+        self.rss_samples_mb.append(round(kb / 1024, 1))
 
 
 # ---------------------------------------------------------------- failure records

@@ -64,7 +64,7 @@ def test_milestones_split_on_their_dates():
 def test_numbered_theme_plan(seed_plans):
     plan = seed_plans["bristol"]
     assert plan.authority == "Bristol" and plan.authority_la_code == "801"
-    assert plan.period == "2016 - 2017" and plan.version == "1.3"
+    assert plan.period == "2016 - 2017" and plan.version == "Version 1.3"
     assert len(plan.actions) == 58 and len(plan.kpis) == 34
     actions = by_ref(plan)
     # Objective rows (1.1, 1.2 ...) parent actions; they are not actions themselves.

@@ -246,12 +246,36 @@ _PERIOD = re.compile(
 _VERSION = re.compile(
     r"\b(?:version|ver\.?|v)\s?(\d+(?:\.\d+)*(?:\s*(?:final|draft))?)\b", re.IGNORECASE
 )
-_TITLE_WORDS = re.compile(r"\b(plan|improvement|report|strategy|update)\b", re.IGNORECASE)
-_DATE_LINE = re.compile(
-    r"^(?:(?:dated?|date of issue|date)\s*:?\s*)?((?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|"
-    r"August|September|October|November|December)\s+(?:19|20)\d\d|\d{1,2}/\d{1,2}/(?:19|20)?\d\d)$",
+_TITLE_WORDS = re.compile(
+    r"\b(plan|improvement|report|strategy|update|programme|tracker)\b", re.IGNORECASE
+)
+_PERIOD_ONLY = re.compile(r"^\s*(?:19|20)\d\d\s*(?:[-/–]\s*(?:19|20)?\d\d)?\s*$")
+_COUNCIL_PREFIX = re.compile(r"^.{2,60}?\bCouncil\s*[-–—:]\s*")
+TITLE_BLOCKS = 12
+_SUBJECT = re.compile(r"^\s*(?:subject|title|report title)\s*:\s*(.{5,150})$", re.IGNORECASE)
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_FULL_DATE = (
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\s+(?:19|20)\d\d|\d{{1,2}}/\d{{1,2}}/(?:19|20)?\d\d)"
+)
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+# "Dated: 19/09/2018", "Date of Issue: Friday, 3 March 2017", "Accurate when produced on 24/02/2017".
+_LABELLED_DATE = re.compile(
+    rf"\b(?:dated?|date of (?:issue|meeting|publication|report)|report date)\s*:?\s*{_WEEKDAY}({_FULL_DATE})",
     re.IGNORECASE,
 )
+_POSITION_DATE = re.compile(
+    rf"\b(?:produced on|(?:position|progress|updated?)(?: as)? (?:at|on)|as at|published|updated)\s*:?\s*{_WEEKDAY}({_FULL_DATE})",
+    re.IGNORECASE,
+)
+# A line that is only a date ("September 2016", "13 MARCH 2017"), maybe with a version after it.
+_DATE_LINE = re.compile(
+    rf"^{_WEEKDAY}((?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTHS}\s+(?:19|20)\d\d|\d{{1,2}}/\d{{1,2}}/(?:19|20)?\d\d)"
+    r"(?:\s*(?:,.*|version.*|v\d.*))?$",
+    re.IGNORECASE,
+)
+_ANY_FULL_DATE = re.compile(rf"\b{_WEEKDAY}({_FULL_DATE})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -266,30 +290,82 @@ def _front_texts(blocks: Sequence[Block]) -> list[str]:
     texts: list[str] = []
     for block in blocks[:FRONT_BLOCKS]:
         if block.table is not None:
-            for row in block.table.texts()[:8]:
-                texts.extend(t for t in row if t)
+            grid = block.table.texts()[:8]
+            for r, row in enumerate(grid):
+                for c, text in enumerate(row):
+                    if not text:
+                        continue
+                    texts.append(text)
+                    # A label cell ("Date:") with its value beside or below it.
+                    if text.endswith(":"):
+                        beside = row[c + 1] if c + 1 < len(row) else ""
+                        below = grid[r + 1][c] if r + 1 < len(grid) else ""
+                        if value := beside or below:
+                            texts.append(f"{text} {value}")
         elif block.text:
             texts.append(block.text)
     return texts
 
 
+def find_title(blocks: Sequence[Block]) -> str:
+    """The plan's title: the first short line naming a plan, report or programme, with a
+    line just before it that starts the same title and a period on the line after."""
+    lines = [
+        (i, normalise(b.text))
+        for i, b in enumerate(blocks[:TITLE_BLOCKS])
+        if b.table is None
+        and b.text
+        and len(b.text) <= 150
+        and not b.text.rstrip().endswith((".", ":"))
+    ]
+    for k, (i, text) in enumerate(lines):
+        if (
+            not _TITLE_WORDS.search(text)
+            or re.match(r"^(subject|title)\s*:", text, re.IGNORECASE) is None
+            and len(text.split()) < 2
+        ):
+            continue
+        title = re.sub(r"^(subject|title)\s*:\s*", "", text, flags=re.IGNORECASE)
+        if k and lines[k - 1][0] == i - 1:
+            before = lines[k - 1][1]
+            if (
+                not re.search(r"\bcouncil\b", before, re.IGNORECASE)
+                and not _TITLE_WORDS.search(before)
+                and len(before.split()) <= 8
+            ):
+                title = f"{before} {title}"
+        if k + 1 < len(lines) and lines[k + 1][0] == i + 1 and _PERIOD_ONLY.match(lines[k + 1][1]):
+            title = f"{title} {lines[k + 1][1]}"
+        title = _COUNCIL_PREFIX.sub("", title).strip(" *")
+        return (
+            title[1:-1]
+            if len(title) > 2 and title[0] in "'‘\"“" and title[-1] in "'’\"”"
+            else title
+        )
+    return next((normalise(b.text) for b in blocks if b.kind == "heading" and b.text), "")
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def find_front_matter(doc: LayoutDocument) -> FrontMatter:
     texts = _front_texts(doc.blocks)
     short = [t for t in texts if len(t) <= 150]
-    title = next(
-        (t for t in short if _TITLE_WORDS.search(t) and re.search(r"\bplan\b", t, re.IGNORECASE)),
-        "",
-    )
-    title = title or next((t for t in short if _TITLE_WORDS.search(t)), "")
-    title = title or next((b.text for b in doc.blocks if b.kind == "heading" and b.text), "")
-    title = re.sub(r"^(subject|title)\s*:\s*", "", title, flags=re.IGNORECASE).strip(" *'‘’\"")
+    subject = next((m.group(1) for t in texts if (m := _SUBJECT.match(t))), "")
+    title = normalise(subject) or find_title(doc.blocks)
     period = ""
     for text in ([title] if title else []) + short:
         if (m := _PERIOD.search(text)) and _plausible_period(m.group(1)):
             period = re.sub(r"\s+", " ", m.group(1)).strip()
             break
-    version = next((m.group(1) for t in short if (m := _VERSION.search(t))), "")
-    date_raw = next((m.group(1) for t in short if (m := _DATE_LINE.match(t.strip()))), "")
+    version = next((m.group(0).strip("() ") for t in short if (m := _VERSION.search(t))), "")
+    date_raw = (
+        next((m.group(1) for t in texts if (m := _LABELLED_DATE.search(t))), "")
+        or next((m.group(1) for t in texts if (m := _POSITION_DATE.search(t))), "")
+        or next((m.group(1) for t in short if (m := _DATE_LINE.match(t.strip()))), "")
+        or next((m.group(1) for t in short if (m := _ANY_FULL_DATE.search(t))), "")
+    )
     return FrontMatter(title=title, period=period, version=version, date_raw=date_raw)
 
 

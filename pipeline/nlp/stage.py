@@ -13,6 +13,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from pipeline.nlp.components import (
     KIND_DATE,
@@ -26,7 +27,7 @@ from pipeline.nlp.components import (
     PlanContext,
     register_extensions,
 )
-from pipeline.nlp.dates import DateContext, DateMatch, parse_period
+from pipeline.nlp.dates import DateContext, DateMatch, parse_date, parse_period
 from pipeline.nlp.leads import LeadContext, plan_lead_evidence, reconcile_leads
 from pipeline.nlp.lexicon import Lexicon, load_lexicon
 from pipeline.nlp.statuses import LegendReading, legend_with_meanings
@@ -104,11 +105,21 @@ def build_nlp(settings: NlpSettings | dict[str, Any] | None = None) -> Language:
     settings = NlpSettings.resolve(settings)
     register_extensions()
     nlp = _base_pipeline(settings.model)
+    _split_slashes(nlp)
     for name in PIPE_NAMES:
         nlp.add_pipe(name)
     nlp.get_pipe("planx_leads").initialize(nlp=nlp)
     nlp.get_pipe("planx_statuses").initialize(nlp=nlp)
     return nlp
+
+
+def _split_slashes(nlp: Language) -> None:
+    """Make every '/' a token of its own: lead cells write "JH/CT/ AS" and "GC /RW" as
+    often as "JH/CT/AS", and English rules only split a slash between two words."""
+    tokenizer = nlp.tokenizer
+    tokenizer.prefix_search = compile_prefix_regex([r"/", *nlp.Defaults.prefixes]).search
+    tokenizer.suffix_search = compile_suffix_regex([r"/", *nlp.Defaults.suffixes]).search
+    tokenizer.infix_finditer = compile_infix_regex([r"/", *nlp.Defaults.infixes]).finditer
 
 
 def _base_pipeline(model: str | None) -> Language:
@@ -141,11 +152,14 @@ def plan_to_context(plan: Plan, lexicon: Lexicon) -> PlanContext:
     start, end = plan.period_start, plan.period_end
     if start is None and end is None and plan.period:
         start, end = parse_period(plan.period)
+    plan_date = plan.date
+    if plan_date is None and plan.date_raw:
+        plan_date = parse_date(plan.date_raw, role="point").date
     return PlanContext(
         leads=LeadContext(
             lexicon=lexicon, glossary=glossary, known=known, initials_style=initials_style
         ),
-        dates=DateContext(period_start=start, period_end=end, plan_date=plan.date),
+        dates=DateContext(period_start=start, period_end=end, plan_date=plan_date),
         legend=LegendReading.from_legend(legend_with_meanings(plan.legend)),
     )
 
@@ -300,6 +314,8 @@ def readings_to_plan(
     update: dict[str, Any] = {"actions": actions, "kpis": kpis, "legend": ctx.legend.legend}
     if plan.period_start is None and plan.period_end is None and ctx.dates.period_start is not None:
         update["period_start"], update["period_end"] = ctx.dates.period_start, ctx.dates.period_end
+    if plan.date is None and ctx.dates.plan_date is not None:
+        update["date"] = ctx.dates.plan_date
     return plan.model_copy(update=update)
 
 
