@@ -59,9 +59,7 @@ _COUNCIL_WORDS = r"(?:Metropolitan Borough|Borough|City|County|District|Unitary)
 _NAME = r"[A-Z][a-z]+(?:[- ](?:upon|on|and|&|under|in|of|[A-Z][a-z]+))*(?<![ -]of)(?<![ -]and)"
 # How councils name themselves: "Wexcombe County Council", "London Borough of Eastmarsh", "Kestrel Bay Council".
 _SELF_NAMES = [
-    re.compile(
-        rf"\b(?:London Borough|Royal Borough|City|County|Borough|Metropolitan Borough) of ({_NAME})"
-    ),
+    re.compile(rf"\b(?:London Borough|Royal Borough|Borough|Metropolitan Borough) of ({_NAME})"),
     re.compile(rf"\b({_NAME}) (?:{_COUNCIL_WORDS} )?Council\b"),
     re.compile(rf"\b({_NAME})(?:'s|’s) [Cc]hildren(?:'s|’s) [Ss]ervices\b"),
 ]
@@ -88,6 +86,29 @@ _NOT_NAMES = {
     "Member",
 }
 FRONT_MATTER_BLOCKS = 25
+MIN_SCORE = 2  # one passing mention deep in a document is not enough to name its council
+# Capitalised words that may stand before a council's name without changing it.
+_LEADING_WORDS = frozenset(
+    "The In Of For To And By With At On From Across Within Inside Outside Throughout Dear Re Our "
+    "Council Councils Children Children's Families Services Service Report Plan Update".split()
+)
+_STREET_WORDS = re.compile(
+    r"^\s+(?:Blvd|Boulevard|Road|Rd|Street|St|Avenue|Ave|Lane|Way|Drive|House|Hall)\b\.?"
+)
+
+
+def _part_of_longer_name(text: str, start: int, end: int) -> bool:
+    """The match is one word of another place or street: "New Hampshire", "Westminster Blvd."."""
+    before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, start - 30) : start])
+    if (
+        before
+        and before.group(1) not in _LEADING_WORDS
+        and not text[:start].rstrip().endswith((".", ":"))
+    ):
+        return True
+    return bool(_STREET_WORDS.match(text[end : end + 12]))
+
+
 _GOV_DOMAIN = re.compile(r"(?:@|www\.|//)([a-z0-9-]+)\.gov\.uk\b", re.IGNORECASE)
 
 
@@ -119,14 +140,20 @@ def find_authority(texts: Iterable[str], register: Register | None = None) -> Au
             a = by_domain.get(_squash(m.group(1)))
             if a is not None:
                 found[a.name] = a
-                scores[a.name] += 1
+                scores[a.name] += 3
         weight = 3 if i < FRONT_MATTER_BLOCKS else 1
         for m in pattern.finditer(text):
+            if _part_of_longer_name(text, m.start(), m.end()):
+                continue  # "New Hampshire", "Westminster Blvd."
             a = register.names[m.group(1)]
             found[a.name] = a
             scores[a.name] += weight
         for self_name in _SELF_NAMES:
             for m in self_name.finditer(text):
+                if m.group(0).startswith("City of") and _STREET_WORDS.match(
+                    text[m.end() : m.end() + 12]
+                ):
+                    continue
                 # "Eastmarsh Borough Council" names Eastmarsh.
                 name = re.sub(
                     r"(?:\s+(?:Metropolitan|Borough|City|County|District|Unitary))+$",
@@ -138,6 +165,7 @@ def find_authority(texts: Iterable[str], register: Register | None = None) -> Au
                 a = register.names.get(name) or Authority(name=name)
                 found.setdefault(a.name, a)
                 scores[a.name] += weight * 2
+    scores = Counter({name: n for name, n in scores.items() if n >= MIN_SCORE})
     if not scores:
         return None
     best = max(scores.items(), key=lambda kv: (kv[1], bool(found[kv[0]].la_code)))[0]
