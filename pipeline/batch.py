@@ -51,6 +51,14 @@ LOCK_NAME = ".planx-lock"
 Executor = Literal["local", "dask"]
 
 
+def available_cores() -> int:
+    """Cores this process may use (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 class OutputBusyError(RuntimeError):
     """Another run is writing to the same output folder."""
 
@@ -85,7 +93,7 @@ class BatchSettings:
 
     @property
     def n_workers(self) -> int:
-        return self.workers or os.cpu_count() or 1
+        return self.workers or available_cores()
 
     @classmethod
     def resolve(cls, settings: BatchSettings | dict[str, Any] | None) -> BatchSettings:

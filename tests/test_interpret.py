@@ -126,3 +126,38 @@ def test_prose_report_records_status_counts(seed_plans):
     assert plan.actions == [] and plan.kpis == []
     assert plan.reported_status_counts == {"amber": 20, "green": 45, "red": 0, "blue": 2}
     assert {e.colour: e.label for e in plan.legend.entries}["blue"] == "fully completed"
+
+
+def test_fields_written_inside_the_action_text():
+    from pipeline.interpret.inline import text_to_inline_fields
+
+    text = (
+        "We will review the reports annually. Implementation date(s): June 2023 "
+        "Responsible persons: Chief Financial Officer"
+    )
+    assert text_to_inline_fields(text) == {"due": "June 2023", "lead": "Chief Financial Officer"}
+    glued = (
+        "Training is planned.Name of the contact person responsible for corrective action: A Person"
+    )
+    assert text_to_inline_fields(glued) == {"lead": "A Person"}
+    assert text_to_inline_fields("Corrective action plan: nothing labelled here") == {}
+
+
+def test_real_action_plan_workbooks_give_leads_and_dates_from_the_text(shared_dir):
+    from pipeline.process import process_file
+
+    folder = shared_dir / "realdocs" / "xlsx-action-plans"
+    plan = process_file(folder / "corrective-action-plan-171944.xlsx").plan
+    assert len(plan.actions) == 30
+    first = plan.actions[0]
+    assert first.ref == "2022-020"
+    assert first.due.date.isoformat() == "2023-06-30"
+    assert first.lead_raw.startswith("Chief Information Officer")
+    by_ref = {a.ref: a for a in plan.actions}
+    assert (
+        by_ref["2022-017"].due.date.isoformat() == "2023-03-28"
+    )  # "March 28, 2023 for refresher ..."
+    plan = process_file(folder / "corrective-action-plan-134732.xlsx").plan
+    leads = {a.ref: a.lead_raw for a in plan.actions}
+    assert leads["2021-002"] == "Tiffany Sewell"
+    assert {a.ref: a.due.date.isoformat() for a in plan.actions}["2021-002"] == "2022-12-31"

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.interpret.columns import ColumnRoles, headers_to_roles
+from pipeline.interpret.inline import text_to_inline_fields
 from schemas.layout import Table
 from schemas.records import KPI, Action, DateValue, Milestone, Provenance, Status
 
@@ -316,6 +317,15 @@ def _row_to_action(
     lead = _cell(row, roles, "lead")
     due = _cell(row, roles, "due")
     start = _cell(row, roles, "start")
+    if not (lead and due):
+        inline = text_to_inline_fields(normalise_space(text))
+        lead, due, start = (
+            lead or inline.get("lead", ""),
+            due or inline.get("due", ""),
+            start or inline.get("start", ""),
+        )
+        if inline:
+            extra["fields_from_text"] = ", ".join(sorted(inline))
     theme_ref = ""
     if m := re.match(r"^(?:[A-Za-z -]*?\s)?(\d{1,2})\b", theme):
         theme_ref = m.group(1)

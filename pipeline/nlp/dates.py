@@ -611,6 +611,8 @@ _SEARCH_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         rf"\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s*[-/ ]?\s*(?:{_MONTH_RE})\.?,?\s*[-/ ]?\s*(?:\d{{4}}|['’]?\d{{2}})",
         # Without a year: not "may" ("phase 2 may start" is no date).
         rf"\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s*[-/ ]?\s*(?!may\b)(?:{_MONTH_RE})\.?",
+        # "March 28, 2023", "February 8,2023": month first, as US-written plans give it.
+        rf"(?:{_MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,\s*\d{{4}}",
         rf"(?:{_MONTH_RE})\.?,?\s*[-/]?\s*(?:\d{{4}}|['’]?\d{{2}})",
         r"(?:19|20)\d\d",
     )
