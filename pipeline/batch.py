@@ -10,12 +10,17 @@ in flight, and a re-run redoes only new or changed files.
 The tables are written as one set: first into OUTDIR/.planx-staging, then a
 commit note is written and the files are renamed into place. A run killed
 before the note leaves the previous outputs untouched; one killed while
-renaming is finished by the next run, before it does anything else.
+renaming is finished by the next run, before it does anything else. The set
+includes OUTDIR/.planx-outputs.json (what it was made from, each file's
+sha256), so a re-run in which nothing changed leaves the outputs as they are
+instead of writing them again. OUTDIR/.planx-lock keeps two runs from writing
+to one folder at once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -25,7 +30,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.cache import CACHE_DIRNAME, ResultCache
+from pipeline.cache import CACHE_DIRNAME, ResultCache, entry_key, run_fingerprint
 from pipeline.discover import discover
 from pipeline.executors import (
     DEFAULT_TASKS_PER_WORKER,
@@ -47,6 +52,7 @@ DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MAX_MEMORY_MB = 4096
 STAGING_DIRNAME = ".planx-staging"
 COMMIT_NAME = ".planx-commit.json"
+OUTPUTS_NOTE = ".planx-outputs.json"  # what the current outputs were made from
 LOCK_NAME = ".planx-lock"
 Executor = Literal["local", "dask"]
 
@@ -126,6 +132,8 @@ class RunSummary:
     skipped: list[str] = field(default_factory=list)
     errors: list[ErrorRecord] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    outputs_unchanged: bool = False  # nothing changed: the previous outputs were kept as they are
+    cache_failed: bool = False  # the cache could not be written (the run went on without it)
     stats: RunStats = field(default_factory=RunStats)
 
 
@@ -184,14 +192,17 @@ def recover_outputs(outdir: Path) -> None:
     shutil.rmtree(outdir / STAGING_DIRNAME, ignore_errors=True)
 
 
-def commit_outputs(frames, outdir: Path) -> list[Path]:
-    """Write every table into staging, then swap the whole set into `outdir`."""
+def commit_outputs(frames, outdir: Path, digest: str | None = None) -> list[Path]:
+    """Write every table into staging, then swap the whole set into `outdir`.
+    The set carries a note of what it was made from (`digest`) and of its files."""
     staging = outdir / STAGING_DIRNAME
     shutil.rmtree(staging, ignore_errors=True)
     written = write_tables(frames, staging)
     names = [p.relative_to(staging).as_posix() for p in written]
+    note = {"inputs": digest, "files": {name: file_sha256(staging / name) for name in names}}
+    (staging / OUTPUTS_NOTE).write_text(json.dumps(note, indent=1), encoding="utf-8")
     with atomic_path(outdir / COMMIT_NAME) as tmp:
-        tmp.write_text(json.dumps({"files": names}), encoding="utf-8")
+        tmp.write_text(json.dumps({"files": [*names, OUTPUTS_NOTE]}), encoding="utf-8")
     _apply_commit(outdir)
     return [outdir / name for name in names]
 
@@ -227,6 +238,80 @@ def _runner(batch: BatchSettings):
     )
 
 
+def inputs_digest(tasks: Sequence[Task], keys: dict[int, str]) -> str | None:
+    """What the tables are made from, as one hash (None if some file could not be hashed)."""
+    if any(t.index not in keys for t in tasks):
+        return None
+    text = "\n".join(keys[t.index] for t in sorted(tasks, key=lambda t: t.index))
+    return hashlib.sha256(f"{len(tasks)}\n{text}".encode()).hexdigest()
+
+
+def outputs_current(outdir: Path, digest: str | None) -> list[Path] | None:
+    """The outputs in `outdir` when they were made from exactly these inputs and no
+    file of the set has been changed or removed since; else None."""
+    if digest is None:
+        return None
+    try:
+        note = json.loads((outdir / OUTPUTS_NOTE).read_text(encoding="utf-8"))
+        if note.get("inputs") != digest:
+            return None
+        files = note["files"]
+        for name, sha in files.items():
+            if file_sha256(outdir / name) != sha:
+                return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return [outdir / name for name in files]
+
+
+def _process_all(
+    tasks: list[Task],
+    keys: dict[int, str],
+    cache: ResultCache | None,
+    settings: RunSettings,
+    batch: BatchSettings,
+    process: ProcessFn,
+    summary: RunSummary,
+    report: Callable[[FileResult, bool], None],
+    note: Callable[[str], None],
+) -> list[FileResult]:
+    """Every file's result, in path order: from the cache, else processed (and cached)."""
+    results: list[FileResult | None] = [None] * len(tasks)
+    todo: list[Task] = []
+    for task in tasks:
+        hit = None
+        if cache is not None and task.index in keys and not batch.force:
+            hit = cache.get(keys[task.index], task.path)
+        if hit is not None:
+            results[task.index] = hit
+            summary.n_cached += 1
+            report(hit, True)
+        else:
+            todo.append(task)
+    runner = _runner(batch) if todo else None
+    finished = (
+        runner.run(process, settings, todo)
+        if runner is not None
+        else run_inline(process, settings, todo, timeout_s=batch.timeout_s)
+    )
+    for task, result in finished:
+        results[task.index] = result
+        summary.n_processed += 1
+        if cache is not None and task.index in keys and result.sha256 == task.sha256:
+            try:
+                cache.put(keys[task.index], result)
+            except OSError as exc:
+                if not summary.cache_failed:
+                    note(f"warning: cannot write the cache ({exc}); going on without it")
+                summary.cache_failed = True
+        report(result, False)
+    if runner is not None:
+        summary.stats = runner.stats
+    elif todo:
+        summary.stats.saw_rss_kb(peak_rss_kb())
+    return [r for r in results if r is not None]
+
+
 def run_extract(
     paths: Sequence[str | Path],
     outdir: str | Path,
@@ -241,7 +326,9 @@ def run_extract(
 
     `process` is the unit of work (a module-level function, so workers can
     import it); `on_result` and `progress` hear about each file as it finishes,
-    cached ones included."""
+    cached ones included. When every result comes from the cache and the
+    outputs in `outdir` were made from exactly these results, they are left
+    as they are (`summary.outputs_unchanged`)."""
     settings = RunSettings.resolve(settings)
     batch = BatchSettings.resolve(batch)
     progress = progress or NullProgress()
@@ -257,67 +344,37 @@ def run_extract(
         skipped += [str(p) for p in found.files if _is_within(p, out_resolved)]
         summary = RunSummary(outdir=outdir, n_files=len(files), skipped=skipped)
 
-        default_cache = batch.cache_dir is None
-        cache = (
-            ResultCache(batch.cache_dir or outdir / CACHE_DIRNAME, settings)
-            if batch.cache
-            else None
-        )
-        results: list[FileResult | None] = [None] * len(files)
-        keys: dict[int, str] = {}
-        cache_failed = False
+        fingerprint = run_fingerprint(settings)
+        tasks = [_task(index, path) for index, path in enumerate(files)]
+        keys = {
+            t.index: entry_key(fingerprint, t.sha256, Path(t.path).name) for t in tasks if t.sha256
+        }
+        cache_root = batch.cache_dir or outdir / CACHE_DIRNAME
+        cache = ResultCache(cache_root, fingerprint) if batch.cache else None
 
-        def report(result: FileResult, *, cached: bool) -> None:
+        def report(result: FileResult, cached: bool) -> None:
             progress.advance(result, cached=cached)
             if on_result is not None:
                 on_result(result)
 
-        progress.start(len(files))
+        progress.start(len(tasks))
         try:
-            todo: list[Task] = []
-            for index, path in enumerate(files):
-                task = _task(index, path)
-                hit = None
-                if cache is not None and task.sha256:
-                    keys[index] = cache.key(task.sha256, path.name)
-                    if not batch.force:
-                        hit = cache.get(keys[index], task.path)
-                if hit is not None:
-                    results[index] = hit
-                    summary.n_cached += 1
-                    report(hit, cached=True)
-                else:
-                    todo.append(task)
-            runner = _runner(batch) if todo else None
-            finished = (
-                runner.run(process, settings, todo)
-                if runner is not None
-                else run_inline(process, settings, todo, timeout_s=batch.timeout_s)
+            done = _process_all(
+                tasks, keys, cache, settings, batch, process, summary, report, progress.note
             )
-            for task, result in finished:
-                results[task.index] = result
-                summary.n_processed += 1
-                if cache is not None and task.index in keys and result.sha256 == task.sha256:
-                    try:
-                        cache.put(keys[task.index], result)
-                    except OSError as exc:
-                        if not cache_failed:
-                            progress.note(f"warning: cannot write the cache ({exc}); going on")
-                        cache_failed = True
-                report(result, cached=False)
-            if runner is not None:
-                summary.stats = runner.stats
-            elif todo:
-                summary.stats.saw_rss_kb(peak_rss_kb())
         finally:
             progress.close()
 
-        done = [r for r in results if r is not None]
         plans, errors = gather(done)
-        warnings = Counter(e.source for e in errors if e.severity == "warning")
-        frames = records_to_frames(plans, errors, dict(warnings))
-        summary.written = commit_outputs(frames, outdir)
-        if cache is not None and default_cache and not cache_failed:
+        digest = inputs_digest(tasks, keys)
+        current = outputs_current(outdir, digest) if summary.n_processed == 0 else None
+        if current is not None:
+            summary.written, summary.outputs_unchanged = current, True
+        else:
+            warnings = Counter(e.source for e in errors if e.severity == "warning")
+            frames = records_to_frames(plans, errors, dict(warnings))
+            summary.written = commit_outputs(frames, outdir, digest)
+        if cache is not None and batch.cache_dir is None and not summary.cache_failed:
             # The default cache serves this folder's outputs only: drop entries they no longer use.
             cache.prune(set(keys.values()))
 

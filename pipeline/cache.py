@@ -61,6 +61,11 @@ def run_fingerprint(settings: RunSettings) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def entry_key(fingerprint: str, sha256: str, name: str) -> str:
+    """The key of one file's result: its bytes, its name and the run's fingerprint."""
+    return hashlib.sha256(f"{fingerprint}\0{sha256}\0{name}".encode()).hexdigest()
+
+
 def is_cacheable(result: FileResult) -> bool:
     return bool(result.sha256) and not any(e.stage == "batch" for e in result.errors)
 
@@ -105,16 +110,15 @@ def json_to_result(text: str, key: str, path: str) -> FileResult:
 class ResultCache:
     """Per-file results under `root`, one JSON file per entry."""
 
-    def __init__(self, root: str | Path, settings: RunSettings):
+    def __init__(self, root: str | Path, fingerprint: str):
         self.root = Path(root)
-        self.fingerprint = run_fingerprint(settings)
+        self.fingerprint = fingerprint  # run_fingerprint(settings)
         self.hits = 0
         self.misses = 0
         self.corrupt = 0
 
     def key(self, sha256: str, name: str) -> str:
-        text = f"{self.fingerprint}\0{sha256}\0{name}"
-        return hashlib.sha256(text.encode()).hexdigest()
+        return entry_key(self.fingerprint, sha256, name)
 
     def entry_path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"

@@ -185,6 +185,13 @@ def extract(
         )
     except OutputBusyError as exc:
         raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo(
+            "\ninterrupted: the previous tables are unchanged; files already done are cached, "
+            "so running the same command again carries on",
+            err=True,
+        )
+        sys.exit(130)
     except OSError as exc:  # e.g. no Dask scheduler at that address, output folder not writable
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
     cached = f" ({summary.n_cached} unchanged, from the cache)" if summary.n_cached else ""
@@ -193,8 +200,10 @@ def extract(
         f"{summary.n_kpis} KPIs, {summary.n_pages} pages; "
         f"{summary.n_failed} failed (see {outdir / 'errors.csv'})"
     )
+    unchanged = " (unchanged: nothing new to write)" if summary.outputs_unchanged else ""
     click.echo(
-        f"tables: {outdir}/*.csv, *.parquet; database: {outdir / 'plans.duckdb'}; workbook: {outdir / 'plans.xlsx'}"
+        f"tables: {outdir}/*.csv, *.parquet; database: {outdir / 'plans.duckdb'}; "
+        f"workbook: {outdir / 'plans.xlsx'}{unchanged}"
     )
     if summary.n_files == 0:
         click.echo("no input files found", err=True)

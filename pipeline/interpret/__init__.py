@@ -24,6 +24,7 @@ from pipeline.interpret.tables import (
     THEME_TEXT,
     TableContext,
     normalise_space,
+    record_table_to_row,
     roles_of,
     table_to_actions,
     table_to_kpis,
@@ -81,6 +82,7 @@ def interpret(
         table = block.table
         if is_legend_table(table):
             continue  # the plan's status key, read by find_legend
+        table = record_table_to_row(table) or table
         roles, n_head = roles_of(table)
         carried = previous[1] if previous and previous[0] == roles.labels else ""
         ctx = TableContext(

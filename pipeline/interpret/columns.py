@@ -33,6 +33,10 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "sip outcomes",
         "service improvement plan outcomes",
         "strand",
+        "recommendation",
+        "recommendations",
+        "ofsted recommendation",
+        "inspection recommendation",
     ),
     "ref": (
         "ref",
@@ -164,7 +168,14 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "kpi description",
         "metric",
     ),
-    "frequency": ("frequency", "reporting frequency", "how often"),
+    "frequency": (
+        "frequency",
+        "reporting frequency",
+        "how often",
+        "reporting",
+        "reported",
+        "report frequency",
+    ),
     "target": ("target", "targets", "target value", "goal"),
     "target_due": ("target due", "target date", "target by", "date target due"),
     "baseline": ("baseline", "current", "actual", "current performance", "latest"),
@@ -186,6 +197,7 @@ MONTHS = (
     "december",
 )
 MIN_SCORE = 84
+THEME_COLUMN_PENALTY = 2
 
 
 @dataclass(frozen=True)
@@ -261,7 +273,9 @@ def headers_to_roles(labels: Sequence[str]) -> ColumnRoles:
             # In a stacked header ("Target / Due") the lowest part is the most specific.
             score = max((score_label(p, role) for p in [*parts, label]), default=0.0)
             if score >= MIN_SCORE:
-                candidates.append((score, -col, col, role))
+                # Themes lead a table: between two theme-like headers, the one further left wins.
+                rank = score - THEME_COLUMN_PENALTY * col if role == "theme" else score
+                candidates.append((rank, -col, col, role))
     by_role: dict[str, int] = {}
     used: set[int] = set()
     for _score, _neg, col, role in sorted(candidates, reverse=True):

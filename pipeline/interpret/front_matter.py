@@ -20,7 +20,9 @@ FRONT_BLOCKS = 20
 
 # --- glossary ---------------------------------------------------------------------------------
 
-_ABBR = r"[A-Z][A-Za-z&]{0,2}[A-Z][A-Za-z&/]{0,8}|[A-Z]{2,}"
+_ABBR_WORD = r"(?:[A-Z][A-Za-z&]{0,2}[A-Z][A-Za-z&/]{0,8}|[A-Z]{2,})"
+# A term may be two or three abbreviations ("AD CSC", "HoS LAC").
+_ABBR = rf"{_ABBR_WORD}(?: {_ABBR_WORD}){{0,2}}"
 # "EDCYP= Executive Director CYP", "GC = Head of Service", "JH: Head of ..." (':' and dashes only in a key).
 _GLOSS_EQ = re.compile(rf"(?<![\w/])({_ABBR})\s*=\s*(.+?)\s*(?=(?:[;,]|\s)\s*(?:{_ABBR})\s*=|;|$)")
 _GLOSS_LOOSE = re.compile(rf"^\s*({_ABBR})\s*(?:[:=]|\s[-–—]\s)\s*(.+?)\s*$")
@@ -91,6 +93,11 @@ def find_glossary(doc: LayoutDocument) -> list[GlossaryEntry]:
 _PROSE_LEGEND = re.compile(
     r"\b(red|amber|green|blue|yellow)\s*(?:\(\s*[RAGBY]\s*\)\s*)?(?:meaning|means|=|:|–|—|-|indicates|signifies|denotes|is used for|shows)\s*"
     r"['‘“\"]?(.+?)['’”\"]?\s*(?=(?:,|;|\.|\band\b)\s*(?:and\s+)?(?:red|amber|green|blue|yellow)\b|[.;]\s|[.;]?$)",
+    re.IGNORECASE,
+)
+_LEGEND_ITEM = re.compile(
+    r"^(?:(?P<c1>red|amber|green|blue|yellow)\b\s*(?:\([^)]*\))?|(?P<before>[^()]{1,40}?)\s*\((?P<c2>red|amber|green|blue|yellow)\))"
+    r"\s*[-–—:=]\s*(?P<after>.+)$",
     re.IGNORECASE,
 )
 _RATED = re.compile(r"\b(rag|brag|rated|rating|status|colour|criteria)\b", re.IGNORECASE)
@@ -179,6 +186,12 @@ def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
                 colour = _COLOUR_WORD[m.group(1).lower()]
                 entries.setdefault(colour, m.group(2).strip(" '‘’\"“”"))
             continue
+        if block.kind == "list_item" and (m := _LEGEND_ITEM.match(text)):
+            # "Green – achieved: ...", "On track (green) – ..."
+            colour = _COLOUR_WORD[(m.group("c1") or m.group("c2")).lower()]
+            label = " ".join(p for p in (m.group("before"), m.group("after")) if p).strip(" -–—:")
+            entries.setdefault(colour, label[:1].upper() + label[1:])
+            continue
         colours = re.findall(r"\b(red|amber|green|blue)\b", text, re.IGNORECASE)
         if (
             block.kind == "list_item"
@@ -199,14 +212,17 @@ def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
 
 # --- prose status counts ------------------------------------------------------------------------
 
+_COLOURS_RE = r"(red|amber|green|blue)"
+# "20 tasks marked amber", "6 actions had been completed and were rated blue".
 _COUNT_STRONG = re.compile(
-    r"\b(\d{1,4})\s+(?:tasks?|actions?|projects?|items?|milestones?|recommendations?|objectives?)\s+"
-    r"(?:are\s+|were\s+|have\s+been\s+)?(?:marked|rated|rag\s*rated|brag\s*rated|assessed|reported)\s+(?:as\s+)?"
-    r"['‘\"]?(red|amber|green|blue)\b",
+    r"\b(\d{1,4})\s+(?:tasks?|actions?|projects?|items?|milestones?|recommendations?|objectives?)\b"
+    r"(?:\s+[\w'-]+){0,6}?\s+(?:marked|rated|rag\s*rated|brag\s*rated|assessed|reported|shown)\s+(?:as\s+)?"
+    rf"['‘\"]?{_COLOURS_RE}\b",
     re.IGNORECASE,
 )
 _COUNT_WEAK = re.compile(
-    r"\b(\d{1,4})\s+(?:(?:tasks?|actions?|items?|projects?)\s+)?(?:(?:marked|rated)\s+)?['‘\"]?(red|amber|green|blue)\b",
+    r"\b(\d{1,4})\s+(?:(?:tasks?|actions?|items?|projects?)\s+)?(?:(?:were|are|was|is)\s+)?"
+    rf"(?:(?:marked|rated)\s+)?(?:as\s+)?['‘\"]?{_COLOURS_RE}\b",
     re.IGNORECASE,
 )
 
@@ -226,7 +242,10 @@ def find_status_counts(texts: Sequence[str]) -> dict[str, int]:
             else:
                 break
         for line in window:
-            for m in _COUNT_WEAK.finditer(line):
+            for m in sorted(
+                [*_COUNT_STRONG.finditer(line), *_COUNT_WEAK.finditer(line)],
+                key=lambda m: m.start(),
+            ):
                 counts.setdefault(m.group(2).lower(), int(m.group(1)))
         if counts:
             break
@@ -352,6 +371,12 @@ def normalise(text: str) -> str:
 def find_front_matter(doc: LayoutDocument) -> FrontMatter:
     texts = _front_texts(doc.blocks)
     short = [t for t in texts if len(t) <= 150]
+    # A bare date in a table is more likely an action's due date than the plan's own date.
+    prose = [
+        normalise(b.text)
+        for b in doc.blocks[:FRONT_BLOCKS]
+        if b.table is None and b.text and len(b.text) <= 150
+    ]
     subject = next((m.group(1) for t in texts if (m := _SUBJECT.match(t))), "")
     title = normalise(subject) or find_title(doc.blocks)
     period = ""
@@ -363,8 +388,8 @@ def find_front_matter(doc: LayoutDocument) -> FrontMatter:
     date_raw = (
         next((m.group(1) for t in texts if (m := _LABELLED_DATE.search(t))), "")
         or next((m.group(1) for t in texts if (m := _POSITION_DATE.search(t))), "")
-        or next((m.group(1) for t in short if (m := _DATE_LINE.match(t.strip()))), "")
-        or next((m.group(1) for t in short if (m := _ANY_FULL_DATE.search(t))), "")
+        or next((m.group(1) for t in prose if (m := _DATE_LINE.match(t.strip()))), "")
+        or next((m.group(1) for t in prose if (m := _ANY_FULL_DATE.search(t))), "")
     )
     return FrontMatter(title=title, period=period, version=version, date_raw=date_raw)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pipeline.interpret.columns import ColumnRoles, headers_to_roles
 from pipeline.interpret.inline import text_to_inline_fields
-from schemas.layout import Table
+from schemas.layout import Cell, Table
 from schemas.records import KPI, Action, DateValue, Milestone, Provenance, Status
 
 # "1.2.4", "2.2c", "A8", "1a", "6.1" -- a ref as councils write one at the start of a cell.
@@ -56,6 +56,37 @@ def header_rows_of(table: Table) -> int:
         return table.n_header_rows
     first = table.texts()[0] if table.rows else []
     return 1 if is_header_like(first) and table.n_rows > 1 else 0
+
+
+RECORD_FIELDS = ("lead", "due", "start", "status", "ref", "progress", "evidence")
+
+
+def record_table_to_row(table: Table) -> Table | None:
+    """A table that is one action written as "label | value" rows ("Action | ...",
+    "Lead officer | ...", "Target date | ..."), turned into a header row and one data row,
+    so it reads like any other action table. None if the table is not such a record."""
+    if table.n_cols != 2 or not 3 <= table.n_rows <= 15:
+        return None
+    labels = [row[0].text.strip().rstrip(":") for row in table.rows]
+    roles = headers_to_roles(labels)
+    if roles.kind != "action" or sum(1 for r in RECORD_FIELDS if r in roles.by_role) < 2:
+        return None
+    header = tuple(
+        Cell(text=label, row=0, col=c, bold=True, page=row[0].page, bbox=row[0].bbox)
+        for c, (label, row) in enumerate(zip(labels, table.rows, strict=True))
+    )
+    values = tuple(
+        Cell(text=row[1].text, row=1, col=c, fill=row[1].fill, page=row[1].page, bbox=row[1].bbox)
+        for c, row in enumerate(table.rows)
+    )
+    return Table(
+        rows=(header, values),
+        n_header_rows=1,
+        index=table.index,
+        pages=table.pages,
+        source=table.source,
+        bbox=table.bbox,
+    )
 
 
 def roles_of(table: Table) -> tuple[ColumnRoles, int]:
@@ -315,7 +346,7 @@ def _row_to_action(
         )
     }
     lead = _cell(row, roles, "lead")
-    due = _cell(row, roles, "due")
+    due = _cell(row, roles, "due") or _cell(row, roles, "target_due")
     start = _cell(row, roles, "start")
     if not (lead and due):
         inline = text_to_inline_fields(normalise_space(text))
@@ -336,7 +367,7 @@ def _row_to_action(
         objective=objective,
         ref=ref,
         text=normalise_space(text),
-        lead_raw=normalise_space(lead),
+        lead_raw=normalise_lines(lead),  # line breaks separate leads
         due=DateValue(raw=normalise_space(due)) if due else None,
         start=DateValue(raw=normalise_space(start)) if start else None,
         status=Status(
@@ -352,6 +383,16 @@ def _row_to_action(
     )
 
 
+_HEADER_PERIOD = re.compile(r"\b(?:19|20)\d\d(?:\s*[-/]\s*(?:19|20)?\d\d)?\b")
+
+
+def header_period(roles: ColumnRoles, role: str) -> str:
+    """The year a column header gives its values ("Target 2018/19"), for rows with no date."""
+    col = roles.get(role)
+    m = _HEADER_PERIOD.search(roles.labels[col]) if col is not None else None
+    return m.group(0) if m else ""
+
+
 def table_to_kpis(table: Table, roles: ColumnRoles, n_head: int, ctx: TableContext) -> TableRecords:
     out = TableRecords()
     header = [t.lower() for t in table.texts()[0]] if n_head else []
@@ -363,7 +404,9 @@ def table_to_kpis(table: Table, roles: ColumnRoles, n_head: int, ctx: TableConte
     for row in _rows(table, n_head):
         if not any(row.texts) or (header and [t.lower() for t in row.texts] == header):
             continue
-        if _is_group_row(row, roles, table.n_cols) and row.single != measure_col:
+        if _is_group_row(row, roles, table.n_cols) and (
+            row.spans_table or row.single != measure_col
+        ):
             theme = normalise_space(row.texts[row.single])  # type: ignore[index]
             out.themes.append(theme)
             continue
@@ -387,14 +430,18 @@ def table_to_kpis(table: Table, roles: ColumnRoles, n_head: int, ctx: TableConte
                 update={"measure": normalise_space(prev.measure + " " + measure)}
             )
             continue
-        target_due = _cell(row, roles, "target_due") or _cell(row, roles, "due")
+        target_due = (
+            _cell(row, roles, "target_due")
+            or _cell(row, roles, "due")
+            or header_period(roles, "target")
+        )
         out.kpis.append(
             KPI(
                 plan_id=ctx.plan_id,
                 theme=theme,
                 ref=normalise_space(ref),
                 measure=measure,
-                owner_raw=normalise_space(_cell(row, roles, "lead")),
+                owner_raw=normalise_lines(_cell(row, roles, "lead")),
                 frequency_raw=normalise_space(_cell(row, roles, "frequency")),
                 target_raw=normalise_space(_cell(row, roles, "target")),
                 target_due=DateValue(raw=normalise_space(target_due)) if target_due else None,

@@ -698,11 +698,27 @@ def clear_date_cache() -> None:
     _match.cache_clear()
 
 
+_WRAPPED_YEAR = re.compile(r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{1,3})(\s+)(\d{1,3})(?!\d)")
+
+
+def _rejoin_wrapped_year(text: str) -> str:
+    """'31/07/201 9' (a narrow cell broke the year) -> '31/07/2019 ', keeping the length so
+    offsets still point into the text as written."""
+
+    def join(m: re.Match[str]) -> str:
+        digits = len(re.split(r"[/.-]", m.group(1))[-1]) + len(m.group(3))
+        if digits not in (2, 4):
+            return m.group(0)
+        return m.group(1) + m.group(3) + m.group(2)
+
+    return _WRAPPED_YEAR.sub(join, text)
+
+
 def match_date(text: str, *, role: Role = "due", context: DateContext | None = None) -> DateMatch:
     """Like `parse_date`, with the span of `text` that was read (offsets into `text`)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}, not {role!r}")
-    low = _lower_same_length(text or "")
+    low = _rejoin_wrapped_year(_lower_same_length(text or ""))
     lead = len(low) - len(low.lstrip())
     got = _match(low.strip(), role, context)
     if lead and got.end:

@@ -324,6 +324,38 @@ def segment_leads(text: str, toks: Sequence[Tok], ctx: LeadContext) -> list[tupl
         # A cell wholly in brackets: "(BEC WINDSOR)".
         i, j = cell.strip(i + 1, j - 1)
         depth = [max(0, d - 1) for d in depth]
+    lines = _lines(cell, i, j)
+    if len(lines) > 1:
+        # A cell with one lead per line: each line is a lead unless it splits itself with '/'.
+        out = []
+        for a, b, sep in lines:
+            if any(cell.toks[k].text == "/" for k in range(a, b)):
+                out += [
+                    (s, e, sep if n == 0 else p)
+                    for n, (s, e, p) in enumerate(segment_leads_in(cell, a, b, depth))
+                ]
+            else:
+                s, e = cell.strip(a, b)
+                if s < e:
+                    out.append((s, e, sep))
+        return _attach_names(cell, out)
+    return _attach_names(cell, segment_leads_in(cell, i, j, depth))
+
+
+def _lines(cell: _Cell, i: int, j: int) -> list[tuple[int, int, str]]:
+    """Token ranges between line breaks (hard separators), with the separator before each."""
+    out, start, before = [], i, ""
+    for k in range(i, j):
+        if cell.toks[k].text in HARD_SEPARATORS or "\n" in cell.toks[k].text:
+            if cell.words(start, k):
+                out.append((start, k, before))
+            start, before = k + 1, "\n"
+    if cell.words(start, j):
+        out.append((start, j, before))
+    return out
+
+
+def segment_leads_in(cell: _Cell, i: int, j: int, depth: list[int]) -> list[tuple[int, int, str]]:
     blocks = _known_cover(cell, i, j) or [(i, j)]
     out: list[tuple[int, int, str]] = []
     for a, b in blocks:
@@ -333,7 +365,7 @@ def segment_leads(text: str, toks: Sequence[Tok], ctx: LeadContext) -> list[tupl
                 s, e = cell.strip(pa, pb)
                 if s < e:
                     out.append((s, e, sep))
-    return _attach_names(cell, out)
+    return out
 
 
 def _attach_names(cell: _Cell, pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
