@@ -70,26 +70,39 @@ def plumber(path: Path) -> int:
     return n
 
 
-def _median_seconds(fn: Callable[[Path], Any], path: Path, repeats: int) -> float:
-    times = []
+def _seconds(fn: Callable[[Path], Any], path: Path) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn(path)
+    return time.perf_counter() - start
+
+
+def _median_pair(path: Path, repeats: int) -> tuple[float, float]:
+    """Median seconds of ours and of pdfplumber, runs interleaved so load affects both alike."""
+    mine, theirs = [], []
     for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        fn(path)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        mine.append(_seconds(ours, path))
+        theirs.append(_seconds(plumber, path))
+    return statistics.median(mine), statistics.median(theirs)
 
 
-def _peak_mib(fn: Callable[[Path], Any], path: Path) -> float:
+def _memory_mib(fn: Callable[[Path], Any], path: Path) -> tuple[float, float]:
+    """Peak traced memory during fn(path), and what its result still holds afterwards."""
     gc.collect()
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
-        fn(path)
-        _, peak = tracemalloc.get_traced_memory()
+        result = fn(path)
+        gc.collect()
+        held, peak = tracemalloc.get_traced_memory()
+        del result
     finally:
         tracemalloc.stop()
-    return peak / MIB
+    return peak / MIB, held / MIB
+
+
+def _peak_mib(fn: Callable[[Path], Any], path: Path) -> float:
+    return _memory_mib(fn, path)[0]
 
 
 def _page_count(path: Path) -> int:
@@ -97,15 +110,22 @@ def _page_count(path: Path) -> int:
         return len(pdf.pages)
 
 
-def run(files: Iterable[Path | str], repeats: int = DEFAULT_REPEATS) -> list[dict[str, Any]]:
-    """One row per file: pages, median seconds and peak MiB for ours and for pdfplumber."""
+def run(
+    files: Iterable[Path | str] | None = None,
+    repeats: int = DEFAULT_REPEATS,
+    *,
+    verbose: bool = False,
+) -> list[dict[str, Any]]:
+    """One row per file (default: `default_files()`): pages, median seconds and peak MiB
+    for ours and for pdfplumber, and their time ratio."""
     rows = []
-    for path in map(Path, files):
+    for path in map(Path, default_files() if files is None else files):
+        if verbose:
+            print(f"  {path.name} ...", file=sys.stderr, flush=True)
         pages = _page_count(path)
         ours(path)  # warm caches (fonts, CMaps) so neither side pays them alone
         plumber(path)
-        our_s = _median_seconds(ours, path, repeats)
-        plumber_s = _median_seconds(plumber, path, repeats)
+        our_s, plumber_s = _median_pair(path, repeats)
         rows.append(
             {
                 "file": path.name,
@@ -161,13 +181,15 @@ def memory_growth(page_counts: Iterable[int] = GROWTH_PAGES) -> list[dict[str, A
             start = time.perf_counter()
             doc = ours(path)
             seconds = time.perf_counter() - start
+            peak, held = _memory_mib(ours, path)
             rows.append(
                 {
                     "pages": pages,
                     "ours_s": seconds,
                     "tables": len(doc.tables) if doc else 0,
                     "rows": doc.tables[0].n_rows if doc and doc.tables else 0,
-                    "ours_peak_mib": _peak_mib(ours, path),
+                    "ours_peak_mib": peak,
+                    "document_mib": held,
                     "pdfplumber_peak_mib": _peak_mib(plumber, path),
                 }
             )
@@ -198,13 +220,15 @@ def rows_to_markdown(rows: list[dict[str, Any]]) -> str:
 
 def growth_to_markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| pages | our s | tables | rows after joins | our peak MiB | pdfplumber peak MiB |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| pages | our s | tables | rows after joins | our peak MiB | of which the result MiB "
+        "| peak minus result MiB | pdfplumber peak MiB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         lines.append(
             f"| {r['pages']} | {r['ours_s']:.2f} | {r['tables']} | {r['rows']} | "
-            f"{r['ours_peak_mib']:.1f} | {r['pdfplumber_peak_mib']:.1f} |"
+            f"{r['ours_peak_mib']:.1f} | {r['document_mib']:.1f} | "
+            f"{r['ours_peak_mib'] - r['document_mib']:.1f} | {r['pdfplumber_peak_mib']:.1f} |"
         )
     return "\n".join(lines)
 
@@ -222,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     files = args.files or default_files()
-    print(rows_to_markdown(run(files, args.repeats)))
+    print(rows_to_markdown(run(files, args.repeats, verbose=True)), flush=True)
     if args.growth:
         print()
         print("Memory against page count (generated long-table PDFs):")

@@ -31,11 +31,12 @@ MAX_HEADING_WORDS = 25
 MAX_HEADING_LINES = 3
 
 PAGE_NUMBER_RE = re.compile(
-    r"^(?:page\s*\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s*(?:of|/)\s*\d+|[-–—]\s*\d+\s*[-–—]"
+    r"^(?:page\s*\d+(?:\s*(?:of|/)\s*\d+)?|[-–—]\s*\d+\s*[-–—]"
     r"|\d+\s*\|\s*page|page\s*\|\s*\d+|p\.\s*\d+)$",
     re.I,
 )
 BARE_NUMBER_RE = re.compile(r"^(?:\d{1,4}|[ivxlc]{1,6})$", re.I)
+N_OF_M_RE = re.compile(r"^(\d{1,4})\s*(?:of|/)\s*(\d{1,4})$", re.I)  # "3 of 12", "3/12"
 BLANK_PAGE_RE = re.compile(
     r"^(?:this\s+page\s+(?:is\s+|has\s+been\s+)?(?:intentionally\s+)?(?:been\s+)?left\s+"
     r"(?:intentionally\s+)?blank|(?:this\s+page\s+(?:is\s+)?)?intentionally\s+(?:left\s+)?blank)"
@@ -76,7 +77,12 @@ def drop_running_text(pages: list[PageContent]) -> None:
         band = _band(top, bottom, height)
         if band is None:
             return False
-        return bool(BARE_NUMBER_RE.match(text)) or len(seen[(_norm(text), *band)]) >= threshold
+        if BARE_NUMBER_RE.match(text):
+            return True
+        n_of_m = N_OF_M_RE.match(text)
+        if n_of_m and int(n_of_m.group(1)) <= int(n_of_m.group(2)):
+            return True  # not "2017/18"
+        return len(seen[(_norm(text), *band)]) >= threshold
 
     for page in pages:
         kept: list[Line] = []
@@ -172,10 +178,11 @@ class _Styles:
 def _lines_to_protos(page: PageContent, lines: list[Line], styles: _Styles) -> list[_Proto]:
     """Consecutive lines (between tables) to headings, paragraphs and list items."""
     protos: list[_Proto] = []
-    right = styles.right_margin(page)
+    rights = _right_edges(lines, styles.right_margin(page))
     pitch = typical_pitch([ln for ln in lines if abs(ln.size - styles.body_size) < 1] or lines)
     cur: _Proto | None = None
-    for line in lines:
+    for i, line in enumerate(lines):
+        right = rights[i - 1] if i else rights[0]
         marker = list_marker(line)
         heading = styles.is_heading_style(line) and (marker is None or styles.is_large(line))
         if heading:
@@ -189,8 +196,10 @@ def _lines_to_protos(page: PageContent, lines: list[Line], styles: _Styles) -> l
             elif heading or marker is not None or not same_style or kind in ("gap", "marker"):
                 joins = False
             elif cur.kind == "list_item":
+                # Under the hanging indent the item goes on (a hard break stays a
+                # line break); further left only a plain wrap continues it.
                 indented = line.x0 > cur.indent + 2
-                joins = indented or (kind not in ("hard",) and line.x0 >= cur.indent - 2)
+                joins = indented or kind in ("wrap", "hyphen")
                 if joins and kind == "hard":
                     kind = "newline"
             else:
@@ -209,6 +218,21 @@ def _lines_to_protos(page: PageContent, lines: list[Line], styles: _Styles) -> l
         protos.append(cur)
     _list_levels(protos)
     return protos
+
+
+def _right_edges(lines: list[Line], page_right: float) -> list[float]:
+    """The right edge of the text column each line sits in: a high quantile of the
+    right ends of the lines over or under it (a column of a multi-column page),
+    or the page's text margin when there are too few of them."""
+    out = []
+    for line in lines:
+        ends = sorted(
+            other.x1
+            for other in lines
+            if min(line.x1, other.x1) - max(line.x0, other.x0) > 0.5 * (line.x1 - line.x0)
+        )
+        out.append(ends[int(0.9 * (len(ends) - 1))] if len(ends) >= 5 else page_right)
+    return out
 
 
 _SEPARATORS = {
@@ -295,9 +319,7 @@ def pages_to_blocks(
     entries: list[_Proto | tuple[int, int]] = []
     last_para: _Proto | None = None
     for page in pages:
-        items = [(ln.top, 0, ln) for ln in page.lines]
-        items += [(p.bbox[1], 1, p) for p in page.tables]
-        items.sort(key=lambda it: (it[0], it[1]))
+        items = _reading_order(page)
         run: list[Line] = []
         first_item = True
 
@@ -323,8 +345,8 @@ def pages_to_blocks(
             entries.extend(protos)
             last_para = protos[-1] if protos else None
 
-        for _, is_table, item in items:
-            if is_table:
+        for item in items:
+            if isinstance(item, TablePart):
                 flush(run, first_item)
                 first_item = False if run else first_item
                 run = []
@@ -369,6 +391,24 @@ def pages_to_blocks(
             )
         )
     return blocks
+
+
+def _reading_order(page: PageContent) -> list[Line | TablePart]:
+    """The page's lines (already in reading order) with each table placed before the
+    first line below its top edge that shares its width."""
+    out: list[Line | TablePart] = list(page.lines)
+    for part in sorted(page.tables, key=lambda p: p.bbox[1]):
+        x0, top, x1, _ = part.bbox
+        at = next(
+            (
+                i
+                for i, item in enumerate(out)
+                if isinstance(item, Line) and item.top > top and item.x0 < x1 and item.x1 > x0
+            ),
+            len(out),
+        )
+        out.insert(at, part)
+    return out
 
 
 def _heading_levels(protos: list[_Proto], styles: _Styles) -> dict[tuple[float, bool], int]:

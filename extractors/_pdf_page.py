@@ -13,6 +13,7 @@ from typing import Any
 
 from pdfplumber.table import TableFinder
 
+from extractors._pdf_columns import order_lines
 from extractors._pdf_tables import (
     FillRect,
     TableGrid,
@@ -52,7 +53,7 @@ class PageContent:
     number: int  # 1-based
     width: float  # in the reading frame
     height: float
-    lines: list[Line]  # text outside tables, top to bottom
+    lines: list[Line]  # text outside tables, in reading order (column by column)
     tables: list[TablePart]  # top to bottom
     n_chars: int
     n_images: int
@@ -206,19 +207,21 @@ def read_page(page: Any, number: int) -> PageContent:
     grids = _accepted_grids(grids, rows, vertical)
 
     free: list[Line] = []
+    free_runs: dict[int, list[Glyph]] = {}  # id(line) -> its glyphs, for column analysis
     cell_lines: list[dict[int, list[Line]]] = [{} for _ in grids]
 
-    def place(line: Line | None, key: int) -> None:
+    def place(line: Line | None, key: int, run: list[Glyph] | None = None) -> None:
         if line is None:
             return
         if key < 0:
             free.append(line)
+            free_runs[id(line)] = run or []
         else:
             cell_lines[key >> _KEY_BITS].setdefault(key & ((1 << _KEY_BITS) - 1), []).append(line)
 
     for row in rows:
         if not grids:
-            place(glyphs_to_line(row), -1)
+            place(glyphs_to_line(row), -1, row)
             continue
         run: list[Glyph] = []
         run_key = -2
@@ -227,12 +230,12 @@ def read_page(page: Any, number: int) -> PageContent:
                 run_key if g.text.isspace() and run else _locate(grids, g.x0, g.x1, g.top, g.bottom)
             )
             if key != run_key and run:
-                place(glyphs_to_line(run), run_key)
+                place(glyphs_to_line(run), run_key, run)
                 run = []
             run.append(g)
             run_key = key
         if run:
-            place(glyphs_to_line(run), run_key)
+            place(glyphs_to_line(run), run_key, run)
     for line in vertical:
         place(line, _locate(grids, line.x0, line.x1, line.top, line.bottom) if grids else -1)
 
@@ -243,6 +246,7 @@ def read_page(page: Any, number: int) -> PageContent:
         parts.append(grid_to_part(grid, cell_lines[i], rects, number))
     free.sort(key=lambda ln: (ln.top, ln.x0))
     text_parts, free = lines_to_text_tables(free, number)
+    free = order_lines(free, [free_runs[id(ln)] for ln in free])
     parts.extend(text_parts)
     parts.sort(key=lambda p: p.bbox[1])
     return PageContent(

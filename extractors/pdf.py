@@ -9,8 +9,11 @@ next page and places every table where it sits between the text.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,9 @@ __all__ = ["PdfExtractor"]
 
 METADATA_KEYS = ("Title", "Author", "Subject", "Creator", "Producer", "CreationDate", "ModDate")
 NO_TEXT_MESSAGE = "no text layer (scanned image?); run OCR first"
+NO_TEXT_NO_IMAGE_MESSAGE = (
+    "no text found (blank, outlined or damaged pages); run OCR if it is a scan"
+)
 ENCRYPTED_MESSAGE = "PDF is password-protected; save an unprotected copy"
 
 
@@ -43,29 +49,34 @@ class PdfExtractor:
             raise ExtractionError("unreadable", f"cannot open file: {exc.strerror}") from None
         if size == 0:
             raise ExtractionError("empty", "empty file (0 bytes)")
-        try:
-            pdf = pdfplumber.open(path)
-        except Exception as exc:  # pdfminer raises many types for a bad file
-            raise open_error(exc) from None
-        with pdf:
+        with _quiet_pdf_libraries():
             try:
-                n_pages = len(pdf.pages)
-            except Exception as exc:
-                raise open_error(exc) from None
-            if n_pages == 0:
-                raise ExtractionError("empty", "PDF has no pages")
-            if n_pages > settings.max_pages:
-                raise ExtractionError(
-                    "too_large",
-                    f"PDF has {n_pages:,} pages, over the {settings.max_pages:,}-page limit",
-                )
-            contents, warnings = _read_pages(pdf)
-            metadata = _metadata(pdf.metadata)
+                pdf = pdfplumber.open(path)
+            except Exception as exc:  # pdfminer raises many types for a bad file
+                raise _open_error(exc) from None
+            try:
+                try:
+                    n_pages = len(pdf.pages)
+                except Exception as exc:
+                    raise _open_error(exc) from None
+                if n_pages == 0:
+                    raise ExtractionError("empty", "PDF has no pages")
+                if n_pages > settings.max_pages:
+                    raise ExtractionError(
+                        "too_large",
+                        f"PDF has {n_pages:,} pages, over the {settings.max_pages:,}-page limit",
+                    )
+                contents, warnings = _read_pages(pdf)
+                metadata = _metadata(pdf.metadata)
+            finally:
+                _close(pdf)
         if not contents:
             raise ExtractionError("corrupt", f"PDF is damaged or truncated: {warnings[0]}")
         n_chars = sum(p.n_chars for p in contents)
         if n_chars == 0:
-            raise ExtractionError("no_text_layer", NO_TEXT_MESSAGE)
+            if any(p.n_images for p in contents):
+                raise ExtractionError("no_text_layer", NO_TEXT_MESSAGE)
+            raise ExtractionError("no_text_layer", NO_TEXT_NO_IMAGE_MESSAGE)
         blank = [p.number for p in contents if p.n_chars == 0 and p.n_images > 0]
         if blank:
             warnings.append(f"{_pages_phrase(blank)} no text layer (scanned image?); run OCR first")
@@ -93,6 +104,31 @@ class PdfExtractor:
         )
 
 
+@contextmanager
+def _quiet_pdf_libraries() -> Iterator[None]:
+    """pdfminer logs every oddity of a damaged file as a warning; the reader reports
+    what matters itself (a warning per unreadable page, or one error)."""
+    loggers = [logging.getLogger(name) for name in ("pdfminer", "pdfplumber")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
+
+def _close(pdf: Any) -> None:
+    """Close the file even when pdfplumber cannot list the pages it would close."""
+    try:
+        pdf.close()
+    except Exception:
+        stream = getattr(pdf, "stream", None)
+        if stream is not None and not getattr(pdf, "stream_is_external", False):
+            stream.close()
+
+
 def _read_pages(pdf: Any) -> tuple[list[PageContent], list[str]]:
     """Every readable page; a damaged page becomes a warning, not a failure."""
     contents: list[PageContent] = []
@@ -109,7 +145,7 @@ def _read_pages(pdf: Any) -> tuple[list[PageContent], list[str]]:
     return contents, warnings
 
 
-def open_error(exc: BaseException) -> ExtractionError:
+def _open_error(exc: BaseException) -> ExtractionError:
     """The one-line error for a PDF that cannot be opened."""
     inner = _unwrap(exc)
     if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
