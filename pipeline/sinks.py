@@ -25,8 +25,8 @@ DB_NAME = "plans.duckdb"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 XLSX_NAME = "plans.xlsx"
-# Tables every run writes, in the order a person reads them.
 HEADER_FONT = Font(bold=True)
+# Tables every run writes, in the order a person reads them.
 CSV_ORDER = (
     "plans",
     "actions",
@@ -37,6 +37,7 @@ CSV_ORDER = (
     "themes",
     "glossary",
     "legends",
+    "tags",
 )
 
 

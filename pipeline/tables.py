@@ -285,6 +285,25 @@ def plan_to_legend_rows(plan: Plan) -> list[dict]:
     return rows
 
 
+def plan_to_tag_rows(plan: Plan) -> list[dict]:
+    return [
+        {
+            "plan_id": plan.plan_id,
+            "record_id": record.id,
+            "ref": record.ref,
+            "field": span.field,
+            "label": span.label,
+            "start": span.start,
+            "end": span.end,
+            "text": span.text,
+            "source": plan.source,
+            "page": record.provenance.page,
+        }
+        for record in [*plan.actions, *plan.kpis]
+        for span in record.spans
+    ]
+
+
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns)
     for col in columns:
@@ -319,6 +338,7 @@ def records_to_frames(
         rows["themes"] += plan_to_theme_rows(plan)
         rows["glossary"] += plan_to_glossary_rows(plan)
         rows["legends"] += plan_to_legend_rows(plan)
+        rows["tags"] += plan_to_tag_rows(plan)
     rows["errors"] = [
         e.model_dump(include=set(ERROR_COLUMNS))
         for e in sorted(errors, key=lambda e: (e.source, e.stage, e.error))

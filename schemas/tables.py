@@ -144,6 +144,19 @@ THEME_COLUMNS = [
 ]
 GLOSSARY_COLUMNS = ["plan_id", "authority", "abbreviation", "expansion", "source"]
 LEGEND_COLUMNS = ["plan_id", "authority", "colour", "label", "meaning", "fill", "kind"]
+# What the NLP stage tagged in each record's cells, so a reviewer can see why a value was read.
+TAG_COLUMNS = [
+    "plan_id",
+    "record_id",
+    "ref",
+    "field",
+    "label",
+    "start",
+    "end",
+    "text",
+    "source",
+    "page",
+]
 
 TABLE_COLUMNS: dict[str, list[str]] = {
     "actions": ACTION_COLUMNS,
@@ -155,11 +168,14 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "themes": THEME_COLUMNS,
     "glossary": GLOSSARY_COLUMNS,
     "legends": LEGEND_COLUMNS,
+    "tags": TAG_COLUMNS,
 }
 # Column types for empty frames and for typed sinks (dates as dates, counts as integers).
 DATE_COLUMNS = {"start_date", "due_date", "target_due", "date", "period_start", "period_end"}
 INT_COLUMNS = {
     "page",
+    "start",
+    "end",
     "table_index",
     "row_index",
     "pages",
