@@ -7,8 +7,9 @@ of (a) `PdfExtractor().extract` and (b) pdfplumber's plain
 `for page in pdf.pages: page.extract_tables(); page.close()`, prints a
 markdown table and the overall time ratio (sum over files), then checks that
 peak memory does not grow with the page count on generated long-table PDFs.
-`run(files, repeats)` and `memory_growth(page_counts)` return plain rows for
-the project's `make bench`.
+`measure(files, repeats)` returns the per-file rows; `run()`, which
+benchmarks/run.py calls, returns those rows, the overall ratio, the
+memory-growth rows and the markdown of both tables.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def _page_count(path: Path) -> int:
         return len(pdf.pages)
 
 
-def run(
+def measure(
     files: Iterable[Path | str] | None = None,
     repeats: int = DEFAULT_REPEATS,
     *,
@@ -233,6 +234,31 @@ def growth_to_markdown(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def run(
+    files: Iterable[Path | str] | None = None,
+    repeats: int = DEFAULT_REPEATS,
+    *,
+    growth: Iterable[int] = GROWTH_PAGES,
+    verbose: bool = False,
+) -> dict[str, Any]:
+    """Everything `make bench` reports: per-file rows, the overall time ratio (sum over
+    files), the memory-growth rows, and the markdown of both tables."""
+    rows = measure(files, repeats, verbose=verbose)
+    growth_rows = memory_growth(growth) if growth else []
+    total_ours = sum(r["ours_s"] for r in rows)
+    total_plumber = sum(r["pdfplumber_s"] for r in rows)
+    markdown = rows_to_markdown(rows)
+    if growth_rows:
+        markdown += "\n\nMemory against page count (generated long-table PDFs):\n\n"
+        markdown += growth_to_markdown(growth_rows)
+    return {
+        "rows": rows,
+        "ratio": total_ours / total_plumber if total_plumber else None,
+        "growth": growth_rows,
+        "markdown": markdown,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="PDFs (default: samples + shared)")
@@ -245,13 +271,8 @@ def main(argv: list[str] | None = None) -> int:
         help="page counts for the memory-growth check (none to skip)",
     )
     args = parser.parse_args(argv)
-    files = args.files or default_files()
-    print(rows_to_markdown(run(files, args.repeats, verbose=True)), flush=True)
-    if args.growth:
-        print()
-        print("Memory against page count (generated long-table PDFs):")
-        print()
-        print(growth_to_markdown(memory_growth(args.growth)))
+    result = run(args.files or None, args.repeats, growth=args.growth, verbose=True)
+    print(result["markdown"], flush=True)
     return 0
 
 

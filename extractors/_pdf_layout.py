@@ -225,13 +225,17 @@ def _right_edges(lines: list[Line], page_right: float) -> list[float]:
     right ends of the lines over or under it (a column of a multi-column page),
     or the page's text margin when there are too few of them."""
     out = []
+    known: dict[tuple[int, int], float] = {}  # justified lines share their extents
     for line in lines:
-        ends = sorted(
-            other.x1
-            for other in lines
-            if min(line.x1, other.x1) - max(line.x0, other.x0) > 0.5 * (line.x1 - line.x0)
-        )
-        out.append(ends[int(0.9 * (len(ends) - 1))] if len(ends) >= 5 else page_right)
+        key = (round(line.x0), round(line.x1))
+        if key not in known:
+            ends = sorted(
+                other.x1
+                for other in lines
+                if min(line.x1, other.x1) - max(line.x0, other.x0) > 0.5 * (line.x1 - line.x0)
+            )
+            known[key] = ends[int(0.9 * (len(ends) - 1))] if len(ends) >= 5 else page_right
+        out.append(known[key])
     return out
 
 

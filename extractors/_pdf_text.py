@@ -152,33 +152,33 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
     """One line from glyphs sorted left to right; None when it is only spaces."""
     fragments: list[Fragment] = []
     parts: list[str] = []
-    frag_glyphs: list[Glyph] = []
     sizes: Counter[float] = Counter()
     n_bold = n_ink = 0
     prev: Glyph | None = None
     pending_space = False
     first_word_x1: float | None = None
     symbol_start = False
+    # The open fragment: its extent, glyph count, bold count and first glyph's size.
+    f_x0 = f_x1 = f_top = f_bottom = f_size = 0.0
+    f_n = f_bold = 0
 
     def close_fragment() -> None:
-        if not frag_glyphs:
+        if not f_n:
             return
         text = "".join(parts).strip()
-        bold = sum(g.bold for g in frag_glyphs) * 2 > len(frag_glyphs)
         fragments.append(
             Fragment(
-                x0=frag_glyphs[0].x0,
-                x1=max(g.x1 for g in frag_glyphs),
-                top=min(g.top for g in frag_glyphs),
-                bottom=max(g.bottom for g in frag_glyphs),
-                text=clean_text(text),
-                size=Counter(round(g.size * 2) / 2 for g in frag_glyphs).most_common(1)[0][0],
-                bold=bold,
-                n_words=len(text.split()),
+                f_x0,
+                f_x1,
+                f_top,
+                f_bottom,
+                clean_text(text),
+                round(f_size * 2) / 2,
+                f_bold * 2 > f_n,
+                len(text.split()),
             )
         )
         parts.clear()
-        frag_glyphs.clear()
 
     for g in glyphs:
         if not g.text or g.text.isspace():
@@ -188,9 +188,12 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
             symbol_start = bool(_SYMBOL_FONT_RE.search(g.font))
         else:
             gap = g.x0 - prev.x1
-            size = max(g.size, prev.size, 1.0)
+            size = g.size if g.size > prev.size else prev.size
+            if size < 1.0:
+                size = 1.0
             if gap > FRAGMENT_GAP * size:
                 close_fragment()
+                f_n = 0
                 if first_word_x1 is None:
                     first_word_x1 = prev.x1
             elif pending_space or gap > WORD_GAP * size:
@@ -203,9 +206,19 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
                 and abs(g.top - prev.top) < 1.0
             ):
                 continue  # the same glyph painted twice (fake bold)
+        if f_n:
+            if g.x1 > f_x1:
+                f_x1 = g.x1
+            if g.top < f_top:
+                f_top = g.top
+            if g.bottom > f_bottom:
+                f_bottom = g.bottom
+        else:
+            f_x0, f_x1, f_top, f_bottom, f_size, f_bold = g.x0, g.x1, g.top, g.bottom, g.size, 0
+        f_n += 1
+        f_bold += g.bold
         parts.append(g.text)
-        frag_glyphs.append(g)
-        sizes[round(g.size * 2) / 2] += 1
+        sizes[g.size] += 1
         n_bold += g.bold
         n_ink += 1
         prev = g
@@ -221,7 +234,7 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
         top=min(f.top for f in fragments),
         bottom=max(f.bottom for f in fragments),
         text=" ".join(f.text for f in fragments),
-        size=sizes.most_common(1)[0][0],
+        size=round(sizes.most_common(1)[0][0] * 2) / 2,
         bold=n_bold * 2 > n_ink,
         first_word_width=(first_word_x1 if first_word_x1 is not None else x1) - x0,
         fragments=fragments,
