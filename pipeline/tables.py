@@ -162,44 +162,28 @@ def plan_to_plan_row(plan: Plan, n_warnings: int = 0) -> dict:
 
 
 def plan_to_lead_rows(plan: Plan) -> list[dict]:
-    rows = []
-    for a in plan.actions:
-        for lead in a.leads:
-            rows.append(
-                {
-                    "plan_id": plan.plan_id,
-                    "authority": plan.authority,
-                    "action_id": a.id,
-                    "kpi_id": "",
-                    "ref": a.ref,
-                    "lead": lead.name,
-                    "lead_raw": lead.raw,
-                    "kind": lead.kind,
-                    "role_family": lead.role_family or "",
-                    "expanded_from": lead.expanded_from or "",
-                    "source": plan.source,
-                    "page": a.provenance.page,
-                }
-            )
-    for k in plan.kpis:
-        for lead in k.owners:
-            rows.append(
-                {
-                    "plan_id": plan.plan_id,
-                    "authority": plan.authority,
-                    "action_id": "",
-                    "kpi_id": k.id,
-                    "ref": k.ref,
-                    "lead": lead.name,
-                    "lead_raw": lead.raw,
-                    "kind": lead.kind,
-                    "role_family": lead.role_family or "",
-                    "expanded_from": lead.expanded_from or "",
-                    "source": plan.source,
-                    "page": k.provenance.page,
-                }
-            )
-    return rows
+    """One row per lead of an action, and per owner of a KPI."""
+    records = [(a, a.leads, a.id, "") for a in plan.actions] + [
+        (k, k.owners, "", k.id) for k in plan.kpis
+    ]
+    return [
+        {
+            "plan_id": plan.plan_id,
+            "authority": plan.authority,
+            "action_id": action_id,
+            "kpi_id": kpi_id,
+            "ref": record.ref,
+            "lead": lead.name,
+            "lead_raw": lead.raw,
+            "kind": lead.kind,
+            "role_family": lead.role_family or "",
+            "expanded_from": lead.expanded_from or "",
+            "source": plan.source,
+            "page": record.provenance.page,
+        }
+        for record, leads, action_id, kpi_id in records
+        for lead in leads
+    ]
 
 
 def plan_to_milestone_rows(plan: Plan) -> list[dict]:

@@ -10,58 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from schemas.records import KPI, Action, ErrorRecord, Plan
-from schemas.tables import BOOL_COLUMNS, DATE_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, TABLE_COLUMNS
+from schemas.tables import (
+    BOOL_COLUMNS,
+    CONTRACT_COLUMNS,
+    DATE_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    TABLE_COLUMNS,
+)
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 RECORD_MODELS = {"plan": Plan, "action": Action, "kpi": KPI, "error": ErrorRecord}
-# Contract columns are required in every row; added columns are optional.
-CONTRACT_COLUMNS = {
-    "actions": [
-        "plan_id",
-        "authority",
-        "source",
-        "page",
-        "theme",
-        "ref",
-        "action",
-        "leads",
-        "lead_raw",
-        "start_date",
-        "due_date",
-        "due_raw",
-        "status",
-        "status_meaning",
-        "progress",
-    ],
-    "kpis": [
-        "plan_id",
-        "authority",
-        "source",
-        "page",
-        "theme",
-        "ref",
-        "measure",
-        "owner",
-        "frequency",
-        "target_raw",
-        "target_value",
-        "target_unit",
-        "target_due",
-    ],
-    "plans": [
-        "plan_id",
-        "authority",
-        "title",
-        "period",
-        "source",
-        "sha256",
-        "format",
-        "pages",
-        "n_actions",
-        "n_kpis",
-    ],
-    "errors": ["source", "stage", "error"],
-}
 ENUMS = {
     "status": ["red", "amber", "green", "blue", ""],
     "status_meaning": ["complete", "on_track", "at_risk", "off_track", "not_started", "unknown"],
