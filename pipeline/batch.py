@@ -366,6 +366,12 @@ def run_extract(
             progress.close()
 
         plans, errors = gather(done)
+        summary.n_plans = len(plans)
+        summary.n_failed = sum(1 for r in done if r.plan is None)
+        summary.n_actions = sum(len(p.actions) for p in plans)
+        summary.n_kpis = sum(len(p.kpis) for p in plans)
+        summary.n_pages = sum(r.pages or 0 for r in done)
+        summary.errors = errors
         digest = inputs_digest(tasks, keys)
         current = outputs_current(outdir, digest) if summary.n_processed == 0 else None
         if current is not None:
@@ -373,15 +379,10 @@ def run_extract(
         else:
             warnings = Counter(e.source for e in errors if e.severity == "warning")
             frames = records_to_frames(plans, errors, dict(warnings))
+            # The records are in the tables now: free them before the sinks need memory.
+            del done, plans
             summary.written = commit_outputs(frames, outdir, digest)
         if cache is not None and batch.cache_dir is None and not summary.cache_failed:
             # The default cache serves this folder's outputs only: drop entries they no longer use.
             cache.prune(set(keys.values()))
-
-    summary.n_plans = len(plans)
-    summary.n_failed = sum(1 for r in done if r.plan is None)
-    summary.n_actions = sum(len(p.actions) for p in plans)
-    summary.n_kpis = sum(len(p.kpis) for p in plans)
-    summary.n_pages = sum(r.pages or 0 for r in done)
-    summary.errors = errors
     return summary

@@ -233,6 +233,17 @@ def _limit_memory(max_memory_mb: int | None) -> None:
 
 
 def peak_rss_kb() -> int:
+    """This process's peak resident memory, in KB.
+
+    VmHWM where Linux has it: ru_maxrss of a spawned worker can carry the
+    parent's size at the moment of the fork that preceded the exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
     try:
         import resource
 
@@ -472,7 +483,7 @@ def remote_process(
 class DaskRunner:
     """The same calls on a Dask cluster (`scheduler` is an address or a Client)."""
 
-    def __init__(self, scheduler, *, timeout_s: float | None, connect_timeout_s: float = 20):
+    def __init__(self, scheduler, *, timeout_s: float | None, connect_timeout_s: float = 10):
         self.scheduler = scheduler
         self.timeout_s = timeout_s or None
         self.connect_timeout_s = connect_timeout_s
@@ -487,11 +498,17 @@ class DaskRunner:
         if not pending:
             return
         own_client = isinstance(self.scheduler, str)
-        client = (
-            Client(self.scheduler, timeout=self.connect_timeout_s, set_as_default=False)
-            if own_client
-            else self.scheduler
-        )
+        if own_client:
+            try:
+                client = Client(
+                    self.scheduler, timeout=self.connect_timeout_s, set_as_default=False
+                )
+            except OSError as exc:
+                raise OSError(
+                    f"cannot reach the Dask scheduler at {self.scheduler}: {exc}"
+                ) from exc
+        else:
+            client = self.scheduler
         futures: dict = {}
         try:
             threads = sum(client.nthreads().values()) or 1

@@ -1,0 +1,290 @@
+"""End-to-end speed and memory of `planx extract` on a generated corpus.
+
+    .venv/bin/python benchmarks/bench_batch.py --plans 60          # corpus made if missing
+    .venv/bin/python benchmarks/bench_batch.py --corpus DIR --workers 1 2
+
+Measures, each in a fresh process so one does not warm or bloat the next:
+
+- the whole batch (discover, hash, extract, interpret, NLP, tables, every sink)
+  with 1 worker (in-process) and with 2 worker processes: seconds, pages/s,
+  and the speed-up of 2 workers over 1;
+- peak resident memory of each worker process, and whether it grows over the
+  run (worker peak after the first quarter of the files vs at the end);
+- a re-run with nothing changed (every result from the cache): seconds, and as
+  a share of the first run;
+- the reference: pdfplumber's plain `page.extract_tables()` over the same PDF
+  pages in one process, and end-to-end (1 worker) as a multiple of it.
+
+`run(corpus_dir, plans=..., workers=...) -> dict` is what `make bench` calls;
+its "markdown" entry is the results table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+DEFAULT_CORPUS = HERE / "corpus"
+WORK = HERE / "_work"
+DEFAULT_PLANS = 120
+
+GOALS = {
+    "vs_pdfplumber": 1.5,  # end-to-end (1 worker) at most this multiple of plain pdfplumber
+    "speedup_2": 1.8,  # 2 workers at least this much faster than 1
+    "rerun_share": 0.05,  # a no-change re-run at most this share of the first run
+}
+
+
+# ---------------------------------------------------------------- measured in a child process
+
+
+def _self_rss_mb() -> float:
+    from pipeline.executors import peak_rss_kb
+
+    return peak_rss_kb() / 1024
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and its finished children (the workers)."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def measure_batch(corpus: Path, out: Path, workers: int, cache: bool) -> dict[str, Any]:
+    from pipeline.batch import run_extract
+
+    cpu = _cpu_s()
+    started = time.perf_counter()
+    summary = run_extract([corpus], out, batch={"workers": workers, "cache": cache})
+    seconds = time.perf_counter() - started
+    cpu = _cpu_s() - cpu
+    samples = summary.stats.rss_samples_mb
+    quarter = samples[: max(1, len(samples) // 4)]
+    return {
+        "seconds": seconds,
+        "cpu_s": cpu,
+        "files": summary.n_files,
+        "plans": summary.n_plans,
+        "failed": summary.n_failed,
+        "actions": summary.n_actions,
+        "pages": summary.n_pages,
+        "cached": summary.n_cached,
+        "worker_rss_mb": summary.stats.peak_rss_mb,
+        "worker_rss_first_quarter_mb": max(quarter) if quarter else 0.0,
+        "main_rss_mb": _self_rss_mb(),
+    }
+
+
+def measure_pdfplumber(corpus: Path) -> dict[str, Any]:
+    import pdfplumber
+
+    pages = tables = 0
+    cpu = _cpu_s()
+    started = time.perf_counter()
+    for path in sorted(corpus.glob("*.pdf")):
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                tables += len(page.extract_tables())
+                pages += 1
+                page.close()
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu_s": _cpu_s() - cpu,
+        "pages": pages,
+        "tables": tables,
+        "main_rss_mb": _self_rss_mb(),
+    }
+
+
+def _child(args: list[str]) -> dict[str, Any]:
+    """One measurement in a fresh interpreter; its JSON result, with the machine's
+    load just before (other busy processes make wall-clock numbers meaningless)."""
+    load = os.getloadavg()[0]
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark step {args} failed:\n{proc.stderr[-3000:]}")
+    return {**json.loads(proc.stdout.strip().splitlines()[-1]), "load_before": load}
+
+
+# ---------------------------------------------------------------- the benchmark
+
+
+def ensure_corpus(corpus_dir: Path | None, plans: int) -> Path:
+    """An existing corpus is used as it is; the default one is (re)made to `plans` files."""
+    from make_corpus import make_corpus
+
+    if corpus_dir is not None and (corpus_dir / "corpus.json").exists():
+        return corpus_dir
+    corpus_dir = corpus_dir or DEFAULT_CORPUS
+    manifest_path = corpus_dir / "corpus.json"
+    if manifest_path.exists() and json.loads(manifest_path.read_text())["plans"] == plans:
+        return corpus_dir
+    make_corpus(corpus_dir, plans)
+    return corpus_dir
+
+
+def run(
+    corpus_dir: str | Path | None = None,
+    *,
+    plans: int = DEFAULT_PLANS,
+    workers: tuple[int, ...] = (1, 2),
+    reference: bool = True,
+) -> dict[str, Any]:
+    corpus = ensure_corpus(Path(corpus_dir) if corpus_dir else None, plans)
+    manifest = json.loads((corpus / "corpus.json").read_text())
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    ref = _child([str(corpus), "-", "0", "pdfplumber"]) if reference else None
+    runs: dict[int, dict] = {}
+    for n in workers:
+        # The last configuration also fills the cache, for the re-run.
+        cache = n == workers[-1]
+        runs[n] = _child(
+            [str(corpus), str(WORK / f"w{n}"), str(n), "cache" if cache else "nocache"]
+        )
+    last = workers[-1]
+    rerun = _child([str(corpus), str(WORK / f"w{last}"), str(last), "cache"])
+    shutil.rmtree(WORK, ignore_errors=True)
+
+    pages = manifest["pdf_pages"]
+    result: dict[str, Any] = {
+        "corpus": str(corpus),
+        "files": manifest["plans"],
+        "pdf_pages": pages,
+        "runs": runs,
+        "rerun": rerun,
+        "pdfplumber": ref,
+    }
+    for n, r in runs.items():
+        result[f"pages_per_s_{n}"] = pages / r["seconds"]
+    if 1 in runs and 2 in runs:
+        result["speedup_2"] = runs[1]["seconds"] / runs[2]["seconds"]
+        result["cpu_2_over_1"] = runs[2]["cpu_s"] / runs[1]["cpu_s"]
+    result["rerun_share"] = rerun["seconds"] / runs[last]["seconds"]
+    if ref is not None and 1 in runs:
+        result["vs_pdfplumber"] = runs[1]["seconds"] / ref["seconds"]
+        result["vs_pdfplumber_cpu"] = runs[1]["cpu_s"] / ref["cpu_s"]
+    result["markdown"] = to_markdown(result)
+    return result
+
+
+def _goal(value: float | None, goal: float, *, at_most: bool) -> str:
+    if value is None:
+        return ""
+    ok = value <= goal if at_most else value >= goal
+    return f"{'met' if ok else 'NOT met'} (goal {'<=' if at_most else '>='} {goal:g})"
+
+
+def to_markdown(result: dict[str, Any]) -> str:
+    runs, rerun, ref = result["runs"], result["rerun"], result["pdfplumber"]
+    lines = [
+        f"Corpus: {result['files']} files, {result['pdf_pages']:,} PDF pages ({result['corpus']}).",
+        "",
+        "| run | seconds | CPU seconds | pages/s | worker peak RSS (MB) "
+        "| worker RSS after 1st quarter (MB) | main process peak RSS (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, r in runs.items():
+        label = "1 worker (in-process)" if n == 1 else f"{n} worker processes"
+        worker = f"{r['worker_rss_mb']:.0f}" if n > 1 else "(in main)"
+        first = f"{r['worker_rss_first_quarter_mb']:.0f}" if n > 1 else ""
+        lines.append(
+            f"| {label} | {r['seconds']:.1f} | {r['cpu_s']:.1f} "
+            f"| {result['pdf_pages'] / r['seconds']:.1f} "
+            f"| {worker} | {first} | {r['main_rss_mb']:.0f} |"
+        )
+    lines.append(
+        f"| re-run, nothing changed | {rerun['seconds']:.1f} | {rerun['cpu_s']:.1f} | | | "
+        f"| {rerun['main_rss_mb']:.0f} |"
+    )
+    if ref is not None:
+        lines.append(
+            f"| pdfplumber extract_tables() only | {ref['seconds']:.1f} | {ref['cpu_s']:.1f} "
+            f"| {ref['pages'] / ref['seconds']:.1f} | | | {ref['main_rss_mb']:.0f} |"
+        )
+    loads = [r["load_before"] for r in [*runs.values(), rerun, *([ref] if ref else [])]]
+    lines += [
+        "",
+        f"1-minute load average before each run: {', '.join(f'{v:.1f}' for v in loads)} "
+        "(wall-clock numbers, the speed-up above all, hold only when nothing else runs).",
+        "",
+        "| measure | value | goal |",
+        "|---|---:|---|",
+    ]
+    if "vs_pdfplumber" in result:
+        v = result["vs_pdfplumber"]
+        lines.append(
+            f"| end to end (1 worker) / pdfplumber | {v:.2f}x "
+            f"| {_goal(v, GOALS['vs_pdfplumber'], at_most=True)} |"
+        )
+        lines.append(
+            f"| the same in CPU seconds | {result['vs_pdfplumber_cpu']:.2f}x "
+            "| (less affected by other load on the machine) |"
+        )
+    if "speedup_2" in result:
+        v = result["speedup_2"]
+        lines.append(
+            f"| speed-up, 2 workers over 1 | {v:.2f}x | {_goal(v, GOALS['speedup_2'], at_most=False)} |"
+        )
+        lines.append(
+            f"| CPU seconds, 2 workers / 1 | {result['cpu_2_over_1']:.2f}x "
+            "| (pool overhead: spawning, warm-up, results sent back) |"
+        )
+    v = result["rerun_share"]
+    lines.append(
+        f"| no-change re-run / first run | {v:.1%} | {_goal(v, GOALS['rerun_share'], at_most=True)} |"
+    )
+    first_run = next(iter(runs.values()))
+    lines.append(
+        f"| plans read / files | {first_run['plans']} / {first_run['files']} "
+        f"({first_run['actions']:,} actions) | |"
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        corpus, out, workers, mode = sys.argv[2:6]
+        if mode == "pdfplumber":
+            print(json.dumps(measure_pdfplumber(Path(corpus))))
+        else:
+            print(json.dumps(measure_batch(Path(corpus), Path(out), int(workers), mode == "cache")))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--plans", type=int, default=DEFAULT_PLANS, help="corpus size if made")
+    parser.add_argument("--corpus", type=Path, default=None, help="an existing corpus folder")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--no-reference", action="store_true", help="skip pdfplumber alone")
+    args = parser.parse_args()
+    result = run(
+        args.corpus, plans=args.plans, workers=tuple(args.workers), reference=not args.no_reference
+    )
+    print(result["markdown"])
+
+
+if __name__ == "__main__":
+    main()
