@@ -20,6 +20,7 @@ to one folder at once.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -264,6 +265,25 @@ def outputs_current(outdir: Path, digest: str | None) -> list[Path] | None:
     return [outdir / name for name in files]
 
 
+@contextlib.contextmanager
+def results_out_of_gc() -> Iterator[Callable[[], None]]:
+    """Keep the growing heap of finished results out of the cyclic garbage collector.
+
+    Results have no reference cycles, yet every full collection walks them all,
+    which made a long in-process batch ~15% slower. After each file, `settle()`
+    collects what that file left behind and freezes the rest; the end of the
+    run unfreezes everything."""
+
+    def settle() -> None:
+        gc.collect()
+        gc.freeze()
+
+    try:
+        yield settle
+    finally:
+        gc.unfreeze()
+
+
 def _process_all(
     tasks: list[Task],
     keys: dict[int, str],
@@ -274,6 +294,7 @@ def _process_all(
     summary: RunSummary,
     report: Callable[[FileResult, bool], None],
     note: Callable[[str], None],
+    settle: Callable[[], None],
 ) -> list[FileResult]:
     """Every file's result, in path order: from the cache, else processed (and cached)."""
     results: list[FileResult | None] = [None] * len(tasks)
@@ -286,6 +307,7 @@ def _process_all(
             results[task.index] = hit
             summary.n_cached += 1
             report(hit, True)
+            settle()
         else:
             todo.append(task)
     runner = _runner(batch) if todo else None
@@ -305,6 +327,7 @@ def _process_all(
                     note(f"warning: cannot write the cache ({exc}); going on without it")
                 summary.cache_failed = True
         report(result, False)
+        settle()
     if runner is not None:
         summary.stats = runner.stats
     elif todo:
@@ -334,7 +357,7 @@ def run_extract(
     progress = progress or NullProgress()
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    with outdir_lock(outdir):
+    with outdir_lock(outdir), results_out_of_gc() as settle:
         recover_outputs(outdir)
         found = discover(paths)
         # Our own outputs (plans.xlsx...) are never inputs, even when OUTDIR is under PATHS.
@@ -360,7 +383,7 @@ def run_extract(
         progress.start(len(tasks))
         try:
             done = _process_all(
-                tasks, keys, cache, settings, batch, process, summary, report, progress.note
+                tasks, keys, cache, settings, batch, process, summary, report, progress.note, settle
             )
         finally:
             progress.close()

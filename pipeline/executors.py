@@ -100,8 +100,8 @@ def crash_result(task: Task, how: str) -> FileResult:
 
 
 def ran_out_of_memory(result: FileResult) -> bool:
-    """process_file turns every Exception into an ErrorRecord, MemoryError included;
-    it is the batch's memory limit, not the file, that such a record reports."""
+    """A unit of work that turned a MemoryError into an error record (process_file re-raises
+    it, but a swapped-in unit may not): the batch's memory limit, not the file, is to blame."""
     return any(e.severity != "warning" and "MemoryError" in e.error for e in result.errors)
 
 
@@ -196,9 +196,9 @@ def warm_up(settings: RunSettings) -> None:
     """Build the per-process NLP pipeline before the first file, so loading the
     model does not count against that file's time limit."""
     try:
-        from pipeline.process import _nlp
+        from pipeline.process import warm_up as build_pipelines
 
-        _nlp(settings.nlp_batch_size, settings.as_of)
+        build_pipelines(settings)
     except Exception:
         pass  # the file's own call reports the failure
 

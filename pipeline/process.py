@@ -68,6 +68,12 @@ def _nlp(batch_size: int, as_of: dt.date | None):
     return build_nlp(settings), settings
 
 
+def warm_up(settings: RunSettings | None = None) -> None:
+    """Build this process's NLP pipeline now, so a worker's first file does not pay for it."""
+    settings = settings or RunSettings()
+    _nlp(settings.nlp_batch_size, settings.as_of)
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 300 else text[:297] + "..."
@@ -97,6 +103,8 @@ def process_file(path: str | Path, settings: RunSettings | None = None) -> FileR
             ErrorRecord(source=path.name, stage="extract", error=exc.message, kind=exc.kind)
         )
         return result
+    except MemoryError:
+        raise  # the batch's memory guard reports it, not the file
     except Exception as exc:  # a reader bug must not stop the batch
         result.errors.append(
             ErrorRecord(
@@ -120,6 +128,8 @@ def process_file(path: str | Path, settings: RunSettings | None = None) -> FileR
         from pipeline.nlp.statuses import fill_to_colour
 
         plan = interpret(doc, plan_id=plan_id, sha256=result.sha256, fill_to_colour=fill_to_colour)
+    except MemoryError:
+        raise  # the batch's memory guard reports it, not the file
     except Exception as exc:
         result.errors.append(
             ErrorRecord(
@@ -135,6 +145,8 @@ def process_file(path: str | Path, settings: RunSettings | None = None) -> FileR
 
         nlp, nlp_settings = _nlp(settings.nlp_batch_size, settings.as_of)
         plan = tag_plans([plan], nlp, nlp_settings)[0]
+    except MemoryError:
+        raise  # the batch's memory guard reports it, not the file
     except Exception as exc:
         result.errors.append(
             ErrorRecord(

@@ -17,8 +17,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from schemas.tables import DATE_COLUMNS
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DB_NAME = "plans.duckdb"
@@ -101,32 +104,37 @@ def write_duckdb(
 
 
 def write_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> None:
-    """A sheet per table: typed dates and numbers, frozen header row, filters on."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    """A sheet per table: typed dates and numbers, frozen header row, filters on.
+
+    Written in openpyxl's write-only mode: constant memory and about half the time, which
+    matters because the workbook is written once, after every file is read."""
+    wb = Workbook(write_only=True)
     for name, frame in frames.items():
         ws = wb.create_sheet(title=name[:31])
-        ws.append(list(frame.columns))
-        for record in frame.itertuples(index=False, name=None):
-            ws.append([_xlsx_value(v) for v in record])
-        for cell in ws[1]:
-            cell.font = HEADER_FONT
         for col_idx, col in enumerate(frame.columns, start=1):
-            if col in (
-                "start_date",
-                "due_date",
-                "target_due",
-                "date",
-                "period_start",
-                "period_end",
-            ):
-                for (cell,) in ws.iter_rows(min_row=2, min_col=col_idx, max_col=col_idx):
-                    cell.number_format = "yyyy-mm-dd"
             width = min(60, max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2)
             ws.column_dimensions[get_column_letter(col_idx)].width = width
         ws.freeze_panes = "A2"
         if frame.shape[1]:
             ws.auto_filter.ref = f"A1:{get_column_letter(frame.shape[1])}{max(1, len(frame) + 1)}"
+        header = []
+        for col in frame.columns:
+            cell = WriteOnlyCell(ws, value=col)
+            cell.font = HEADER_FONT
+            header.append(cell)
+        ws.append(header)
+        dates = [col in DATE_COLUMNS for col in frame.columns]
+        for record in frame.itertuples(index=False, name=None):
+            row = []
+            for value, is_date in zip(record, dates, strict=True):
+                value = _xlsx_value(value)
+                if is_date and value is not None:
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.number_format = "yyyy-mm-dd"
+                    row.append(cell)
+                else:
+                    row.append(value)
+            ws.append(row)
     with atomic_path(path) as tmp:
         wb.save(tmp)
 
