@@ -35,7 +35,13 @@ def machine() -> str:
         pass
     mem = ""
     try:
-        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
+        kb = int(
+            next(
+                x
+                for x in Path("/proc/meminfo").read_text().splitlines()
+                if x.startswith("MemTotal")
+            ).split()[1]
+        )
         mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration, ValueError):
         pass
@@ -44,15 +50,40 @@ def machine() -> str:
 
 def git_rev() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         return ""
 
 
+def _sections(text: str) -> dict[str, str]:
+    """'## title' -> body; the part before the first section under ''."""
+    out: dict[str, str] = {}
+    title, lines = "", []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            out[title] = "\n".join(lines)
+            title, lines = line, []
+        else:
+            lines.append(line)
+    out[title] = "\n".join(lines)
+    return out
+
+
 @click.command()
-@click.option("--only", type=click.Choice(["extract", "nlp", "batch"]), multiple=True, help="Run only these benchmarks.")
-@click.option("--plans", default=120, show_default=True, help="Corpus size (plans) for the batch benchmark.")
-@click.option("--output", type=click.Path(path_type=Path), default=HERE / "results.md", show_default=True)
+@click.option(
+    "--only",
+    type=click.Choice(["extract", "nlp", "batch"]),
+    multiple=True,
+    help="Run only these benchmarks.",
+)
+@click.option(
+    "--plans", default=120, show_default=True, help="Corpus size (plans) for the batch benchmark."
+)
+@click.option(
+    "--output", type=click.Path(path_type=Path), default=HERE / "results.md", show_default=True
+)
 def main(only: tuple[str, ...], plans: int, output: Path) -> None:
     chosen = only or ("extract", "nlp", "batch")
     sections = [
@@ -69,7 +100,12 @@ def main(only: tuple[str, ...], plans: int, output: Path) -> None:
 
         click.echo("PDF extractor vs pdfplumber ...", err=True)
         result = bench_extract.run()
-        sections += ["## PDF extractor vs pdfplumber's plain extract_tables()", "", result["markdown"], ""]
+        sections += [
+            "## PDF extractor vs pdfplumber's plain extract_tables()",
+            "",
+            result["markdown"],
+            "",
+        ]
     if "nlp" in chosen:
         import bench_nlp
 
@@ -82,6 +118,14 @@ def main(only: tuple[str, ...], plans: int, output: Path) -> None:
         click.echo(f"batch, {plans} plans ...", err=True)
         result = bench_batch.run(plans=plans)
         sections += ["## Batch end to end", "", result["markdown"], ""]
+    if only and output.exists():
+        # Keep the sections of benchmarks not re-run this time, with a note of when they ran.
+        kept = _sections(output.read_text(encoding="utf-8"))
+        fresh = _sections("\n".join(sections))
+        earlier = kept.pop("", "").split("- date: ")[-1].split("\n")[0]
+        for title, body in kept.items():
+            if title not in fresh:
+                sections += [title, f"(from the earlier run of {earlier})", body.strip(), ""]
     output.write_text("\n".join(sections) + "\n", encoding="utf-8")
     click.echo(f"wrote {output}")
 
