@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 from schemas.layout import LayoutDocument
 
@@ -19,10 +19,26 @@ ErrorKind = Literal[
     "unreadable",
 ]
 
+T = TypeVar("T")
+
 DEFAULT_MAX_PAGES = 2000
 DEFAULT_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # DOCX/XLSX members, summed
 DEFAULT_MAX_CELL_CHARS = 20_000
 DEFAULT_MAX_FILE_BYTES = 500 * 1024 * 1024
+
+
+def resolve_settings(cls: type[T], settings: T | dict[str, Any] | None, what: str) -> T:
+    """A settings dataclass from None (defaults), a dict (checked names) or an instance."""
+    if settings is None:
+        return cls()
+    if isinstance(settings, cls):
+        return settings
+    if isinstance(settings, dict):
+        unknown = set(settings) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"Unknown {what} setting(s): {', '.join(sorted(unknown))}")
+        return cls(**settings)
+    raise TypeError(f"Cannot resolve {what} settings from {type(settings).__name__}")
 
 
 class ExtractionError(Exception):
@@ -55,16 +71,7 @@ class ExtractSettings:
 
     @classmethod
     def resolve(cls, settings: ExtractSettings | dict[str, Any] | None) -> ExtractSettings:
-        if settings is None:
-            return cls()
-        if isinstance(settings, cls):
-            return settings
-        if isinstance(settings, dict):
-            unknown = set(settings) - {f.name for f in fields(cls)}
-            if unknown:
-                raise ValueError(f"Unknown extract setting(s): {', '.join(sorted(unknown))}")
-            return cls(**settings)
-        raise TypeError(f"Cannot resolve extract settings from {type(settings).__name__}")
+        return resolve_settings(cls, settings, "extract")
 
 
 class Extractor(Protocol):

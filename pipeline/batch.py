@@ -27,10 +27,11 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from extractors.base import resolve_settings
 from pipeline.cache import CACHE_DIRNAME, ResultCache, entry_key, run_fingerprint
 from pipeline.discover import discover
 from pipeline.executors import (
@@ -104,19 +105,9 @@ class BatchSettings:
 
     @classmethod
     def resolve(cls, settings: BatchSettings | dict[str, Any] | None) -> BatchSettings:
-        if settings is None:
-            return cls()
-        if isinstance(settings, cls):
-            return settings
-        if isinstance(settings, dict):
-            unknown = set(settings) - {f.name for f in fields(cls)}
-            if unknown:
-                raise ValueError(f"Unknown batch setting(s): {', '.join(sorted(unknown))}")
-            values = dict(settings)
-            if values.get("cache_dir") is not None:
-                values["cache_dir"] = Path(values["cache_dir"])
-            return cls(**values)
-        raise TypeError(f"Cannot resolve batch settings from {type(settings).__name__}")
+        if isinstance(settings, dict) and settings.get("cache_dir") is not None:
+            settings = {**settings, "cache_dir": Path(settings["cache_dir"])}
+        return resolve_settings(cls, settings, "batch")
 
 
 @dataclass

@@ -74,6 +74,19 @@ def warm_up(settings: RunSettings | None = None) -> None:
     _nlp(settings.nlp_batch_size, settings.as_of)
 
 
+def stage_error(
+    path: Path, stage: str, exc: Exception, prefix: str = "", severity: str = "failed"
+) -> ErrorRecord:
+    """A stage's unexpected failure as one line for errors.csv."""
+    return ErrorRecord(
+        source=path.name,
+        stage=stage,
+        error=f"{prefix}{type(exc).__name__}: {_one_line(exc)}",
+        kind=stage,
+        severity=severity,
+    )
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 300 else text[:297] + "..."
@@ -131,14 +144,7 @@ def process_file(path: str | Path, settings: RunSettings | None = None) -> FileR
     except MemoryError:
         raise  # the batch's memory guard reports it, not the file
     except Exception as exc:
-        result.errors.append(
-            ErrorRecord(
-                source=path.name,
-                stage="interpret",
-                error=f"{type(exc).__name__}: {_one_line(exc)}",
-                kind="interpret",
-            )
-        )
+        result.errors.append(stage_error(path, "interpret", exc))
         return result
     try:
         from pipeline.nlp import tag_plans
@@ -148,14 +154,6 @@ def process_file(path: str | Path, settings: RunSettings | None = None) -> FileR
     except MemoryError:
         raise  # the batch's memory guard reports it, not the file
     except Exception as exc:
-        result.errors.append(
-            ErrorRecord(
-                source=path.name,
-                stage="nlp",
-                error=f"values left as written: {type(exc).__name__}: {_one_line(exc)}",
-                kind="nlp",
-                severity="partial",
-            )
-        )
+        result.errors.append(stage_error(path, "nlp", exc, "values left as written: ", "partial"))
     result.plan = plan
     return result
