@@ -327,22 +327,23 @@ def _front_texts(blocks: Sequence[Block]) -> list[str]:
 
 
 def find_title(blocks: Sequence[Block]) -> str:
-    """The plan's title: the first short line naming a plan, report or programme, with a
-    line just before it that starts the same title and a period on the line after."""
+    """The plan's title: the short line near the top that most reads like one (naming a
+    plan, report or programme, with a period, in a few words), joined with a line just
+    before it that starts the same title and a period on the line after."""
+    # A title comes before the plan's first table, and is never a list item.
+    first_table = next((i for i, b in enumerate(blocks) if b.table is not None), len(blocks))
     lines = [
         (i, normalise(b.text))
-        for i, b in enumerate(blocks[:TITLE_BLOCKS])
+        for i, b in enumerate(blocks[: min(TITLE_BLOCKS, max(first_table, 2))])
         if b.table is None
+        and b.kind != "list_item"
         and b.text
         and len(b.text) <= 150
         and not b.text.rstrip().endswith((".", ":"))
     ]
+    best: tuple[float, str] | None = None
     for k, (i, text) in enumerate(lines):
-        if (
-            not _TITLE_WORDS.search(text)
-            or re.match(r"^(subject|title)\s*:", text, re.IGNORECASE) is None
-            and len(text.split()) < 2
-        ):
+        if not _TITLE_WORDS.search(text) or len(text.split()) < 2:
             continue
         title = re.sub(r"^(subject|title)\s*:\s*", "", text, flags=re.IGNORECASE)
         if k and lines[k - 1][0] == i - 1:
@@ -356,11 +357,18 @@ def find_title(blocks: Sequence[Block]) -> str:
         if k + 1 < len(lines) and lines[k + 1][0] == i + 1 and _PERIOD_ONLY.match(lines[k + 1][1]):
             title = f"{title} {lines[k + 1][1]}"
         title = _COUNCIL_PREFIX.sub("", title).strip(" *")
-        return (
-            title[1:-1]
-            if len(title) > 2 and title[0] in "'‘\"“" and title[-1] in "'’\"”"
-            else title
+        if len(title) > 2 and title[0] in "'‘\"“" and title[-1] in "'’\"”":
+            title = title[1:-1]
+        score = (
+            2 * bool(re.search(r"\bplan\b", title, re.IGNORECASE))
+            + bool(_PERIOD.search(title))
+            + (len(title.split()) >= 4)
+            - k / 10  # earlier lines win ties
         )
+        if best is None or score > best[0]:
+            best = (score, title)
+    if best is not None:
+        return best[1]
     return next((normalise(b.text) for b in blocks if b.kind == "heading" and b.text), "")
 
 
