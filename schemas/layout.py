@@ -40,6 +40,10 @@ class Cell:
     col_span: int = 1
     fill: str | None = None  # "#RRGGBB", upper case, or None when unfilled/white
     bold: bool = False
+    # A status is often only a coloured glyph or icon: the text's own colour when it is not
+    # black, and the fill of a small shape (arrow, dot, badge) drawn inside the cell.
+    text_colour: str | None = None
+    icon_fill: str | None = None
     page: int | None = None
     bbox: BBox | None = None
     merged_from: tuple[int, int] | None = None  # (row, col) of the origin when this is a copy

@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 Colour = Literal["red", "amber", "green", "blue"]
 Meaning = Literal["complete", "on_track", "at_risk", "off_track", "not_started", "unknown"]
 Precision = Literal["day", "week", "month", "quarter", "season", "year"]
-StatusSource = Literal["text", "fill", "derived"]
+StatusSource = Literal["text", "fill", "font", "icon", "derived"]
+Direction = Literal["improving", "stable", "worsening"]
+DocKind = Literal["plan", "performance_report", "inspection_report", "other"]
 LeadKind = Literal["person", "initials", "role", "team", "unknown"]
 RoleFamily = Literal[
     "Director",
@@ -80,6 +82,12 @@ class DateValue(_Record):
 class Status(_Record):
     raw: str = Field("", description="The status cell as written")
     fill: str | None = Field(None, description="The status cell's fill colour, #RRGGBB")
+    text_colour: str | None = Field(
+        None, description="The colour of the status cell's text, #RRGGBB, when not black"
+    )
+    icon_fill: str | None = Field(
+        None, description="The fill of an icon or arrow drawn in the status cell, #RRGGBB"
+    )
     colour: Colour | None = None
     meaning: Meaning = "unknown"
     source: StatusSource | None = None
@@ -121,6 +129,9 @@ class Action(_Record):
     )
     progress: str = ""
     evidence: str = ""
+    success_measure: str = Field(
+        "", description="The measure of success the plan gives beside the action (not a KPI)"
+    )
     kpi_refs: str = ""
     milestones: list[Milestone] = Field(default_factory=list)
     extra: dict[str, str] = Field(default_factory=dict, description="Other columns, by header")
@@ -144,6 +155,14 @@ class KPI(_Record):
     target_unit: str = ""
     target_due: DateValue | None = None
     baseline_raw: str = ""
+    status: Status = Field(default_factory=Status)
+    actual_raw: str = Field("", description="The latest value reported, as written")
+    actual_value: float | None = None
+    floor_raw: str = Field("", description="A floor / tolerance / lower threshold, as written")
+    floor_value: float | None = None
+    previous_raw: str = Field("", description="The previous period's value, as written")
+    direction_raw: str = ""
+    direction: Direction | None = None
     extra: dict[str, str] = Field(default_factory=dict)
     flags: list[str] = Field(default_factory=list)
     spans: list[TaggedSpan] = Field(default_factory=list)
@@ -207,8 +226,15 @@ class Plan(_Record):
     kpis: list[KPI] = Field(default_factory=list)
     glossary: list[GlossaryEntry] = Field(default_factory=list)
     legend: StatusLegend = Field(default_factory=StatusLegend)
+    doc_kind: DocKind = Field(
+        "plan", description="What the document is; only plans and performance reports are compared"
+    )
+    doc_kind_basis: str = Field("", description="The evidence the document kind was read from")
     reported_status_counts: dict[str, int] = Field(
         default_factory=dict, description="Counts given only in prose: colour -> number"
+    )
+    reported_counts_of: Literal["actions", "indicators", ""] = Field(
+        "", description="What the reported counts count"
     )
     warnings: list[str] = Field(default_factory=list)
 

@@ -392,6 +392,9 @@ def find_front_matter(doc: LayoutDocument) -> FrontMatter:
         if (m := _PERIOD.search(text)) and _plausible_period(m.group(1)):
             period = re.sub(r"\s+", " ", m.group(1)).strip()
             break
+    years = re.findall(r"\b(?:19|20)\d\d\b", title)
+    if not period and len(set(years)) == 1:
+        period = years[0]  # "Improvement Plan 2019": a calendar-year plan
     version = next((m.group(0).strip("() ") for t in short if (m := _VERSION.search(t))), "")
     date_raw = (
         next((m.group(1) for t in texts if (m := _LABELLED_DATE.search(t))), "")

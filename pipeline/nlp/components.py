@@ -294,8 +294,16 @@ class StatusTagger:
         alpha = [t for t in doc if t.is_alpha]
         letters = self.words.letters
         for tok in alpha:
-            # "G", "A/G": capital letters count at the start or when they are all the cell says.
-            if tok.text in letters and (tok is alpha[0] or all(t.text in letters for t in alpha)):
+            # "G", "A/G", "Off track (R)": capital letters count at the start, when they are
+            # all the cell says, or alone in brackets.
+            bracketed = (
+                0 < tok.i < len(doc) - 1
+                and doc[tok.i - 1].text == "("
+                and doc[tok.i + 1].text == ")"
+            )
+            if tok.text in letters and (
+                tok is alpha[0] or all(t.text in letters for t in alpha) or bracketed
+            ):
                 spans.append(Span(doc, tok.i, tok.i + 1, label=f"colour:{letters[tok.text]}"))
         spans = sorted(filter_spans(spans), key=lambda s: s.start)
         colours = [s.label_.split(":", 1)[1] for s in spans if s.label_.startswith("colour:")]

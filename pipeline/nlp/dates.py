@@ -204,6 +204,7 @@ _RE_QUARTER = re.compile(
     r"(?:q|qtr|quarter)\s*(?P<q>[1-4])(?:\s+of)?(?:\s*(?:fy|financial year))?"
     r"(?:\s*(?P<a>\d{4}|\d{2})\s*(?:/|-|–)\s*(?P<b>\d{4}|\d{2})|\s*(?P<y>\d{4}))?"
 )
+_RE_YEAR_QUARTER = re.compile(r"(?P<y>(?:19|20)\d\d)\s*,?\s*(?:q|qtr|quarter)\s*(?P<q>[1-4])")
 _RE_QUARTER_AFTER = re.compile(
     r"(?P<a>\d{4})\s*(?:/|-)\s*(?P<b>\d{2}|\d{4})\s*,?\s*(?:q|qtr|quarter)\s*(?P<q>[1-4])"
 )
@@ -342,6 +343,8 @@ def _single(s: str, ctx: DateContext | None) -> tuple[_Span | None, tuple[str, .
         return _quarter(int(m["q"]), m["a"], m["b"], m["y"], ctx)
     if m := _RE_QUARTER_AFTER.fullmatch(s):
         return _quarter(int(m["q"]), m["a"], m["b"], None, ctx)
+    if m := _RE_YEAR_QUARTER.fullmatch(s):  # "2019 Q1": a calendar quarter, year first
+        return _quarter(int(m["q"]), None, None, m["y"], ctx)
     if m := _RE_FY.fullmatch(s):
         if m["c"]:
             first, second = _year4(m["c"]), _year4(m["e"])
@@ -606,6 +609,7 @@ _SEARCH_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\d{4}-\d{1,2}-\d{1,2}",
         r"\d{1,2}\s*([/.\-])\s*\d{1,2}\s*\1\s*(?:\d{4}|\d{2})",
         r"(?:q|qtr|quarter)\s*[1-4](?:\s*(?:\d{4}|\d{2})\s*(?:/|-)\s*(?:\d{4}|\d{2})|\s*\d{4})?",
+        r"(?:19|20)\d\d\s*,?\s*(?:q|qtr|quarter)\s*[1-4]",
         r"\d{4}\s*(?:/|-)\s*(?:\d{4}|\d{2})",
         r"(?:spring|summer|autumn|winter)(?:\s+term)?(?:\s*\d{4}(?:\s*/\s*\d{2})?)?",
         rf"\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s*[-/ ]?\s*(?:{_MONTH_RE})\.?,?\s*[-/ ]?\s*(?:\d{{4}}|['’]?\d{{2}})",

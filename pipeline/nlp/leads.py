@@ -603,12 +603,15 @@ def _name_and_title(raw: str, words: list[str], ctx: LeadContext) -> Lead | None
         rw = [w for w in right if w not in ("-", "–", "—", ":")]
         if not lw or not rw:
             continue
-        for name, title in ((lw, rw), (rw, lw)):
+        sep = ", " if left[-1].endswith(",") else f" {right[0]} "
+        for name, title, name_first in ((lw, rw, True), (rw, lw, False)):
             if looks_like_person(name, ctx) and not looks_like_person(title, ctx):
-                family = role_family(_expanded_text(title, ctx), "person")
-                return Lead(
-                    raw=raw, name=name_case(" ".join(name)), kind="person", role_family=family
-                )
+                title_text = _expanded_text(title, ctx)
+                family = role_family(title_text, "person")
+                person = name_case(" ".join(name))
+                # The person with their title, as the plan writes them (the title expanded).
+                full = f"{person}{sep}{title_text}" if name_first else f"{title_text}{sep}{person}"
+                return Lead(raw=raw, name=full, kind="person", role_family=family)
     return None
 
 

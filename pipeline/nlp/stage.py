@@ -4,6 +4,7 @@ one `nlp.pipe` pass and return new, normalised Plan records."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import datetime as dt
 import warnings
 from collections.abc import Iterable, Iterator
@@ -319,6 +320,30 @@ def readings_to_plan(
     return plan.model_copy(update=update)
 
 
+_RANGE = re.compile(r"^\s*(?P<left>.+?)\s*(?:–|—|-|\bto\b)\s*(?P<right>.+?)\s*$", re.IGNORECASE)
+_OPEN_ENDED = re.compile(r"\b(ongoing|tbc|tba|now|continuous|immediate)\b", re.IGNORECASE)
+
+
+def range_start(raw: str, context: DateContext) -> DateValue | None:
+    """The start of a two-ended date range ("Jun 2019 – Mar 2020", "May to July 2018"), or None."""
+    m = _RANGE.match(raw or "")
+    if m is None or _OPEN_ENDED.search(m.group("left")):
+        return None
+    right = parse_date(m.group("right"), role="due", context=context)
+    left = parse_date(m.group("left"), role="start", context=context)
+    if right.date is None:
+        return None
+    if left.date is None:
+        # "May-June 2017": the left end borrows the right end's year.
+        whole = parse_date(raw, role="start", context=context)
+        left = (
+            whole if whole.date and whole.date < right.date and whole.precision != "year" else left
+        )
+    if left.date is None or left.date >= right.date:
+        return None
+    return left.model_copy(update={"raw": raw})
+
+
 def _tag_action(
     a: Action,
     key: RecordKey,
@@ -330,6 +355,14 @@ def _tag_action(
     start = _date_value(a.start, readings.get(key, "start"))
     due = _date_value(a.due, readings.get(key, "due"))
     flags: list[str] = []
+    if (
+        start is None
+        and due is not None
+        and (opened := range_start(due.raw, ctx.dates)) is not None
+    ):
+        # "Jun 2019 – Mar 2020" in a timescale column: the range's first end is the start.
+        start = opened
+        flags.append("start_from_due_range")
     status = a.status
     got = readings.get(key, "status")
     if got is not None:

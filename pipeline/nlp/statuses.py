@@ -174,7 +174,8 @@ _LABEL_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("on_track", r"\ball\b.*\bcriteri"),
         (
             "at_risk",
-            r"\b(?:some|minor|slight|small|limited)\s+(?:slippage|delays?|issues?|concerns?|risks?)\b|\bslight(?:ly)?\s+(?:delayed|behind)\b",
+            r"\b(?:some|minor|slight|small|limited)\s+(?:slippage|delays?|issues?|concerns?|risks?)\b|\bslight(?:ly)?\s+(?:delayed|behind)\b|"
+            r"\bat[- ]risk\s+of\b",  # "at risk of slipping": a risk, not yet a slip
         ),
         (
             "off_track",
