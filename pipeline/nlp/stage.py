@@ -4,8 +4,8 @@ one `nlp.pipe` pass and return new, normalised Plan records."""
 from __future__ import annotations
 
 import dataclasses
-import re
 import datetime as dt
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
