@@ -1,4 +1,4 @@
-"""The `planx` command line: extract, compare, schema.
+"""The `planx` command line: extract, compare, schema, explain.
 
 Commands stay thin: parse options, build settings, call one pipeline
 function, print what was written. Exit codes scripts can rely on:
@@ -259,6 +259,42 @@ def schema(table):
     from schemas.json_schema import output_json_schema
 
     click.echo(json.dumps(output_json_schema(table), indent=2))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--rows",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Body rows shown per table.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+def explain(path, rows, as_json):
+    """Show how planx reads each table of one document, and why.
+
+    For every table: its page, header and first rows, the role each column
+    took (score, header and cell evidence, runner-up), and why the table was
+    read as actions, KPIs or neither.
+
+    Example:
+
+    \b
+        planx explain samples/plans/northam_vale_2017-18_improvement_plan.pdf
+        planx explain plan.docx --rows 5 --json
+    """
+    from extractors import ExtractionError
+    from pipeline.explain import explain_file, explanation_to_dict, explanation_to_text
+
+    try:
+        expl = explain_file(path)
+    except ExtractionError as exc:
+        raise click.ClickException(f"{path.name}: {exc}") from exc
+    if as_json:
+        click.echo(json.dumps(explanation_to_dict(expl, rows), indent=2, ensure_ascii=False))
+    else:
+        click.echo(explanation_to_text(expl, rows), nl=False)
 
 
 def main():  # pragma: no cover - the console script

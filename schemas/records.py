@@ -91,7 +91,11 @@ class Status(_Record):
     colour: Colour | None = None
     meaning: Meaning = "unknown"
     source: StatusSource | None = None
-    meaning_basis: Literal["plan_legend", "common_reading", "none"] = "none"
+    meaning_basis: Literal["plan_legend", "common_reading", "section", "none"] = Field(
+        "none",
+        description="Where the meaning came from: the plan's key, the usual reading of a colour, "
+        "or the section the record sits in ('What we have achieved')",
+    )
 
 
 class Lead(_Record):

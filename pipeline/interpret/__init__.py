@@ -10,6 +10,7 @@ normalises them.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pipeline.authorities import Register, find_authority
 from pipeline.interpret.directory import leads_from_directories, table_to_directory
@@ -20,23 +21,44 @@ from pipeline.interpret.front_matter import (
     find_status_counts,
     is_legend_table,
 )
+from pipeline.interpret.profile import TableContext as ReadingContext
+from pipeline.interpret.profile import TableReading, read_table
 from pipeline.interpret.tables import (
+    SECTION_DONE,
     THEME_TEXT,
     TableContext,
     normalise_space,
     record_table_to_row,
-    roles_of,
     table_to_actions,
     table_to_kpis,
 )
 from schemas.layout import LayoutDocument
 from schemas.records import Plan, Theme
 
-__all__ = ["interpret", "THEME_HEADING"]
+__all__ = ["interpret", "THEME_HEADING", "TableTrace"]
 
 THEME_HEADING = THEME_TEXT
 # Headings that label a part of a theme rather than start a new part of the document.
 _SUB_LABEL = re.compile(r":\s*$")
+
+
+# "RAG key", "Status legend": a heading over the plan's key, not a new part of the document.
+_KEY_HEADING = re.compile(
+    r"^(?:(?:b?rag|status|colour|color)\s+)?(?:rating\s+)?(?:key|legend)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class TableTrace:
+    """What the interpreter did with one table, for `planx explain`."""
+
+    index: int
+    pages: tuple[int, ...]
+    caption: str
+    reading: TableReading | None  # None when the table was set aside before reading
+    note: str  # why it was set aside, or what it gave
+    n_actions: int = 0
+    n_kpis: int = 0
 
 
 def _is_theme_heading(text: str) -> bool:
@@ -50,7 +72,9 @@ def interpret(
     sha256: str,
     register: Register | None = None,
     fill_to_colour=None,
+    trace: list[TableTrace] | None = None,
 ) -> Plan:
+    """Read a document's records; `trace`, when given, collects what was done with each table."""
     texts = [t for t in doc.iter_text() if t]
     authority = find_authority(texts, register)
     front = find_front_matter(doc)
@@ -64,9 +88,21 @@ def interpret(
     previous: tuple[tuple[str, ...], str] | None = (
         None  # (column labels, last theme) of the last plan table
     )
+    caption = ""  # the last line of text above the next table
+    section = ""  # the last heading (a heading wrapped over two heading blocks, joined)
+    after_heading = False
     for block in doc.blocks:
+        if block.table is None and block.text.strip():
+            caption = normalise_space(block.text)
         if block.kind == "heading":
             text = normalise_space(block.text)
+            section = f"{section} {text}" if after_heading else text
+            after_heading = True
+        else:
+            after_heading = False
+        if block.kind == "heading":
+            if _KEY_HEADING.match(text):
+                continue  # the key's own heading keeps the theme in force
             if not _SUB_LABEL.search(text):
                 previous = None
             if _is_theme_heading(text):
@@ -81,9 +117,13 @@ def interpret(
             continue
         table = block.table
         if is_legend_table(table):
+            if trace is not None:
+                trace.append(TableTrace(table.index, table.pages, caption, None, "status key"))
             continue  # the plan's status key, read by find_legend
         table = record_table_to_row(table) or table
-        roles, n_head = roles_of(table)
+        reading = read_table(table, ReadingContext(caption=caption, fill_to_colour=fill_to_colour))
+        table_caption, caption = caption, ""
+        roles = reading.roles
         carried = previous[1] if previous and previous[0] == roles.labels else ""
         ctx = TableContext(
             source=doc.source,
@@ -91,17 +131,34 @@ def interpret(
             plan_id=plan_id,
             objectives=objectives,
             carried_theme=carried,
+            section_done=bool(SECTION_DONE.search(f"{section} {table_caption}")),
         )
-        if roles.kind == "action":
-            found = table_to_actions(table, roles, n_head, ctx)
+        if reading.kind == "actions":
+            found = table_to_actions(reading, ctx)
             actions.extend(found.actions)
-        elif roles.kind == "kpi":
-            found = table_to_kpis(table, roles, n_head, ctx)
+        elif reading.kind == "kpis":
+            found = table_to_kpis(reading, ctx)
             kpis.extend(found.kpis)
         else:
-            if entries := table_to_directory(table):
+            entries = table_to_directory(table)
+            if entries:
                 directories.append(entries)
+            if trace is not None:
+                note = "a directory of leads" if entries else "neither actions nor KPIs"
+                trace.append(TableTrace(table.index, table.pages, table_caption, reading, note))
             continue
+        if trace is not None:
+            trace.append(
+                TableTrace(
+                    table.index,
+                    table.pages,
+                    table_caption,
+                    reading,
+                    reading.kind,
+                    n_actions=len(found.actions),
+                    n_kpis=len(found.kpis),
+                )
+            )
         theme_names.extend(t for t in found.themes if t not in theme_names)
         previous = (roles.labels, found.last_theme)
 

@@ -1,185 +1,32 @@
 """Column roles from header text: a synonym lexicon matched fuzzily, never fixed positions.
 
-Each role lists the words councils put in header cells. A header is scored
-against every synonym (rapidfuzz), and roles are assigned greedily, best score
-first, each role to one column (month columns of next milestones excepted).
+Each role lists the words councils put in header cells (pipeline/data/column_roles.json). A
+header is scored against every synonym (rapidfuzz). `headers_to_roles` assigns roles from
+headers alone, greedily, best score first, each role to one column (month columns of next
+milestones excepted); profile.py weighs these scores with what the cells hold.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 
 from rapidfuzz import fuzz
 
+
+def _load_evidence_words() -> dict:
+    with (
+        resources.files("pipeline.data").joinpath("column_roles.json").open(encoding="utf-8") as fh
+    ):
+        return json.load(fh)
+
+
+COLUMN_EVIDENCE: dict = _load_evidence_words()
 ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "theme": (
-        "theme",
-        "area",
-        "aim",
-        "aims",
-        "workstream",
-        "work stream",
-        "outcome",
-        "outcomes",
-        "priority",
-        "strategic priority",
-        "improvement area",
-        "key area",
-        "area for improvement",
-        "objective",
-        "improvement priority",
-        "sip outcomes",
-        "service improvement plan outcomes",
-        "strand",
-        "recommendation",
-        "recommendations",
-        "ofsted recommendation",
-        "inspection recommendation",
-    ),
-    "ref": (
-        "ref",
-        "ref.",
-        "reference",
-        "no",
-        "no.",
-        "number",
-        "id",
-        "#",
-        "item",
-        "action no",
-        "action ref",
-    ),
-    "action": (
-        "action",
-        "actions",
-        "key task",
-        "key tasks",
-        "key actions",
-        "task",
-        "tasks",
-        "workstream detail",
-        "activity",
-        "activities",
-        "what we will do",
-        "project",
-        "projects",
-        "deliverable",
-        "deliverables",
-        "action required",
-        "actions required",
-        "improvement action",
-        "what",
-        "action to be taken",
-        "planned action",
-        "planned actions",
-        "corrective action",
-        "milestone",
-        "milestones",
-    ),
-    "lead": (
-        "lead",
-        "leads",
-        "owner",
-        "action owner",
-        "smt lead",
-        "sponsor",
-        "responsible officer",
-        "responsible",
-        "lead officer",
-        "accountable officer",
-        "accountable",
-        "who",
-        "by whom",
-        "lead person",
-        "responsibility",
-        "lead manager",
-        "responsible person",
-    ),
-    "start": ("start", "start date", "from", "begin", "commencement"),
-    "due": (
-        "due",
-        "due date",
-        "completion date",
-        "target date",
-        "deadline",
-        "timescale",
-        "timescales",
-        "by when",
-        "when",
-        "date",
-        "end date",
-        "completion",
-        "target completion",
-        "date due",
-        "expected completion",
-    ),
-    "status": (
-        "status",
-        "rag",
-        "brag",
-        "rag status",
-        "rating",
-        "rag rating",
-        "brag rating",
-        "current status",
-    ),
-    "progress": (
-        "progress",
-        "commentary",
-        "update",
-        "comments",
-        "comment",
-        "progress update",
-        "progress to date",
-        "progress against key tasks",
-        "latest update",
-        "progress notes",
-        "narrative",
-        "position",
-    ),
-    "evidence": (
-        "evidence",
-        "impact",
-        "evidence and impact",
-        "evidence of impact",
-        "success measure",
-        "success measures",
-        "success criteria",
-        "what difference will it make",
-        "measure of success",
-        "expected outcome",
-        "expected outcomes",
-        "outcome measure of success",
-        "evidence of progress",
-    ),
-    "kpi_ref": ("kpi ref", "kpi", "kpi refs", "measure ref", "pi ref", "indicator ref"),
-    "measure": (
-        "measure",
-        "measures",
-        "indicator",
-        "indicators",
-        "performance measure",
-        "performance indicator",
-        "outcome measures",
-        "sip outcome measures",
-        "key performance indicator",
-        "kpi description",
-        "metric",
-    ),
-    "frequency": (
-        "frequency",
-        "reporting frequency",
-        "how often",
-        "reporting",
-        "reported",
-        "report frequency",
-    ),
-    "target": ("target", "targets", "target value", "goal"),
-    "target_due": ("target due", "target date", "target by", "date target due"),
-    "baseline": ("baseline", "current", "actual", "current performance", "latest"),
-    "milestones": ("next key milestones", "key milestones", "next milestones"),
+    role: tuple(words) for role, words in COLUMN_EVIDENCE["roles"].items()
 }
 
 MONTHS = (
@@ -256,6 +103,9 @@ def score_label(label: str, role: str) -> float:
             and re.search(rf"(?<![a-z]){re.escape(synonym)}(?![a-z])", text)
         ):
             score = max(score, 90.0 - extra_words * 2)
+        # "National Indicator No", "Action Ref": a label's last word names what it holds.
+        if role == "ref" and text.endswith(" " + synonym):
+            score = max(score, 90.0 - extra_words * 2)
         best = max(best, score)
     return best
 
@@ -276,11 +126,17 @@ def headers_to_roles(labels: Sequence[str]) -> ColumnRoles:
                 # Themes lead a table: between two theme-like headers, the one further left wins.
                 rank = score - THEME_COLUMN_PENALTY * col if role == "theme" else score
                 candidates.append((rank, -col, col, role))
+    return ColumnRoles(by_role=assign_greedily(candidates), months=months, labels=tuple(labels))
+
+
+def assign_greedily(candidates: list[tuple[float, int, int, str]]) -> dict[str, int]:
+    """(rank, -col, col, role) candidates -> role: column, best rank first, each role and
+    each column used once (ties go to the column further left)."""
     by_role: dict[str, int] = {}
     used: set[int] = set()
-    for _score, _neg, col, role in sorted(candidates, reverse=True):
+    for _rank, _neg, col, role in sorted(candidates, reverse=True):
         if role in by_role or col in used:
             continue
         by_role[role] = col
         used.add(col)
-    return ColumnRoles(by_role=by_role, months=months, labels=tuple(labels))
+    return by_role

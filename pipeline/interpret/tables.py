@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from pipeline.interpret.columns import ColumnRoles, headers_to_roles
 from pipeline.interpret.inline import text_to_inline_fields
+from pipeline.interpret.profile import LEADING_CODE, TableReading, is_group_row
 from schemas.layout import Cell, Table
 from schemas.records import KPI, Action, DateValue, Milestone, Provenance, Status
 
@@ -44,18 +45,6 @@ def normalise_space(text: str) -> str:
 
 def ref_depth(ref: str) -> int:
     return ref.count(".") + 1 if ref else 0
-
-
-def is_header_like(texts: list[str]) -> bool:
-    filled = [t for t in texts if t]
-    return len(filled) >= 2 and all(len(t) <= 60 and not t.endswith(".") for t in filled)
-
-
-def header_rows_of(table: Table) -> int:
-    if table.n_header_rows:
-        return table.n_header_rows
-    first = table.texts()[0] if table.rows else []
-    return 1 if is_header_like(first) and table.n_rows > 1 else 0
 
 
 RECORD_FIELDS = ("lead", "due", "start", "status", "ref", "progress", "evidence")
@@ -89,21 +78,6 @@ def record_table_to_row(table: Table) -> Table | None:
     )
 
 
-def roles_of(table: Table) -> tuple[ColumnRoles, int]:
-    n_head = header_rows_of(table)
-    if n_head == 0:
-        return headers_to_roles([""] * table.n_cols), 0
-    labels = []
-    for c in range(table.n_cols):
-        parts: list[str] = []
-        for r in range(n_head):
-            text = table.rows[r][c].text.strip()
-            if text and (not parts or parts[-1] != text):
-                parts.append(text)
-        labels.append(" / ".join(parts))
-    return headers_to_roles(labels), n_head
-
-
 @dataclass
 class TableContext:
     """What the document around a table tells the rows: the theme heading above it."""
@@ -116,6 +90,8 @@ class TableContext:
     # The theme the previous table ended under, when this table continues it (same columns,
     # no heading between): a theme cell or group row is not repeated after a page break.
     carried_theme: str = ""
+    # The section heading or caption says its actions are done ("What we have achieved").
+    section_done: bool = False
 
 
 @dataclass
@@ -141,8 +117,7 @@ def _rows(table: Table, start: int) -> list[_Row]:
     for r in range(start, table.n_rows):
         texts = [normalise_lines(t) for t in grid[r]]
         filled = [i for i, t in enumerate(texts) if t]
-        origin = table.rows[r][filled[0]] if len(filled) == 1 else None
-        spans = origin is not None and origin.col_span >= max(2, table.n_cols - 1)
+        spans = is_group_row(table, r)
         out.append(
             _Row(
                 index=r,
@@ -180,10 +155,58 @@ def _is_group_row(row: _Row, roles: ColumnRoles, n_cols: int) -> bool:
     return False
 
 
-def _split_ref(text: str) -> tuple[str, str]:
+def _spans_into(table: Table, row: _Row, col: int) -> bool:
+    """The row's only filled cell lies left of `col` and is merged across it."""
+    if row.single is None or row.single >= col:
+        return False
+    return table.rows[row.index][col].merged_from == (row.index, row.single)
+
+
+def _split_ref(text: str, numbered: bool = False) -> tuple[str, str]:
+    """The ref written at the start of a cell and the text after it. In a column that numbers
+    its items ("1. Establish ...", "NI 59 ..."), any leading number or code is a ref."""
+    if numbered and (m := LEADING_CODE.match(text)):
+        return m.group("ref"), text[m.end() :]
     if m := LEADING_REF.match(text):
         return m.group(1), text[m.end() :]
     return "", text
+
+
+# A column numbers its items when most of its cells open with a number or code.
+NUMBERED_SHARE = 0.6
+
+
+def column_is_numbered(table: Table, col: int, n_head: int) -> bool:
+    """Most filled cells of the column open with a number or code ('1. ...', 'NI 59 ...')."""
+    texts = [row[col] for row in table.texts()[n_head:] if row[col].strip()]
+    if len(texts) < 2:
+        return False
+    hits = sum(1 for t in texts if LEADING_CODE.match(t))
+    return hits / len(texts) >= NUMBERED_SHARE
+
+
+# "What we have already achieved", "Areas of achievement", "Completed actions" -- but not
+# "What we want to achieve" or "Actions to be completed".
+SECTION_DONE = re.compile(
+    r"(?<!to be )(?<!will be )\b(?:achieved|achievements?|completed|delivered|accomplished)\b",
+    re.IGNORECASE,
+)
+
+
+def _status(table: Table, row: _Row, col: int | None, section_done: bool = False) -> Status:
+    """A status cell as written: its words, fill, and the colours of its glyphs and icons. A
+    table with no status column under a section of achievements: every row is complete."""
+    if col is None:
+        if section_done:
+            return Status(meaning="complete", source="derived", meaning_basis="section")
+        return Status()
+    cell = table.rows[row.index][col]
+    return Status(
+        raw=normalise_space(row.texts[col]),
+        fill=cell.fill,
+        text_colour=cell.text_colour,
+        icon_fill=cell.icon_fill,
+    )
 
 
 def _provenance(table: Table, r: int) -> Provenance:
@@ -209,21 +232,26 @@ def split_milestones(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def table_to_actions(
-    table: Table, roles: ColumnRoles, n_head: int, ctx: TableContext
-) -> TableRecords:
+def table_to_actions(reading: TableReading, ctx: TableContext) -> TableRecords:
+    """The actions of a table read as an action table (see profile.read_table)."""
+    table, roles, n_head = reading.table, reading.roles, reading.n_header_rows
     out = TableRecords()
     header = [t.lower() for t in table.texts()[0]] if n_head else []
     group_theme = ""
     theme_col = roles.get("theme")
     action_col = roles.get("action")
     assert action_col is not None
+    numbered = column_is_numbered(table, action_col, n_head)
     pending: list[tuple[_Row, str, str]] = []  # (row, ref, text) candidates, resolved below
     for row in _rows(table, n_head):
         if header and [t.lower() for t in row.texts] == header:
             continue  # a header repeated mid-table
         if not any(row.texts):
             continue
+        if _spans_into(table, row, action_col) and not row.spans_table:
+            # One cell merged across the ref and action columns ("1.3 Strengthen ..."):
+            # the action column's text, read as any other.
+            row.texts[action_col], row.texts[row.single] = row.texts[row.single], ""  # type: ignore[index]
         if _is_group_row(row, roles, table.n_cols):
             group_theme = normalise_space(row.texts[row.single])  # type: ignore[index]
             out.themes.append(group_theme)
@@ -241,7 +269,7 @@ def table_to_actions(
         ):
             ref, text = text, row.texts[action_col + 1]
         if not ref:
-            ref, text = _split_ref(text)
+            ref, text = _split_ref(text, numbered)
         elif not REF.match(ref) and text == "":
             ref, text = "", ref
         pending.append((row, ref, text))
@@ -279,6 +307,9 @@ def table_to_actions(
             and not has_fields
             and out.actions
             and out.actions[-1].provenance.table_index == table.index
+            # Where actions carry refs, a row without one continues the one above; where none
+            # do, only a row that reads on from it (lower case first) does.
+            and (refs or numbered or not text or text[:1].islower())
         ):
             prev = out.actions[-1]
             # A row that only continues the action above (split by a page or table break).
@@ -307,7 +338,11 @@ def _objective_of(ref: str, objectives: dict[str, str]) -> str:
 def _append_extras(actions: list[Action], row: _Row, roles: ColumnRoles) -> None:
     prev = actions[-1]
     update = {}
-    for role, attr in (("progress", "progress"), ("evidence", "evidence")):
+    for role, attr in (
+        ("progress", "progress"),
+        ("evidence", "evidence"),
+        ("success_measure", "success_measure"),
+    ):
         extra = _cell(row, roles, role)
         if extra:
             update[attr] = normalise_space(getattr(prev, attr) + " " + extra)
@@ -370,12 +405,10 @@ def _row_to_action(
         lead_raw=normalise_lines(lead),  # line breaks separate leads
         due=DateValue(raw=normalise_space(due)) if due else None,
         start=DateValue(raw=normalise_space(start)) if start else None,
-        status=Status(
-            raw=normalise_space(_cell(row, roles, "status")),
-            fill=row.fills[status_col] if status_col is not None else None,
-        ),
+        status=_status(table, row, status_col, ctx.section_done),
         progress=normalise_space(_cell(row, roles, "progress")),
         evidence=normalise_space(_cell(row, roles, "evidence")),
+        success_measure=normalise_space(_cell(row, roles, "success_measure")),
         kpi_refs=normalise_space(_cell(row, roles, "kpi_ref")),
         milestones=milestones,
         extra=extra,
@@ -393,14 +426,20 @@ def header_period(roles: ColumnRoles, role: str) -> str:
     return m.group(0) if m else ""
 
 
-def table_to_kpis(table: Table, roles: ColumnRoles, n_head: int, ctx: TableContext) -> TableRecords:
+def table_to_kpis(reading: TableReading, ctx: TableContext) -> TableRecords:
+    """The KPIs of a table read as a KPI table: one per measure row, with its target, value,
+    floor, previous value, direction and status where columns give them."""
+    table, roles, n_head = reading.table, reading.roles, reading.n_header_rows
     out = TableRecords()
     header = [t.lower() for t in table.texts()[0]] if n_head else []
     theme = ctx.carried_theme or ctx.theme
     theme_col = roles.get("theme")
     measure_col = roles.get("measure")
     assert measure_col is not None
-    used = set(roles.by_role.values())
+    numbered = roles.get("ref") is None and column_is_numbered(table, measure_col, n_head)
+    target_years = reading.extra_roles.get("target_years", ())
+    value_years = reading.extra_roles.get("value_years", ())
+    used = set(roles.by_role.values()) | set(target_years) | set(value_years) | set(roles.months)
     for row in _rows(table, n_head):
         if not any(row.texts) or (header and [t.lower() for t in row.texts] == header):
             continue
@@ -416,13 +455,18 @@ def table_to_kpis(table: Table, roles: ColumnRoles, n_head: int, ctx: TableConte
                 out.themes.append(theme)
         measure = normalise_space(row.texts[measure_col])
         ref = _cell(row, roles, "ref")
+        if not ref and numbered:
+            ref, measure = _split_ref(measure, numbered)
         if not measure:
             continue
         if (
             not ref
-            and roles.get("ref") is not None
+            and (roles.get("ref") is not None or numbered)
             and out.kpis
-            and not any(_cell(row, roles, f) for f in ("lead", "frequency", "target", "target_due"))
+            and not any(
+                _cell(row, roles, f)
+                for f in ("lead", "frequency", "target", "target_due", "actual")
+            )
             and out.kpis[-1].provenance.table_index == table.index
         ):
             prev = out.kpis[-1]
@@ -430,11 +474,25 @@ def table_to_kpis(table: Table, roles: ColumnRoles, n_head: int, ctx: TableConte
                 update={"measure": normalise_space(prev.measure + " " + measure)}
             )
             continue
-        target_due = (
-            _cell(row, roles, "target_due")
-            or _cell(row, roles, "due")
-            or header_period(roles, "target")
+        target, target_due = (
+            _cell(row, roles, "target"),
+            (_cell(row, roles, "target_due") or _cell(row, roles, "due")),
         )
+        if target_years and (latest := _latest_value(row, target_years)) is not None:
+            col, target = latest
+            target_due = target_due or year_label_period(roles.labels[col], measure)
+        target_due = target_due or header_period(roles, "target")
+        actual = _cell(row, roles, "actual")
+        if not actual and (latest := _latest_value(row, value_years or tuple(roles.months))):
+            actual = latest[1]  # the latest of a row of values by year or month
+        extra = {
+            (roles.labels[c] or f"column {c + 1}"): normalise_space(t)
+            for c, t in enumerate(row.texts)
+            if c not in used and t
+        }
+        for c in (*target_years, *value_years, *sorted(roles.months)):
+            if row.texts[c]:
+                extra[roles.labels[c] or f"column {c + 1}"] = normalise_space(row.texts[c])
         out.kpis.append(
             KPI(
                 plan_id=ctx.plan_id,
@@ -443,16 +501,51 @@ def table_to_kpis(table: Table, roles: ColumnRoles, n_head: int, ctx: TableConte
                 measure=measure,
                 owner_raw=normalise_lines(_cell(row, roles, "lead")),
                 frequency_raw=normalise_space(_cell(row, roles, "frequency")),
-                target_raw=normalise_space(_cell(row, roles, "target")),
+                target_raw=normalise_space(target),
                 target_due=DateValue(raw=normalise_space(target_due)) if target_due else None,
                 baseline_raw=normalise_space(_cell(row, roles, "baseline")),
-                extra={
-                    (roles.labels[c] or f"column {c + 1}"): normalise_space(t)
-                    for c, t in enumerate(row.texts)
-                    if c not in used and t
-                },
+                status=_status(table, row, roles.get("status")),
+                actual_raw=normalise_space(actual),
+                floor_raw=normalise_space(_cell(row, roles, "floor")),
+                previous_raw=normalise_space(_cell(row, roles, "previous")),
+                direction_raw=normalise_space(_cell(row, roles, "direction")),
+                extra=extra,
                 provenance=_provenance(table, row.index),
             )
         )
     out.last_theme = theme
     return out
+
+
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def _latest_value(row: _Row, cols: tuple[int, ...]) -> tuple[int, str] | None:
+    """The rightmost of these columns whose cell holds a figure ('74.0%', '13'), not a note
+    ('To be set in 2009 ...')."""
+    for col in sorted(cols, reverse=True):
+        text = normalise_space(row.texts[col]) if col < len(row.texts) else ""
+        if text and _HAS_DIGIT.search(text) and len(text.split()) <= 4:
+            return col, text
+    return None
+
+
+_ACADEMIC = re.compile(r"\bacademic\b|\bschool year", re.IGNORECASE)
+_SPAN = re.compile(r"\b((?:19|20)?\d\d)\s*/\s*((?:19|20)?\d\d)\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def year_label_period(label: str, measure: str = "") -> str:
+    """The period a year column's label names, written so the date reader reads it whole:
+    '10/11' -> '2010/11'; '2011 (2010/11 academic year)' -> 'academic year 2010/11'. A
+    measure that says it relates to academic years makes its span an academic year."""
+    last = label.split(" / ")[-1]
+    academic = bool(_ACADEMIC.search(last) or _ACADEMIC.search(measure))
+    if m := _SPAN.search(last):
+        first, second = m.group(1), m.group(2)
+        first = first if len(first) == 4 else ("20" if int(first) < 50 else "19") + first
+        span = f"{first}/{second[-2:]}"
+        return f"academic year {span}" if academic else span
+    if m := _YEAR.search(last):
+        return m.group(0)
+    return ""

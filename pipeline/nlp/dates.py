@@ -204,6 +204,11 @@ _RE_QUARTER = re.compile(
     r"(?:q|qtr|quarter)\s*(?P<q>[1-4])(?:\s+of)?(?:\s*(?:fy|financial year))?"
     r"(?:\s*(?P<a>\d{4}|\d{2})\s*(?:/|-|–)\s*(?P<b>\d{4}|\d{2})|\s*(?P<y>\d{4}))?"
 )
+# "academic year 2010/11", "2010/11 academic year": September to August, as schools count.
+_RE_ACADEMIC = re.compile(
+    r"(?:academic|school)\s+year\s*(?P<a>\d{4})\s*(?:/|-|–)\s*(?P<b>\d{4}|\d{2})"
+    r"|(?P<c>\d{4})\s*(?:/|-|–)\s*(?P<d>\d{4}|\d{2})\s+(?:academic|school)\s+year"
+)
 _RE_YEAR_QUARTER = re.compile(r"(?P<y>(?:19|20)\d\d)\s*,?\s*(?:q|qtr|quarter)\s*(?P<q>[1-4])")
 _RE_QUARTER_AFTER = re.compile(
     r"(?P<a>\d{4})\s*(?:/|-)\s*(?P<b>\d{2}|\d{4})\s*,?\s*(?:q|qtr|quarter)\s*(?P<q>[1-4])"
@@ -345,6 +350,11 @@ def _single(s: str, ctx: DateContext | None) -> tuple[_Span | None, tuple[str, .
         return _quarter(int(m["q"]), m["a"], m["b"], None, ctx)
     if m := _RE_YEAR_QUARTER.fullmatch(s):  # "2019 Q1": a calendar quarter, year first
         return _quarter(int(m["q"]), None, None, m["y"], ctx)
+    if m := _RE_ACADEMIC.fullmatch(s):
+        first = _year4(m["a"] or m["c"])
+        second = _second_year(first, m["b"] or m["d"]) if first else None
+        if first and second:
+            return _Span(dt.date(first, 9, 1), dt.date(second, 8, 31), "year"), ()
     if m := _RE_FY.fullmatch(s):
         if m["c"]:
             first, second = _year4(m["c"]), _year4(m["e"])
@@ -606,6 +616,8 @@ _E = r"(?![\w/])"
 _SEARCH_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(_B + p + _E)
     for p in (
+        r"(?:academic|school)\s+year\s*\d{4}\s*(?:/|-|–)\s*(?:\d{4}|\d{2})",
+        r"\d{4}\s*(?:/|-|–)\s*(?:\d{4}|\d{2})\s+(?:academic|school)\s+year",
         r"\d{4}-\d{1,2}-\d{1,2}",
         r"\d{1,2}\s*([/.\-])\s*\d{1,2}\s*\1\s*(?:\d{4}|\d{2})",
         r"(?:q|qtr|quarter)\s*[1-4](?:\s*(?:\d{4}|\d{2})\s*(?:/|-)\s*(?:\d{4}|\d{2})|\s*\d{4})?",
