@@ -48,6 +48,14 @@ KPI_FIELDS = (
     "target_value",
     "target_unit",
     "target_due",
+    "status",
+    "status_meaning",
+    "actual_raw",
+    "actual_value",
+    "floor_raw",
+    "floor_value",
+    "previous_raw",
+    "direction",
 )
 MIN_TEXT_SIMILARITY = 80
 
@@ -114,7 +122,13 @@ def norm_number(value: object) -> str:
         return text
 
 
-NORMALISERS = {"leads": norm_leads, "owner": norm_leads, "target_value": norm_number}
+NORMALISERS = {
+    "leads": norm_leads,
+    "owner": norm_leads,
+    "target_value": norm_number,
+    "actual_value": norm_number,
+    "floor_value": norm_number,
+}
 
 
 def _value(record: dict, name: str) -> str:
