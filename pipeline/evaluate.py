@@ -199,6 +199,8 @@ def score_records(
     label: str = "",
 ) -> Score:
     score = Score()
+    # A field no expected record carries is not checked, not even on an extra record.
+    checked = {name for exp in expected for name in exp} | {"record", text_field}
     for i, j in pair_records(produced, expected, text_field):
         rec = produced[i] if i is not None else None
         exp = expected[j] if j is not None else None
@@ -215,10 +217,14 @@ def score_records(
                 f"{label} missing: {exp.get('ref')} {norm_text(exp.get('opening') or exp.get(text_field))[:60]}"
             )
         for name in fields:
-            if name == "record" or (
-                exp is not None
-                and name not in exp
-                and not (name == text_field and "opening" in exp)
+            if (
+                name == "record"
+                or name not in checked
+                or (
+                    exp is not None
+                    and name not in exp
+                    and not (name == text_field and "opening" in exp)
+                )
             ):
                 continue  # the expected file does not check this field
             got = _value(rec, name) if rec is not None else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from pipeline.authorities import Register, find_authority
+from pipeline.interpret.blocks import blocks_to_actions
 from pipeline.interpret.directory import leads_from_directories, table_to_directory
 from pipeline.interpret.front_matter import (
     find_front_matter,
@@ -105,6 +106,7 @@ def interpret(
         theme_names.extend(t for t in found.themes if t not in theme_names)
         previous = (roles.labels, found.last_theme)
 
+    actions = actions or blocks_to_actions(doc)  # no action table: paragraphs may hold them
     actions = leads_from_directories(actions, directories)
     actions = [
         a.model_copy(update={"id": f"{plan_id}-A{i:04d}"}) for i, a in enumerate(actions, start=1)

@@ -365,9 +365,7 @@ def direction_tagger(doc: Doc) -> Doc:
     """A KPI's direction of travel ("Improving", "→", a keyed "↑"); DIRECTION span."""
     if not _is(doc, KIND_DIRECTION):
         return doc
-    reading = text_to_direction(
-        doc.text, doc._.planx_plan.directions, load_direction_words()
-    )
+    reading = text_to_direction(doc.text, doc._.planx_plan.directions, load_direction_words())
     if reading.direction is not None:
         _add_span(doc, SPANS_VALUES, reading.start, reading.end, "DIRECTION")
     doc._.planx_result = reading

@@ -460,7 +460,9 @@ def _tag_kpi(k: KPI, key: RecordKey, readings: Readings, owners: list[Lead]) -> 
     )
 
 
-def _kpi_performance(k: KPI, key: RecordKey, readings: Readings) -> tuple[dict[str, Any], list[str]]:
+def _kpi_performance(
+    k: KPI, key: RecordKey, readings: Readings
+) -> tuple[dict[str, Any], list[str]]:
     """A KPI's status, actual and floor values and direction, as the pipeline read them."""
     update: dict[str, Any] = {}
     flags: list[str] = []
