@@ -13,6 +13,7 @@ import re
 
 from pipeline.authorities import Register, find_authority
 from pipeline.interpret.blocks import blocks_to_actions
+from pipeline.interpret.cards import direction_key, with_card_kpis
 from pipeline.interpret.directory import leads_from_directories, table_to_directory
 from pipeline.interpret.front_matter import (
     find_front_matter,
@@ -111,6 +112,7 @@ def interpret(
     actions = [
         a.model_copy(update={"id": f"{plan_id}-A{i:04d}"}) for i, a in enumerate(actions, start=1)
     ]
+    kpis = with_card_kpis(doc, kpis)  # a performance report's KPI cards
     kpis = [k.model_copy(update={"id": f"{plan_id}-K{i:04d}"}) for i, k in enumerate(kpis, start=1)]
     seen: set[str] = set()
     themes = []
@@ -142,6 +144,7 @@ def interpret(
         kpis=kpis,
         glossary=find_glossary(doc),
         legend=legend,
+        direction_key=direction_key(doc),
         reported_status_counts=find_status_counts([b.text for b in doc.blocks if b.table is None]),
         warnings=list(doc.warnings),
     )

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+
+from pipeline.glyphs import arrow_movement, is_arrow
 
 DIRECTION_WORDS = Path(__file__).resolve().parents[1] / "data" / "direction_words.json"
 DIRECTIONS: tuple[str, ...] = ("improving", "stable", "worsening")
-Movement = Literal["up", "down", "level"]
 
 
 @dataclass(frozen=True)
@@ -55,30 +54,6 @@ def load_direction_words(path: str | None = None) -> DirectionWords:
     """Direction words (pipeline/data/direction_words.json unless a path is given)."""
     with open(path or DIRECTION_WORDS, encoding="utf-8") as fh:
         return DirectionWords.from_dict(json.load(fh))
-
-
-def arrow_movement(char: str) -> Movement | None:
-    """Which way an arrow or pointer glyph points: up, down, level (sideways) or None."""
-    try:
-        name = unicodedata.name(char)
-    except (TypeError, ValueError):
-        return None
-    if not any(w in name for w in ("ARROW", "TRIANGLE", "POINTER", "CHEVRON")):
-        return None
-    up = any(w in name for w in ("UP", "NORTH"))
-    down = any(w in name for w in ("DOWN", "SOUTH"))
-    if up and not down:
-        return "up"
-    if down and not up:
-        return "down"
-    if not up and not down and any(w in name for w in ("LEFT", "RIGHT")):
-        return "level"
-    return None
-
-
-def is_arrow(char: str) -> bool:
-    """Whether a character is an arrow or pointer glyph that points a readable way."""
-    return arrow_movement(char) is not None
 
 
 @dataclass(frozen=True)
