@@ -239,7 +239,7 @@ PLAN = Plan(
     date=dt.date(2019, 11, 12),
     formats=("pdf", "docx"),
     legend=LEGEND,
-    status_counts=(("green", 6), ("amber", 3), ("red", 3)),
+    indicator_counts=(("green", 6), ("amber", 3), ("red", 3)),
     kpi_groups=GROUPS,
     direction_key=DIRECTION_KEY,
     notes=(
@@ -251,6 +251,7 @@ PLAN = Plan(
         "where the value fell (lower is better for re-referrals).",
         "floor is blank where the strip gives none; previous_raw keeps its old rating as written.",
         "The count table by service area (with a TOTAL row) and the key tables are not KPIs.",
+        "The summary's counts are of indicators, not actions (indicator_counts, not status_counts).",
     ),
 )
 
@@ -315,7 +316,7 @@ def key_grid() -> Grid:
 
 
 def document() -> Document:
-    counts = dict(PLAN.status_counts)
+    counts = dict(PLAN.indicator_counts)
     n = len(PLAN.kpis())
     blocks: list = [
         Para("Saltmere Borough Council", "title"),

@@ -169,7 +169,8 @@ class Plan:
     legend: tuple[LegendEntry, ...] = ()
     legend_criteria: tuple[str, ...] = ()
     status_words: tuple[StatusWord, ...] = ()
-    status_counts: tuple[tuple[str, int], ...] = ()
+    status_counts: tuple[tuple[str, int], ...] = ()  # actions by colour, given only in prose
+    indicator_counts: tuple[tuple[str, int], ...] = ()  # KPIs by rating, given in a summary
     themes: tuple[Theme, ...] = ()
     kpi_groups: tuple[KPIGroup, ...] = ()
     as_of: dt.date | None = None  # milestone dates without a year count from here
@@ -440,6 +441,7 @@ def expected_of(plan: Plan, layout: dict[str, dict], pages: dict[str, int]) -> d
         "notes": list(plan.notes),
         "no_fill_formats": list(plan.no_fill_formats),
         "status_counts": dict(plan.status_counts),
+        **({"indicator_counts": dict(plan.indicator_counts)} if plan.indicator_counts else {}),
         "counts": {"actions": len(actions), "kpis": len(kpis), "status_meaning": meanings},
         "glossary": glossary,
         "legend": [

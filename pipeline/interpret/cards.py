@@ -125,7 +125,7 @@ def _title_strength(piece: Piece, labels: FieldLabels) -> int:
     that could be one, 0 for anything else."""
     text = piece.text
     words = _words(text)
-    if not 2 <= len(words) <= MAX_TITLE_WORDS or piece.kind == "table":
+    if not 1 <= len(words) <= MAX_TITLE_WORDS or piece.kind == "table":
         return 0
     if text.rstrip().endswith((".", ":", ";")) or _is_chart(text) or badge_parts(text):
         return 0
@@ -133,7 +133,7 @@ def _title_strength(piece: Piece, labels: FieldLabels) -> int:
         return 0
     if piece.kind == "heading" or piece.bold or piece.fill or TITLE_REF.match(text):
         return 2
-    return 1
+    return 1 if len(words) >= 2 else 0
 
 
 def _strip_values(text: str, labels: FieldLabels) -> list[LabelledValue]:
