@@ -224,7 +224,7 @@ class Card:
                 (cell(self.strip, colspan=2), None),
             ),
             col_widths=(0.3, 0.7),
-            header_rows=0,
+            header_rows=1,  # the title box heads the card
             font_size=10,
             row_keys=(self.key, None, None),
         )

@@ -236,3 +236,19 @@ def test_contract_and_schema_name_the_kpi_performance_columns():
     assert schema["properties"]["direction"]["enum"] == ["improving", "stable", "worsening", ""]
     kpi_def = output_json_schema()["$defs"]["KPI"]["properties"]
     assert {"status", "actual_raw", "floor_value", "direction"} <= set(kpi_def)
+
+
+def test_kpi_status_shown_only_by_an_arrow_or_text_colour(nlp):
+    kpis = [
+        kpi(status=Status(icon_fill="#92D050"), direction_raw="↓"),
+        kpi(status=Status(raw="At or near 95%", text_colour="#0070C0")),
+        kpi(status=Status(raw="", fill="#FFC000", icon_fill="#FF0000")),
+    ]
+    out = tag_plans([plan(kpis)], nlp)[0].kpis
+    assert [(k.status.colour, k.status.source) for k in out] == [
+        ("green", "icon"),
+        ("blue", "font"),
+        ("amber", "fill"),  # the cell's own fill first
+    ]
+    # The arrow's colour is its rating; its direction (down) is not good or bad by itself.
+    assert out[0].direction is None and out[0].status.icon_fill == "#92D050"

@@ -35,7 +35,7 @@ from pipeline.nlp.leads import LeadContext, plan_lead_evidence, reconcile_leads
 from pipeline.nlp.lexicon import Lexicon, load_lexicon
 from pipeline.nlp.statuses import LegendReading, legend_with_meanings
 from pipeline.nlp.targets import Target
-from schemas.records import KPI, Action, DateValue, Lead, Plan, TaggedSpan
+from schemas.records import KPI, Action, DateValue, Lead, Plan, Status, TaggedSpan
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_AS_OF: dt.date | None = None
@@ -196,9 +196,11 @@ def _plan_cells(p: int, plan: Plan) -> Iterator[tuple[Cell, str]]:
             yield Cell(p, "kpi", i, "target_raw", KIND_TARGET), k.target_raw
         if k.target_due is not None and k.target_due.raw.strip():
             yield Cell(p, "kpi", i, "target_due", KIND_DATE, role="due"), k.target_due.raw
-        # A KPI's rating is read through the plan's key exactly as an action's status is.
-        if k.status.raw.strip() or k.status.fill:
-            yield Cell(p, "kpi", i, "status", KIND_STATUS, fill=k.status.fill), k.status.raw
+        # A KPI's rating is read through the plan's key exactly as an action's status is;
+        # a rating shown only by a coloured arrow, icon or text counts as its fill.
+        if k.status.raw.strip() or _colour_shown(k.status)[0]:
+            fill = _colour_shown(k.status)[0]
+            yield Cell(p, "kpi", i, "status", KIND_STATUS, fill=fill), k.status.raw
         for name in ("actual_raw", "floor_raw"):
             if getattr(k, name).strip():
                 yield Cell(p, "kpi", i, name, KIND_TARGET), getattr(k, name)
@@ -460,6 +462,19 @@ def _tag_kpi(k: KPI, key: RecordKey, readings: Readings, owners: list[Lead]) -> 
     )
 
 
+def _colour_shown(status: Status) -> tuple[str | None, str]:
+    """The colour a status shows besides its words, and where: the cell's fill, else an
+    icon or arrow drawn in it, else its text's colour."""
+    for colour, source in (
+        (status.fill, "fill"),
+        (status.icon_fill, "icon"),
+        (status.text_colour, "font"),
+    ):
+        if colour:
+            return colour, source
+    return None, ""
+
+
 def _kpi_performance(
     k: KPI, key: RecordKey, readings: Readings
 ) -> tuple[dict[str, Any], list[str]]:
@@ -469,11 +484,14 @@ def _kpi_performance(
     got = readings.get(key, "status")
     if got is not None:
         status, status_flags = got
+        fill, source = _colour_shown(k.status)
         update["status"] = status.model_copy(
             update={
                 "raw": k.status.raw,
+                "fill": k.status.fill,
                 "text_colour": k.status.text_colour,
                 "icon_fill": k.status.icon_fill,
+                "source": source if status.source == "fill" and fill else status.source,
             }
         )
         flags += status_flags
