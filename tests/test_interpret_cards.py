@@ -319,3 +319,41 @@ def test_cards_through_interpret_and_the_nlp_stage():
         "improving",
         None,
     )
+
+
+def test_a_badge_on_the_titles_line_and_a_badge_above_the_title():
+    level = [
+        heading("Re-referrals within 12 months GREEN ↑"),
+        block("Latest: 17% | Target: 20%"),
+    ]
+    (k,) = cards_to_kpis(doc(*level))
+    assert (k.measure, k.status.raw, k.direction_raw) == (
+        "Re-referrals within 12 months",
+        "GREEN",
+        "↑",
+    )
+    above = []
+    for title, badge in (("Caseloads", "AMBER"), ("Vacancies", "RED"), ("Agency staff", "GREEN")):
+        above += [
+            heading(badge),
+            heading(title),
+            block("Quarterly trend"),
+            block("Actual: 1 | Target: 2"),
+        ]
+    assert [(k.measure, k.status.raw) for k in cards_to_kpis(doc(*above))] == [
+        ("Caseloads", "AMBER"),
+        ("Vacancies", "RED"),
+        ("Agency staff", "GREEN"),
+    ]
+
+
+def test_a_key_that_looks_like_a_badge_does_not_swallow_the_cards_after_it():
+    blocks = [
+        heading("Key"),
+        block("GREEN"),
+        block("Target met"),
+        heading("Early help"),
+        *paragraph_card("EH01 Assessments on time", "GREEN", "Latest: 92% | Target: 90%"),
+    ]
+    (k,) = cards_to_kpis(doc(*blocks))
+    assert (k.ref, k.theme, k.status.raw) == ("EH01", "Early help", "GREEN")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +44,11 @@ MAX_BADGE_EXTRA_WORDS = 3
 # A code at the start of a card's title: "EH01", "NI 59", "PI 12 -", "KPI 3:", "3.".
 TITLE_REF = re.compile(
     r"^(?P<ref>[A-Z]{1,5}[ -]?\d{1,3}[a-z]?|\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:\s*[-–—:.)]\s*|\s+)(?=[A-Za-z])"
+)
+# "Re-referrals within 12 months GREEN ↑": a title with the badge's word (in capitals) and
+# arrows at its end.
+TITLE_THEN_BADGE = re.compile(
+    r"^(?P<title>.*[A-Za-z].*?)\s+(?P<badge>(?:RED|AMBER|GREEN|BLUE)(?:\s*[^\sA-Za-z0-9])*)$"
 )
 # Chart text: axis values, periods and legends, nothing a title would be.
 _CHART_TOKEN = re.compile(
@@ -213,13 +218,16 @@ class _Reader:
         if _is_strip(values):
             self._strip(piece, values)
             return
+        if (m := TITLE_THEN_BADGE.match(piece.text)) and piece.kind != "cell":
+            # A badge drawn level with the title comes out on the title's line.
+            self.read(replace(piece, text=m.group("title")))
+            self.read(replace(piece, text=m.group("badge")))
+            return
         parts = badge_parts(piece.text) if piece.text else (("", "") if piece.fill else None)
-        if parts is not None and (card.title is not None or card.strip is not None):
+        if parts is not None:
             if card.badge is not None:
-                self.close()
-                self.current.badge = piece
-                self.current.badge_status, self.current.direction = parts
-                return
+                self.close()  # a second badge: the next card's, drawn above its title
+                card = self.current
             card.badge, (card.badge_status, card.direction) = piece, parts
             return
         if card.title is not None and not card.direction and _only_arrows(piece.text):
@@ -231,8 +239,11 @@ class _Reader:
         if card.strip is not None:
             self.close()
             card = self.current
-        if card.badge is not None:
-            return  # chart captions and notes between the badge and the strip
+        elif card.badge is not None and card.title is not None:
+            if piece.kind != "heading":
+                return  # chart captions and notes between the badge and the strip
+            self.close()  # a heading: what came before was no card
+            card = self.current
         if card.title is None or strength >= (2 if card.strong_title else 1):
             if card.title is not None and card.title.kind == "heading":
                 self.theme = card.title.text  # the section heading the cards sit under
