@@ -48,6 +48,14 @@ KPI_FIELDS = (
     "target_value",
     "target_unit",
     "target_due",
+    "status",
+    "status_meaning",
+    "actual_raw",
+    "actual_value",
+    "floor_raw",
+    "floor_value",
+    "previous_raw",
+    "direction",
 )
 MIN_TEXT_SIMILARITY = 80
 
@@ -114,7 +122,13 @@ def norm_number(value: object) -> str:
         return text
 
 
-NORMALISERS = {"leads": norm_leads, "owner": norm_leads, "target_value": norm_number}
+NORMALISERS = {
+    "leads": norm_leads,
+    "owner": norm_leads,
+    "target_value": norm_number,
+    "actual_value": norm_number,
+    "floor_value": norm_number,
+}
 
 
 def _value(record: dict, name: str) -> str:
@@ -185,6 +199,8 @@ def score_records(
     label: str = "",
 ) -> Score:
     score = Score()
+    # A field no expected record carries is not checked, not even on an extra record.
+    checked = {name for exp in expected for name in exp} | {"record", text_field}
     for i, j in pair_records(produced, expected, text_field):
         rec = produced[i] if i is not None else None
         exp = expected[j] if j is not None else None
@@ -201,10 +217,14 @@ def score_records(
                 f"{label} missing: {exp.get('ref')} {norm_text(exp.get('opening') or exp.get(text_field))[:60]}"
             )
         for name in fields:
-            if name == "record" or (
-                exp is not None
-                and name not in exp
-                and not (name == text_field and "opening" in exp)
+            if (
+                name == "record"
+                or name not in checked
+                or (
+                    exp is not None
+                    and name not in exp
+                    and not (name == text_field and "opening" in exp)
+                )
             ):
                 continue  # the expected file does not check this field
             got = _value(rec, name) if rec is not None else ""

@@ -190,7 +190,55 @@ class SectionBreak:
     landscape: bool
 
 
-Block = Heading | Para | ListBlock | TableBlock | PageBreak | SectionBreak
+@dataclass(frozen=True)
+class Card:
+    """A KPI laid out as a card, as quarterly performance reports do: a title box, a RAG
+    badge (the word in a filled box) with a direction-of-travel arrow, a trend chart, and
+    a strip of labelled values under it."""
+
+    key: str  # "kpi:3", for page look-ups
+    title: str  # as printed in the title box, ref included
+    badge: str  # the badge's word, e.g. "GREEN"
+    badge_fill: str  # "#RRGGBB"
+    arrow: str  # the direction-of-travel glyph beside the badge, e.g. "↑"
+    strip: str  # "Latest: 97% | Target: 97%, Floor: 90% | Previous: 97% (Green)"
+    trend: tuple[tuple[str, float], ...] = ()  # (period, value) bars of the chart
+    unit: str = "%"
+
+    @property
+    def name(self) -> str:
+        return f"card_{self.key.replace(':', '_')}"
+
+    def grid(self) -> Grid:
+        """The card as a word processor lays it out: a small table (title over badge and
+        chart, strip under them)."""
+        trend = " ".join(f"{v:g}{self.unit}" for _, v in self.trend)
+        return Grid(
+            name=self.name,
+            rows=(
+                (cell(self.title, fill=CARD_TITLE_FILL, bold=True, colspan=2), None),
+                (
+                    cell(f"{self.badge} {self.arrow}".strip(), fill=self.badge_fill, bold=True),
+                    cell(f"Trend over the last four quarters {trend}".strip()),
+                ),
+                (cell(self.strip, colspan=2), None),
+            ),
+            col_widths=(0.3, 0.7),
+            header_rows=1,  # the title box heads the card
+            font_size=10,
+            row_keys=(self.key, None, None),
+        )
+
+
+@dataclass(frozen=True)
+class CardGrid:
+    """Cards, two to a page: drawn as boxes and text in a PDF, one small table each in a
+    word processor."""
+
+    cards: tuple[Card, ...]
+
+
+Block = Heading | Para | ListBlock | TableBlock | PageBreak | SectionBreak | CardGrid
 
 
 @dataclass(frozen=True)
@@ -209,8 +257,24 @@ class Document:
     def grids(self) -> list[Grid]:
         return [b.grid for b in self.blocks if isinstance(b, TableBlock)]
 
+    @property
+    def cards(self) -> list[Card]:
+        return [c for b in self.blocks if isinstance(b, CardGrid) for c in b.cards]
+
+    @property
+    def docx_grids(self) -> list[Grid]:
+        """Every table a word processor shows, cards included, in document order."""
+        out: list[Grid] = []
+        for b in self.blocks:
+            if isinstance(b, TableBlock):
+                out.append(b.grid)
+            elif isinstance(b, CardGrid):
+                out += [c.grid() for c in b.cards]
+        return out
+
 
 HEADER_FILL = "#D9D9D9"  # grey header rows
+CARD_TITLE_FILL = "#DEEAF6"  # a KPI card's title box
 BAND_FILL = "#DEEAF6"  # pale blue title/theme rows
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 
 from _doc import (
+    CardGrid,
     Document,
     Grid,
     Heading,
@@ -150,6 +151,14 @@ def render_docx(doc: Document) -> bytes:
             page_width = A4_LONG if landscape else A4_SHORT
             grid_to_table(document, block.grid, page_width - 2 * MARGIN)
             document.add_paragraph()
+        elif isinstance(block, CardGrid):
+            # A word processor stacks the cards, two to a page, one small table each.
+            page_width = A4_LONG if landscape else A4_SHORT
+            for i, card in enumerate(block.cards):
+                if i and i % 2 == 0:
+                    document.add_page_break()
+                grid_to_table(document, card.grid(), page_width - 2 * MARGIN)
+                document.add_paragraph()
         elif isinstance(block, PageBreak):
             document.add_page_break()
         elif isinstance(block, SectionBreak):

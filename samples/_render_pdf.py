@@ -11,11 +11,15 @@ split over a page break.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from _doc import (
     BOLD_RE,
+    CARD_TITLE_FILL,
+    Card,
+    CardGrid,
     Document,
     Grid,
     Heading,
@@ -33,6 +37,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     NextPageTemplate,
     PageTemplate,
@@ -56,6 +61,28 @@ pdfmetrics.registerFontFamily(
     "Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic", boldItalic="Vera-BoldItalic"
 )
 FONT, FONT_BOLD, FONT_ITALIC = "Vera", "Vera-Bold", "Vera-Italic"
+
+
+def _register_arrow_font() -> str:
+    """The standard Symbol font with its own glyph names written out (/Differences), so a
+    drawn arrow extracts as the character it is ("↑"), as a slide deck's arrow glyphs do."""
+    name = "PlanxSymbol"
+    if name in pdfmetrics.getRegisteredFontNames():
+        return name
+    symbol = pdfmetrics.getEncoding("SymbolEncoding")
+    encoding = pdfmetrics.Encoding("PlanxSymbolDifferences", "StandardEncoding")
+    for code, glyph in enumerate(symbol.vector):
+        if glyph:
+            encoding[code] = glyph
+    encoding.freeze()
+    font = pdfmetrics.Font(name, "Symbol", "SymbolEncoding")  # encodes text as Symbol does
+    font.encoding = encoding  # ... and writes the glyph names into the PDF
+    pdfmetrics.registerFont(font)
+    pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+    return name
+
+
+ARROW_FONT = _register_arrow_font()
 
 MARGIN = 1.8 * cm
 ROW_SPLIT_MIN = 24  # points: a split row keeps at least two lines on each page
@@ -113,9 +140,14 @@ class _KeyedParagraph(Paragraph):
         super().draw()
 
 
+ARROWS_RE = re.compile("([↑↓→←↔]+)")
+
+
 def markup(text: str) -> str:
-    """Escape text for a reportlab paragraph and turn **bold** into <b>."""
-    return BOLD_RE.sub(r"<b>\1</b>", escape(text))
+    """Escape text for a reportlab paragraph, turn **bold** into <b>, and set arrows in the
+    font that has them."""
+    text = BOLD_RE.sub(r"<b>\1</b>", escape(text))
+    return ARROWS_RE.sub(rf'<font name="{ARROW_FONT}">\1</font>', text)
 
 
 def _cell_styles(grid: Grid) -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
@@ -186,6 +218,81 @@ def grid_to_table(grid: Grid, width: float, log: dict) -> Table:
     )
 
 
+CARD_HEIGHT = 330.0
+CARD_OUTLINE = "#BFBFBF"
+CARD_BAR = "#8EA9C1"
+CARD_STRIP = "#F2F2F2"
+CARD_TITLE = ParagraphStyle("card-title", fontName=FONT_BOLD, fontSize=12, leading=15)
+
+
+class CardBox(Flowable):
+    """A KPI card drawn as a slide deck draws one: boxes, text and shapes, no table rules.
+    The badge sits at the top left under the title, the chart to its right and lower down,
+    the strip along the bottom."""
+
+    def __init__(self, card: Card, log: dict) -> None:
+        super().__init__()
+        self.card = card
+        self.log = log
+
+    def wrap(self, avail_width, avail_height):  # noqa: N803 - reportlab's signature
+        self.width = avail_width
+        return avail_width, CARD_HEIGHT
+
+    def draw(self) -> None:
+        card, c, w, top = self.card, self.canv, self.width, CARD_HEIGHT
+        pages = self.log.setdefault((card.name, 0, 0), [])
+        if c.getPageNumber() not in pages:
+            pages.append(c.getPageNumber())
+        c.saveState()
+        c.setStrokeColor(colors.HexColor(CARD_OUTLINE))
+        c.setLineWidth(0.75)
+        c.rect(0, 0, w, CARD_HEIGHT, stroke=1, fill=0)
+        # Title box.
+        c.setFillColor(colors.HexColor(CARD_TITLE_FILL))
+        c.rect(0, top - 44, w, 44, stroke=0, fill=1)
+        title = Paragraph(markup(card.title), CARD_TITLE)
+        _, th = title.wrap(w - 16, 40)
+        title.drawOn(c, 8, top - 22 - th / 2)
+        # Badge: the word in a filled box, the arrow beside it.
+        c.setFillColor(colors.HexColor(card.badge_fill))
+        c.rect(12, top - 96, 96, 36, stroke=0, fill=1)
+        c.setFillColor(colors.white if card.badge != "AMBER" else colors.black)
+        c.setFont(FONT_BOLD, 14)
+        c.drawCentredString(60, top - 83, card.badge)
+        c.setFillColor(colors.black)
+        c.setFont(ARROW_FONT, 26)
+        c.drawString(118, top - 88, card.arrow)
+        # Chart: a bar per period, its value above and its period below.
+        self._chart(160, 60, w - 180, 150)
+        # Strip of labelled values.
+        c.setFillColor(colors.HexColor(CARD_STRIP))
+        c.rect(0, 0, w, 30, stroke=0, fill=1)
+        c.setFillColor(colors.black)
+        c.setFont(FONT, 10)
+        c.drawString(8, 11, card.strip)
+        c.restoreState()
+
+    def _chart(self, x: float, y: float, w: float, h: float) -> None:
+        c, card = self.canv, self.card
+        c.setFont(FONT_ITALIC, 8)
+        c.drawString(x, y + h + 14, "Quarterly trend")
+        c.setStrokeColor(colors.HexColor("#7F7F7F"))
+        c.line(x, y, x + w, y)
+        values = [v for _, v in card.trend]
+        top = max(values) * 1.15 if values else 1
+        slot = w / max(len(values), 1)
+        for i, (period, value) in enumerate(card.trend):
+            bar_h = h * value / top
+            bx = x + i * slot + slot * 0.2
+            c.setFillColor(colors.HexColor(CARD_BAR))
+            c.rect(bx, y, slot * 0.6, bar_h, stroke=0, fill=1)
+            c.setFillColor(colors.black)
+            c.setFont(FONT, 7)
+            c.drawCentredString(bx + slot * 0.3, y + bar_h + 3, f"{value:g}{card.unit}")
+            c.drawCentredString(bx + slot * 0.3, y - 10, period)
+
+
 def render_pdf(doc: Document) -> tuple[bytes, PdfInfo]:
     """The PDF bytes of a document, and what was drawn on which page."""
     info = PdfInfo()
@@ -239,6 +346,10 @@ def render_pdf(doc: Document) -> tuple[bytes, PdfInfo]:
             size = landscape(A4) if landscape_now else A4
             story.append(grid_to_table(block.grid, size[0] - 2 * MARGIN, info.cell_pages))
             story.append(Spacer(1, 10))
+        elif isinstance(block, CardGrid):
+            for card in block.cards:
+                story.append(CardBox(card, info.cell_pages))
+                story.append(Spacer(1, 12))
         elif isinstance(block, PageBreak):
             story.append(RLPageBreak())
         elif isinstance(block, SectionBreak):

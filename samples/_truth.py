@@ -117,6 +117,18 @@ class KPI:
     target: str = ""
     due: str = ""
     recommendation: str = ""
+    # Performance, as a report prints it: the rating badge's word and fill, the latest,
+    # floor and previous values as written, and the direction-of-travel glyph.
+    badge: str = ""
+    badge_fill: str | None = None
+    actual: str = ""
+    floor: str = ""
+    previous: str = ""
+    arrow: str = ""
+
+    @property
+    def has_performance(self) -> bool:
+        return bool(self.badge or self.actual)
 
 
 @dataclass(frozen=True)
@@ -157,10 +169,12 @@ class Plan:
     legend: tuple[LegendEntry, ...] = ()
     legend_criteria: tuple[str, ...] = ()
     status_words: tuple[StatusWord, ...] = ()
-    status_counts: tuple[tuple[str, int], ...] = ()
+    status_counts: tuple[tuple[str, int], ...] = ()  # actions by colour, given only in prose
+    indicator_counts: tuple[tuple[str, int], ...] = ()  # KPIs by rating, given in a summary
     themes: tuple[Theme, ...] = ()
     kpi_groups: tuple[KPIGroup, ...] = ()
     as_of: dt.date | None = None  # milestone dates without a year count from here
+    direction_key: tuple[tuple[str, str], ...] = ()  # (glyph, direction) from the report's key
     no_fill_formats: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -317,6 +331,30 @@ def status_of(plan: Plan, action: Action) -> tuple[str | None, str, str | None]:
     return colour, word_meaning or COMMON_MEANING[colour], source
 
 
+def kpi_performance(plan: Plan, k: KPI) -> dict:
+    """A KPI's rating (through the report's key), values and direction, as a person reads them."""
+    colour = {"red": "red", "amber": "amber", "green": "green", "blue": "blue"}[k.badge.lower()]
+    if k.badge_fill and FILL_COLOURS.get(k.badge_fill.upper()) != colour:
+        raise ValueError(f"{plan.stem} {k.ref}: badge word and fill disagree")
+    meaning = next((e.meaning for e in plan.legend if e.colour == colour), COMMON_MEANING[colour])
+    directions = dict(plan.direction_key)
+    if k.arrow and k.arrow not in directions:
+        raise ValueError(f"{plan.stem} {k.ref}: arrow {k.arrow!r} is not in the report's key")
+    return {
+        "status": colour,
+        "status_meaning": meaning,
+        "status_raw": k.badge,
+        "status_fill": k.badge_fill.upper() if k.badge_fill else None,
+        "actual_raw": k.actual,
+        "actual_value": target_of(k.actual)[0],
+        "floor_raw": k.floor,
+        "floor_value": target_of(k.floor)[0],
+        "previous_raw": k.previous,
+        "direction_raw": k.arrow,
+        "direction": directions.get(k.arrow),
+    }
+
+
 def leads_of(plan: Plan, parts: tuple[str, ...]) -> list[str]:
     glossary = dict(plan.glossary)
     return [glossary.get(p, p) for p in parts]
@@ -381,6 +419,7 @@ def expected_of(plan: Plan, layout: dict[str, dict], pages: dict[str, int]) -> d
                 "target_due_raw": k.due,
                 "target_due": due_iso(k.due),
                 "recommendation": norm(k.recommendation),
+                **(kpi_performance(plan, k) if k.has_performance else {}),
                 "page": pages.get(f"kpi:{i}"),
             }
         )
@@ -402,6 +441,7 @@ def expected_of(plan: Plan, layout: dict[str, dict], pages: dict[str, int]) -> d
         "notes": list(plan.notes),
         "no_fill_formats": list(plan.no_fill_formats),
         "status_counts": dict(plan.status_counts),
+        **({"indicator_counts": dict(plan.indicator_counts)} if plan.indicator_counts else {}),
         "counts": {"actions": len(actions), "kpis": len(kpis), "status_meaning": meanings},
         "glossary": glossary,
         "legend": [
@@ -411,6 +451,7 @@ def expected_of(plan: Plan, layout: dict[str, dict], pages: dict[str, int]) -> d
         "status_words": [
             {"word": s.word, "colour": s.colour, "meaning": s.meaning} for s in plan.status_words
         ],
+        **({"direction_key": dict(plan.direction_key)} if plan.direction_key else {}),
         "themes": [t.title for t in plan.themes],
         "actions": actions,
         "kpis": kpis,

@@ -1,4 +1,4 @@
-"""Generate planx's sample corpus: five fictional councils' plans and their truth.
+"""Generate planx's sample corpus: six fictional councils' plans and reports, and their truth.
 
     python samples/make_samples.py            # rewrite samples/plans, bad, expected
     python samples/make_samples.py OUTDIR     # write the same tree under OUTDIR
@@ -24,6 +24,7 @@ import _plan_eastmarsh  # noqa: E402
 import _plan_harrowden  # noqa: E402
 import _plan_kestrel_bay  # noqa: E402
 import _plan_northam_vale  # noqa: E402
+import _plan_saltmere  # noqa: E402
 import _plan_wexcombe  # noqa: E402
 from _bad import MANIFEST, bad_files  # noqa: E402
 from _doc import Document, Grid  # noqa: E402
@@ -41,6 +42,7 @@ PLAN_MODULES: tuple[ModuleType, ...] = (
     _plan_eastmarsh,
     _plan_kestrel_bay,
     _plan_wexcombe,
+    _plan_saltmere,
 )
 # PDF page breaks (and so the expected pages) were fixed with this reportlab.
 GENERATED_WITH_REPORTLAB = "5.1.0"
@@ -77,13 +79,23 @@ def pdf_layout(doc: Document, info: PdfInfo) -> dict:
         "tables": [grid_layout(g) for g in doc.grids],
         "table_pages": table_pages,
         "split_rows": split_rows,
+        **(
+            {
+                "cards": [
+                    {"name": c.name, "page": info.row_pages(c.name, 0)[0], "fill": c.badge_fill}
+                    for c in doc.cards
+                ]
+            }
+            if doc.cards
+            else {}
+        ),
     }
 
 
 def row_pages(doc: Document, info: PdfInfo) -> dict[str, int]:
     """'action:i' / 'kpi:i' -> PDF page of the row's first line."""
     out = {}
-    for grid in doc.grids:
+    for grid in [*doc.grids, *(c.grid() for c in doc.cards)]:
         for r, key in enumerate(grid.row_keys):
             pages = info.row_pages(grid.name, r)
             if key and pages:
@@ -116,6 +128,15 @@ def check_quirks(plan: Plan, layout: dict) -> None:
             raise AssertionError(
                 f"{plan.stem}: needs a table crossing pages with a repeated header"
             )
+    if plan.stem == _plan_saltmere.PLAN.stem:
+        cards = pdf["cards"]
+        per_page = [sum(c["page"] == p for c in cards) for p in {c["page"] for c in cards}]
+        if max(per_page) != 2:
+            raise AssertionError("the performance report needs two cards to a PDF page")
+        if all(k.floor for _, k in plan.kpis()) or not any(
+            "(" in k.previous for _, k in plan.kpis()
+        ):
+            raise AssertionError("the report needs KPIs with no floor and previous values rated")
     if len(plan.actions()) and not 15 <= len(plan.actions()) <= 40:
         raise AssertionError(f"{plan.stem}: {len(plan.actions())} actions, expected 15-40")
 
@@ -158,7 +179,7 @@ def build(out_root: Path = SAMPLES_DIR, outputs: Collection[str] = ALL_OUTPUTS) 
         layout: dict = {"pdf": pdf_layout(doc, info)}
         tables = [grid_layout(g) for g in doc.grids]
         if "docx" in plan.formats:
-            layout["docx"] = {"tables": tables}
+            layout["docx"] = {"tables": [grid_layout(g) for g in doc.docx_grids]}
         if "html" in plan.formats:
             layout["html"] = {"tables": tables}
         if "txt" in plan.formats:

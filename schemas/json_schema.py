@@ -24,6 +24,8 @@ RECORD_MODELS = {"plan": Plan, "action": Action, "kpi": KPI, "error": ErrorRecor
 ENUMS = {
     "status": ["red", "amber", "green", "blue", ""],
     "status_meaning": ["complete", "on_track", "at_risk", "off_track", "not_started", "unknown"],
+    "direction": ["improving", "stable", "worsening", ""],
+    "meaning_basis": ["plan_legend", "common_reading", "none"],
 }
 
 

@@ -234,6 +234,10 @@ class Plan(_Record):
         "plan", description="What the document is; only plans and performance reports are compared"
     )
     doc_kind_basis: str = Field("", description="The evidence the document kind was read from")
+    direction_key: dict[str, str] = Field(
+        default_factory=dict,
+        description="The document's own key to its direction-of-travel symbols: symbol -> wording",
+    )
     reported_status_counts: dict[str, int] = Field(
         default_factory=dict, description="Counts given only in prose: colour -> number"
     )

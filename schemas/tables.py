@@ -43,6 +43,14 @@ CONTRACT_COLUMNS = {
         "target_value",
         "target_unit",
         "target_due",
+        "status",
+        "status_meaning",
+        "actual_raw",
+        "actual_value",
+        "floor_raw",
+        "floor_value",
+        "previous_raw",
+        "direction",
     ],
     "plans": [
         "plan_id",
@@ -98,6 +106,11 @@ KPI_COLUMNS = [
     "frequency_raw",
     "target_due_raw",
     "baseline_raw",
+    "status_raw",
+    "status_fill",
+    "status_source",
+    "meaning_basis",
+    "direction_raw",
     "flags",
 ]
 PLAN_COLUMNS = [
@@ -202,5 +215,5 @@ INT_COLUMNS = {
     *(f"reported_{c}" for c in COLOURS),
     *(f"reported_{m}" for m in MEANINGS),
 }
-FLOAT_COLUMNS = {"target_value"}
+FLOAT_COLUMNS = {"target_value", "actual_value", "floor_value"}
 BOOL_COLUMNS = {"overdue", "has_legend"}

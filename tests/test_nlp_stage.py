@@ -93,6 +93,7 @@ def test_pipeline_is_blank_english_plus_planx_components(nlp):
         "planx_statuses",
         "planx_frequency",
         "planx_targets",
+        "planx_directions",
     ]
     assert nlp.get_pipe_config("planx_leads") == {
         "factory": "planx_leads",

@@ -68,14 +68,15 @@ def expected() -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in EXPECTED}
 
 
-def test_five_plans_are_committed(expected: dict[str, dict]) -> None:
-    assert len(expected) == 5
+def test_six_documents_are_committed(expected: dict[str, dict]) -> None:
+    assert len(expected) == 6
     assert {e["plan"]["authority"] for e in expected.values()} == {
         "Harrowden",
         "Northam Vale",
         "Eastmarsh",
         "Kestrel Bay",
         "Wexcombe",
+        "Saltmere",
     }
 
 
@@ -108,7 +109,7 @@ def test_binary_outputs_are_deterministic(
 ) -> None:
     make_samples.build(tmp_path, outputs={"pdf", "docx", "xlsx", "bad"})
     binaries = [r for r in _files(tmp_path) if Path(r).suffix not in TEXT_SUFFIXES]
-    assert len(binaries) >= 18  # 11 plan documents and 7 bad files
+    assert len(binaries) >= 20  # 13 plan documents and 7 bad files
     for rel in binaries:
         assert (tmp_path / rel).read_bytes() == (regenerated / rel).read_bytes(), rel
 
@@ -133,8 +134,10 @@ def test_actions_have_ref_and_text_and_unique_refs(expected: dict[str, dict]) ->
 
 def test_action_counts_per_family(expected: dict[str, dict]) -> None:
     counts = {e["plan"]["authority"]: len(e["actions"]) for e in expected.values()}
-    assert counts["Kestrel Bay"] == 0
-    assert all(15 <= n <= 40 for a, n in counts.items() if a != "Kestrel Bay"), counts
+    assert counts["Kestrel Bay"] == 0 and counts["Saltmere"] == 0  # a report, a scorecard
+    assert all(15 <= n <= 40 for a, n in counts.items() if a not in ("Kestrel Bay", "Saltmere")), (
+        counts
+    )
 
 
 def _dates(e: dict) -> list[str | None]:
@@ -156,7 +159,7 @@ def test_every_expected_date_is_iso(expected: dict[str, dict]) -> None:
 
 def test_status_values_are_from_the_contract(expected: dict[str, dict]) -> None:
     for e in expected.values():
-        for a in e["actions"]:
+        for a in e["actions"] + [k for k in e["kpis"] if "status" in k]:
             assert a["status"] in COLOURS
             assert a["status_meaning"] in MEANINGS
         for entry in e["legend"]:
@@ -226,6 +229,16 @@ def test_plan_specific_truth(expected: dict[str, dict]) -> None:
     kestrel = by["Kestrel Bay"]
     assert kestrel["status_counts"] == {"amber": 14, "green": 27, "red": 2, "blue": 5}
     assert kestrel["actions"] == [] and kestrel["kpis"] == []
+    # The performance report's KPIs are cards: ratings through its key, arrows through its
+    # own direction key (an up arrow is "improved" even where the value fell).
+    cards = {k["ref"]: k for k in by["Saltmere"]["kpis"]}
+    assert len(cards) == 12
+    assert (cards["EH03"]["direction"], cards["EH03"]["actual_value"]) == ("improving", 17.2)
+    assert cards["EH03"]["floor_value"] > cards["EH03"]["target_value"]  # lower is better
+    assert (cards["CP01"]["status"], cards["CP01"]["status_meaning"]) == ("red", "off_track")
+    assert cards["CP02"]["floor_raw"] == "" and cards["CP02"]["previous_raw"] == "91%"
+    assert cards["EH04"]["previous_raw"] == "97% (Green)"
+    assert {k["direction"] for k in cards.values()} == {"improving", "stable", "worsening"}
 
 
 def _rect_fills(page: pdfplumber.page.Page) -> set[str]:

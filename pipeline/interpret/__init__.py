@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.authorities import Register, find_authority
+from pipeline.interpret.blocks import blocks_to_actions
+from pipeline.interpret.cards import direction_key, with_card_kpis
 from pipeline.interpret.directory import leads_from_directories, table_to_directory
 from pipeline.interpret.front_matter import (
     find_front_matter,
@@ -162,10 +164,12 @@ def interpret(
         theme_names.extend(t for t in found.themes if t not in theme_names)
         previous = (roles.labels, found.last_theme)
 
+    actions = actions or blocks_to_actions(doc)  # no action table: paragraphs may hold them
     actions = leads_from_directories(actions, directories)
     actions = [
         a.model_copy(update={"id": f"{plan_id}-A{i:04d}"}) for i, a in enumerate(actions, start=1)
     ]
+    kpis = with_card_kpis(doc, kpis)  # a performance report's KPI cards
     kpis = [k.model_copy(update={"id": f"{plan_id}-K{i:04d}"}) for i, k in enumerate(kpis, start=1)]
     seen: set[str] = set()
     themes = []
@@ -197,6 +201,7 @@ def interpret(
         kpis=kpis,
         glossary=find_glossary(doc),
         legend=legend,
+        direction_key=direction_key(doc),
         reported_status_counts=find_status_counts([b.text for b in doc.blocks if b.table is None]),
         warnings=list(doc.warnings),
     )

@@ -9,7 +9,7 @@ cell to `doc._.planx_result`. Patterns and vocabularies come in through `initial
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from spacy.util import filter_spans
 
 from pipeline.nlp import leads as lead_rules
 from pipeline.nlp.dates import DateContext, match_date, text_to_frequency
+from pipeline.nlp.directions import load_direction_words, text_to_direction
 from pipeline.nlp.leads import LeadContext, Tok, classify_lead, segment_leads
 from pipeline.nlp.lexicon import Lexicon, StatusWords, load_lexicon, load_status_words
 from pipeline.nlp.statuses import LegendReading, resolve_status
@@ -31,13 +32,16 @@ SPANS_STATUS = "planx_status"
 SPANS_VALUES = "planx_values"
 SPAN_KEYS: tuple[str, ...] = (SPANS_LEADS, SPANS_DATES, SPANS_STATUS, SPANS_VALUES)
 
-KIND_LEAD, KIND_DATE, KIND_STATUS, KIND_FREQUENCY, KIND_TARGET = (
+KIND_LEAD, KIND_DATE, KIND_STATUS, KIND_FREQUENCY, KIND_TARGET, KIND_DIRECTION = (
     "lead",
     "date",
     "status",
     "frequency",
     "target",
+    "direction",
 )
+# A KPI's values read as targets are: the span label says which one it is.
+VALUE_LABELS = {"target_raw": "TARGET", "actual_raw": "ACTUAL", "floor_raw": "FLOOR"}
 KIND_LABEL = {
     "person": "PERSON",
     "initials": "INITIALS",
@@ -68,6 +72,8 @@ class PlanContext:
     leads: LeadContext
     dates: DateContext
     legend: LegendReading
+    # The document's own key to its direction-of-travel symbols: symbol -> its wording.
+    directions: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def register_extensions() -> None:
@@ -348,8 +354,21 @@ def target_tagger(doc: Doc) -> Doc:
         return doc
     target = text_to_target(doc.text)
     if target.value is not None:
-        _add_span(doc, SPANS_VALUES, target.start, target.end, "TARGET")
+        label = VALUE_LABELS.get(doc._.planx_cell.field, "TARGET")
+        _add_span(doc, SPANS_VALUES, target.start, target.end, label)
     doc._.planx_result = target
+    return doc
+
+
+@Language.component("planx_directions", assigns=["doc.spans", "doc._.planx_result"])
+def direction_tagger(doc: Doc) -> Doc:
+    """A KPI's direction of travel ("Improving", "→", a keyed "↑"); DIRECTION span."""
+    if not _is(doc, KIND_DIRECTION):
+        return doc
+    reading = text_to_direction(doc.text, doc._.planx_plan.directions, load_direction_words())
+    if reading.direction is not None:
+        _add_span(doc, SPANS_VALUES, reading.start, reading.end, "DIRECTION")
+    doc._.planx_result = reading
     return doc
 
 
@@ -359,6 +378,7 @@ PIPE_NAMES: tuple[str, ...] = (
     "planx_statuses",
     "planx_frequency",
     "planx_targets",
+    "planx_directions",
 )
 
 __all__ = [

@@ -18,6 +18,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 
 from pipeline.nlp.components import (
     KIND_DATE,
+    KIND_DIRECTION,
     KIND_FREQUENCY,
     KIND_LEAD,
     KIND_STATUS,
@@ -29,11 +30,12 @@ from pipeline.nlp.components import (
     register_extensions,
 )
 from pipeline.nlp.dates import DateContext, DateMatch, parse_date, parse_period
+from pipeline.nlp.directions import DirectionReading
 from pipeline.nlp.leads import LeadContext, plan_lead_evidence, reconcile_leads
 from pipeline.nlp.lexicon import Lexicon, load_lexicon
 from pipeline.nlp.statuses import LegendReading, legend_with_meanings
 from pipeline.nlp.targets import Target
-from schemas.records import KPI, Action, DateValue, Lead, Plan, TaggedSpan
+from schemas.records import KPI, Action, DateValue, Lead, Plan, Status, TaggedSpan
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_AS_OF: dt.date | None = None
@@ -162,6 +164,7 @@ def plan_to_context(plan: Plan, lexicon: Lexicon) -> PlanContext:
         ),
         dates=DateContext(period_start=start, period_end=end, plan_date=plan_date),
         legend=LegendReading.from_legend(legend_with_meanings(plan.legend)),
+        directions=dict(plan.direction_key),
     )
 
 
@@ -193,6 +196,16 @@ def _plan_cells(p: int, plan: Plan) -> Iterator[tuple[Cell, str]]:
             yield Cell(p, "kpi", i, "target_raw", KIND_TARGET), k.target_raw
         if k.target_due is not None and k.target_due.raw.strip():
             yield Cell(p, "kpi", i, "target_due", KIND_DATE, role="due"), k.target_due.raw
+        # A KPI's rating is read through the plan's key exactly as an action's status is;
+        # a rating shown only by a coloured arrow, icon or text counts as its fill.
+        if k.status.raw.strip() or _colour_shown(k.status)[0]:
+            fill = _colour_shown(k.status)[0]
+            yield Cell(p, "kpi", i, "status", KIND_STATUS, fill=fill), k.status.raw
+        for name in ("actual_raw", "floor_raw"):
+            if getattr(k, name).strip():
+                yield Cell(p, "kpi", i, name, KIND_TARGET), getattr(k, name)
+        if k.direction_raw.strip():
+            yield Cell(p, "kpi", i, "direction_raw", KIND_DIRECTION), k.direction_raw
 
 
 def plans_to_docs(plans: list[Plan], contexts: list[PlanContext], nlp: Language) -> Iterator[Doc]:
@@ -433,8 +446,11 @@ def _tag_kpi(k: KPI, key: RecordKey, readings: Readings, owners: list[Lead]) -> 
         flags.append("unparseable_target_due")
     if target_due is not None and "outside_plan_period" in target_due.flags:
         flags.append("date_outside_plan_period")
+    performance, performance_flags = _kpi_performance(k, key, readings)
+    flags += performance_flags
     return k.model_copy(
         update={
+            **performance,
             "owners": owners,
             "frequency": frequency,
             "target_value": value,
@@ -444,6 +460,53 @@ def _tag_kpi(k: KPI, key: RecordKey, readings: Readings, owners: list[Lead]) -> 
             "spans": [*k.spans, *readings.spans.get(key, [])],
         }
     )
+
+
+def _colour_shown(status: Status) -> tuple[str | None, str]:
+    """The colour a status shows besides its words, and where: the cell's fill, else an
+    icon or arrow drawn in it, else its text's colour."""
+    for colour, source in (
+        (status.fill, "fill"),
+        (status.icon_fill, "icon"),
+        (status.text_colour, "font"),
+    ):
+        if colour:
+            return colour, source
+    return None, ""
+
+
+def _kpi_performance(
+    k: KPI, key: RecordKey, readings: Readings
+) -> tuple[dict[str, Any], list[str]]:
+    """A KPI's status, actual and floor values and direction, as the pipeline read them."""
+    update: dict[str, Any] = {}
+    flags: list[str] = []
+    got = readings.get(key, "status")
+    if got is not None:
+        status, status_flags = got
+        fill, source = _colour_shown(k.status)
+        update["status"] = status.model_copy(
+            update={
+                "raw": k.status.raw,
+                "fill": k.status.fill,
+                "text_colour": k.status.text_colour,
+                "icon_fill": k.status.icon_fill,
+                "source": source if status.source == "fill" and fill else status.source,
+            }
+        )
+        flags += status_flags
+    for name in ("actual", "floor"):
+        value: Target | None = readings.get(key, f"{name}_raw")
+        if value is None:
+            continue
+        update[f"{name}_value"] = value.value
+        if value.value is None:
+            flags.append(f"{name}_not_numeric")
+    direction: DirectionReading | None = readings.get(key, "direction_raw")
+    if direction is not None:
+        update["direction"] = direction.direction
+        flags += list(direction.flags)
+    return update, flags
 
 
 __all__ = [

@@ -159,12 +159,32 @@ _NEGATED_COMPLETE = re.compile(
     r"\b(?:not|n't|yet\s+to\s+be|never)\s+(?:yet\s+)?(?:been\s+)?(?:fully\s+)?complet\w*|"
     r"\b(?:to|will)\s+(?:be\s+)?(?:fully\s+)?(?:complet\w*|deliver\w*|achiev\w*|finish\w*)"
 )
+_FLOOR = r"(?:floor|tolerance|threshold|minimum)\b"
 _LABEL_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (meaning, re.compile(pattern))
     for meaning, pattern in (
         (
             "not_started",
             r"\bnot\s+(?:yet\s+)?(?:started|begun|commenced)\b|\byet\s+to\s+(?:start|begin|commence)\b|\bnot\s+yet\s+due\b",
+        ),
+        # A performance report's key speaks of targets and floors (tolerances, thresholds):
+        # below the floor is off track, at or above it (target missed) at risk, target met
+        # on track.
+        (
+            "off_track",
+            rf"\bbelow\s+(?:the\s+)?{_FLOOR}|\b{_FLOOR}\s+(?:\w+\s+)?(?:not\s+(?:been\s+)?met|missed|breached)\b|"
+            rf"\boutside\s+(?:the\s+)?{_FLOOR}",
+        ),
+        (
+            "at_risk",
+            rf"\b{_FLOOR}\s+(?:\w+\s+)?met\b|\b(?:within|inside)\s+(?:the\s+)?{_FLOOR}|"
+            rf"\b(?:at\s+or\s+)?above\s+(?:the\s+)?{_FLOOR}",
+        ),
+        (
+            "on_track",
+            # ... unless the wording also claims the work complete.
+            r"^(?!.*\bcomplet).*(?:\btarget\s+(?:(?:has\s+been|is|was)\s+)?(?:met|achieved|reached|exceeded)\b|"
+            r"(?<!not )(?<!n't )\b(?:on|at|above|meets?|meeting|achiev\w*|exceed\w*)\s+(?:or\s+(?:above|better\s+than|exceeds?|exceeding)\s+)?(?:the\s+)?target\b)",
         ),
         (
             "off_track",
