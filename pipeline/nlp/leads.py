@@ -482,13 +482,15 @@ def _kind_of(words: Sequence[str], ctx: LeadContext, marks: set[str]) -> str:
 
 
 def _expand_tokens(
-    words: Sequence[str], ctx: LeadContext
-) -> tuple[list[str], str | None, list[int]]:
-    """Expand abbreviations inside a longer lead: any the plan's glossary defines, and from
-    the lexicon only role titles ("Safeguarding GM" -> "Safeguarding Group Manager"); a
-    service abbreviation inside a title stays as written ("HR Business Partner",
-    "Assistant Director CSC"). Only tokens written with two or more capitals."""
-    out, source, expanded = [], None, []
+    words: Sequence[str], ctx: LeadContext, *, lexicon: bool
+) -> tuple[list[str], list[int]]:
+    """Abbreviations inside a longer lead, expanded: any the plan's glossary defines and,
+    when `lexicon` is set (to read a role's family, never its name), the lexicon's role
+    titles ("Safeguarding GM" -> "Safeguarding Group Manager"); a service abbreviation inside
+    a title stays as written ("HR Business Partner", "Assistant Director CSC"). Only tokens
+    written with two or more capitals. Returns the words and the indexes of the
+    abbreviations recognised."""
+    out, found = [], []
     for n, w in enumerate(words):
         core, suffix = w, ""
         if core.endswith(("'s", "’s")):
@@ -499,38 +501,38 @@ def _expand_tokens(
         got = ctx.glossary.get(core)
         if got:
             out.append(got + suffix)
-            source = "plan"
-            expanded.append(n)
+            found.append(n)
             continue
         entry = ctx.lexicon.abbreviations.get(core)
         if entry is None and core.endswith("s") and core[:-1] in ctx.lexicon.abbreviations:
             base = ctx.lexicon.abbreviations[core[:-1]]
             entry = Abbreviation(core, base.expansion + "s", base.kind)
         if entry and entry.kind == "role":
-            out.append(entry.expansion + suffix)
-            source = source or "lexicon"
-            expanded.append(n)
+            out.append(entry.expansion + suffix if lexicon else w)
+            found.append(n)
             continue
         out.append(w)
-    return out, source, expanded
+    return out, found
 
 
 @dataclass(frozen=True)
 class LeadReading:
     lead: Lead
-    expanded: tuple[int, ...] = ()  # word indexes that were abbreviations
+    abbreviations: tuple[int, ...] = ()  # word indexes that are abbreviations it recognised
 
 
 def classify_lead(
     text: str, ctx: LeadContext, marks: set[str] | None = None, person_hint: bool = False
 ) -> LeadReading:
-    """One lead from its words: expanded (plan glossary first, then the lexicon), cased,
-    and classified as person, initials, role or team, with its role family."""
+    """One lead from its words: abbreviations the plan's glossary defines expanded, cased,
+    and classified as person, initials, role or team, with its role family (read through
+    the sector lexicon too, which never changes the name)."""
     marks = set(marks or ())
     raw = " ".join(text.split())
     words = raw.split()
-    # A bracketed part: a name ("Director (Jane Smith)") makes a person; an abbreviation of
-    # the title ("(DCS)") is dropped; anything else stays.
+    # A bracketed part: a person with their title ("Director (Jane Smith)", "Jane Smith
+    # (DCS)") is one person lead that keeps the title; an abbreviation restating the title
+    # ("Director of Children's Services (DCS)") is dropped; anything else stays.
     bracket = re.search(r"\(([^()]*)\)", raw)
     if bracket:
         inner, outer = (
@@ -538,11 +540,9 @@ def classify_lead(
             (raw[: bracket.start()] + raw[bracket.end() :]).strip(" ,-"),
         )
         inner_words, outer_words = inner.split(), outer.split()
-        if outer_words and looks_like_person(inner_words, ctx):
-            family = role_family(" ".join(outer_words), "person") if outer_words else None
-            return LeadReading(
-                Lead(raw=raw, name=name_case(inner), kind="person", role_family=family)
-            )
+        person = _bracketed_person(raw, outer_words, inner_words, ctx)
+        if person is not None:
+            return LeadReading(person)
         if (
             outer_words
             and len(inner_words) == 1
@@ -554,43 +554,74 @@ def classify_lead(
     if len(words) <= 2:
         got = ctx.glossary_lookup(text)
         if got:
-            return LeadReading(_from_expansion(raw, got, "plan", ctx, None), (0,))
+            return LeadReading(_from_glossary(raw, got, ctx), (0,))
         entry = ctx.abbreviation(text, standalone=True)
         if entry:
-            return LeadReading(
-                _from_expansion(raw, entry.expansion, "lexicon", ctx, entry.kind), (0,)
-            )
+            return LeadReading(_from_lexicon(raw, text, entry, ctx), (0,))
     # "Name, Title" / "Title - Name" joined into one lead.
     person = _name_and_title(raw, words, ctx)
     if person is not None:
         return LeadReading(person)
-    expanded, source, idx = _expand_tokens(words, ctx)
+    named, idx = _expand_tokens(words, ctx, lexicon=False)
+    read = _expand_tokens(words, ctx, lexicon=True)[0]
     kind = _kind_of(words, ctx, marks)
     if kind == "unknown" and person_hint and 2 <= len(words) <= 4:
         kind = "person"
     if kind == "unknown":
-        kind = _kind_of(" ".join(expanded).split(), ctx, marks)
+        kind = _kind_of(" ".join(read).split(), ctx, marks)
         kind = "unknown" if kind in ("person", "initials") else kind
     if kind == "person":
         name = name_case(text)
     elif kind == "initials":
         name = text.replace(".", "")
     else:
-        name = " ".join(expanded)
+        name = " ".join(named)
         if text.isupper() and len(words) > 1:
             name = title_case(name, lambda w: w in ctx.lexicon.abbreviations or w in ctx.glossary)
     name = name.strip(" ,;:-")
-    family = role_family(name, kind)
+    from_plan = kind not in ("initials", "person") and named != words
     return LeadReading(
         Lead(
             raw=raw,
             name=name,
             kind=kind,
-            role_family=family,
-            expanded_from=source if kind not in ("initials", "person") else None,
+            role_family=role_family(" ".join(read), kind),
+            expanded_from="plan" if from_plan else None,
         ),
         tuple(idx),
     )
+
+
+def _bracketed_person(
+    raw: str, outer: list[str], inner: list[str], ctx: LeadContext
+) -> Lead | None:
+    """A person lead from "Title (Name)" or "Name (Title)": the name, with the title as
+    the plan writes it (expanded where its glossary defines it)."""
+    if not outer or not inner:
+        return None
+    for name, title, name_first in ((inner, outer, False), (outer, inner, True)):
+        if looks_like_person(name, ctx) and not looks_like_person(title, ctx):
+            if name_first and not _is_title(title, ctx):
+                return None  # "Jane Smith (Interim)": an aside, not a title
+            title_text, family_text = _title_texts(title, ctx)
+            person = name_case(" ".join(name))
+            full = f"{person} ({title_text})" if name_first else f"{title_text} ({person})"
+            return Lead(
+                raw=raw, name=full, kind="person", role_family=role_family(family_text, "person")
+            )
+    return None
+
+
+def _is_title(words: Sequence[str], ctx: LeadContext) -> bool:
+    """Words that name a role: a head noun, or an abbreviation of one."""
+    text = " ".join(words)
+    if ctx.glossary_lookup(text):
+        return True
+    entry = ctx.abbreviation(text, standalone=True)
+    if entry is not None:
+        return entry.kind == "role"
+    lows = {w.lower().strip(",;:.") for w in words}
+    return bool(lows & ctx.lexicon.person_heads) or any(_role_abbreviation(w, ctx) for w in words)
 
 
 def _name_and_title(raw: str, words: list[str], ctx: LeadContext) -> Lead | None:
@@ -606,28 +637,37 @@ def _name_and_title(raw: str, words: list[str], ctx: LeadContext) -> Lead | None
         sep = ", " if left[-1].endswith(",") else f" {right[0]} "
         for name, title, name_first in ((lw, rw, True), (rw, lw, False)):
             if looks_like_person(name, ctx) and not looks_like_person(title, ctx):
-                title_text = _expanded_text(title, ctx)
-                family = role_family(title_text, "person")
+                title_text, family_text = _title_texts(title, ctx)
                 person = name_case(" ".join(name))
-                # The person with their title, as the plan writes them (the title expanded).
+                # The person with their title, as the plan writes them (the title expanded
+                # where the plan defines it).
                 full = f"{person}{sep}{title_text}" if name_first else f"{title_text}{sep}{person}"
-                return Lead(raw=raw, name=full, kind="person", role_family=family)
+                return Lead(
+                    raw=raw,
+                    name=full,
+                    kind="person",
+                    role_family=role_family(family_text, "person"),
+                )
     return None
 
 
-def _expanded_text(words: Sequence[str], ctx: LeadContext) -> str:
+def _title_texts(words: Sequence[str], ctx: LeadContext) -> tuple[str, str]:
+    """A title as named (expanded by the plan's glossary only) and as read for its role
+    family (the sector lexicon's expansions too)."""
     text = " ".join(words)
     got = ctx.glossary_lookup(text)
     if got:
-        return got
+        return got, got
     entry = ctx.abbreviation(text, standalone=True)
-    return entry.expansion if entry else " ".join(_expand_tokens(words, ctx)[0])
+    if entry:
+        return text, entry.expansion
+    named = " ".join(_expand_tokens(words, ctx, lexicon=False)[0])
+    return named, " ".join(_expand_tokens(words, ctx, lexicon=True)[0])
 
 
-def _from_expansion(
-    raw: str, expansion: str, source: str, ctx: LeadContext, kind: str | None
-) -> Lead:
-    words = expansion.replace(",", " , ").split()
+def _from_glossary(raw: str, expansion: str, ctx: LeadContext) -> Lead:
+    """A whole lead the plan's glossary defines: a person ("KP" -> "Karen Peters, Head of
+    Service"), a role or a team, named by the definition."""
     if looks_like_person(expansion.split(",")[0].split(), ctx):
         person = expansion.split(",")[0].split("(")[0].strip()
         rest = expansion[len(person) :].strip(" ,()-")
@@ -636,23 +676,34 @@ def _from_expansion(
             name=name_case(person),
             kind="person",
             role_family=role_family(rest, "person") if rest else None,
-            expanded_from=source,
+            expanded_from="plan",
         )
-    lows = [w.lower() for w in words]
-    if kind not in ("role", "team"):
-        if any(w in ctx.lexicon.person_heads for w in lows) or lows[:2] == ["head", "of"]:
-            kind = "role"
-        elif any(w in ctx.lexicon.team_heads for w in lows):
-            kind = "team"
-        else:
-            kind = "unknown"
+    kind = _kind_of_expansion(expansion, None, ctx)
     return Lead(
         raw=raw,
         name=expansion,
         kind=kind,
         role_family=role_family(expansion, kind),
-        expanded_from=source,
+        expanded_from="plan",
     )
+
+
+def _from_lexicon(raw: str, text: str, entry: Abbreviation, ctx: LeadContext) -> Lead:
+    """A whole lead the plan does not define but the sector lexicon knows ("DCS", "HoS"):
+    kept as written, its kind and role family read from the lexicon's expansion."""
+    kind = _kind_of_expansion(entry.expansion, entry.kind, ctx)
+    return Lead(raw=raw, name=text, kind=kind, role_family=role_family(entry.expansion, kind))
+
+
+def _kind_of_expansion(expansion: str, kind: str | None, ctx: LeadContext) -> str:
+    if kind in ("role", "team"):
+        return kind
+    lows = [w.lower() for w in expansion.replace(",", " , ").split()]
+    if any(w in ctx.lexicon.person_heads for w in lows) or lows[:2] == ["head", "of"]:
+        return "role"
+    if any(w in ctx.lexicon.team_heads for w in lows):
+        return "team"
+    return "unknown"
 
 
 # --- one plan's leads, reconciled ------------------------------------------------------------------------
@@ -685,15 +736,17 @@ def same_name(a: str, b: str, small: frozenset[str]) -> bool:
 
 def reconcile_leads(groups: Sequence[Sequence[Lead]], lexicon: Lexicon) -> list[list[Lead]]:
     """The same lead written two ways in one plan, resolved to one name: spelling variants
-    ("&" / "and", a typo) by fuzzy match; an undefined abbreviation or initials by the one
-    role or person in the plan they abbreviate."""
+    ("&" / "and", a typo) by fuzzy match. Undefined initials keep their name and take the
+    role family of the one role in the plan they abbreviate."""
     counts: Counter[tuple[str, str]] = Counter()
     written: dict[tuple[str, str], Counter[str]] = {}
+    family_of: dict[tuple[str, str], str | None] = {}
     for leads in groups:
         for lead in leads:
             key = (lead.kind, norm_lead(lead.name))
             counts[key] += 1
             written.setdefault(key, Counter())[lead.name] += 1
+            family_of.setdefault(key, lead.role_family)
     canonical: dict[tuple[str, str], str] = {k: c.most_common(1)[0][0] for k, c in written.items()}
     alias: dict[tuple[str, str], Lead] = {}
     keys = sorted(counts, key=lambda k: (-counts[k], -len(k[1])))
@@ -705,34 +758,20 @@ def reconcile_leads(groups: Sequence[Sequence[Lead]], lexicon: Lexicon) -> list[
             if other[0] == kind and other not in alias and len(other[1]) >= FUZZY_MIN_LENGTH:
                 if same_name(norm, other[1], lexicon.small_words):
                     alias[other] = Lead(
-                        raw="",
-                        name=canonical[key],
-                        kind=kind,
-                        role_family=role_family(canonical[key], kind),
+                        raw="", name=canonical[key], kind=kind, role_family=family_of[key]
                     )
+    # Undefined initials stay as written (the output contract); the one role of the plan
+    # they abbreviate only tells their role family.
     roles = [k for k in keys if k[0] == "role" and k not in alias]
-    persons = [k for k in keys if k[0] == "person"]
+    families: dict[tuple[str, str], str] = {}
     for key in keys:
         kind, norm = key
-        if kind not in ("initials", "unknown") or " " in norm:
+        if kind not in ("initials", "unknown") or " " in norm or len(norm) < 3:
             continue
-        token = norm.upper()
-        if len(token) >= 3:
-            hits = [r for r in roles if _acronym(canonical[r], lexicon.small_words) == token]
-            if len(hits) == 1:
-                name = canonical[hits[0]]
-                alias[key] = Lead(
-                    raw="", name=name, kind="role", role_family=role_family(name, "role")
-                )
-                continue
-        if kind == "initials" and 2 <= len(token) <= 3:
-            hits = [
-                p
-                for p in persons
-                if _acronym(canonical[p], frozenset()) in (token, token[0] + token[-1])
-            ]
-            if len(hits) == 1:
-                alias[key] = Lead(raw="", name=canonical[hits[0]], kind="person")
+        hits = [r for r in roles if _acronym(canonical[r], lexicon.small_words) == norm.upper()]
+        family = family_of[hits[0]] if len(hits) == 1 else None
+        if family:
+            families[key] = family
     out: list[list[Lead]] = []
     for leads in groups:
         fixed = []
@@ -741,16 +780,10 @@ def reconcile_leads(groups: Sequence[Sequence[Lead]], lexicon: Lexicon) -> list[
             if key in alias:
                 target = alias[key]
                 fixed.append(
-                    lead.model_copy(
-                        update={
-                            "name": target.name,
-                            "kind": target.kind,
-                            "role_family": target.role_family
-                            if target.kind != "person"
-                            else lead.role_family,
-                        }
-                    )
+                    lead.model_copy(update={"name": target.name, "role_family": target.role_family})
                 )
+            elif key in families and lead.role_family is None:
+                fixed.append(lead.model_copy(update={"role_family": families[key]}))
             elif canonical.get(key, lead.name) != lead.name:
                 fixed.append(lead.model_copy(update={"name": canonical[key]}))
             else:
