@@ -190,3 +190,56 @@ def test_role_family_of_teams_and_initials():
 
 def test_leads_are_lead_records(table_results):
     assert all(isinstance(lead, Lead) for leads in table_results.values() for lead in leads)
+
+
+def test_a_line_break_follows_the_plans_own_leads(nlp):
+    # Each line is a whole lead (both complete, no connecting word); what decides is how the
+    # plan writes its other cells: the two lines as one lead, or each line alone.
+    cell = "Head of Service\nEarly Help Team"
+    joined = make_plan("j", [cell, "Head of Service Early Help Team"])
+    apart = make_plan("a", [cell, "Head of Service", "Early Help Team"])
+    j, a = tag_plans([joined, apart], nlp)
+    assert [x.name for x in j.actions[0].leads] == ["Head of Service Early Help Team"]
+    assert [x.name for x in a.actions[0].leads] == ["Head of Service", "Early Help Team"]
+
+
+def test_an_agency_on_its_own_line_is_a_lead(nlp):
+    plan = make_plan("y", ["Head of Service\nPolice", "Head of Service\nFostering"])
+    got = [[x.name for x in a.leads] for a in tag_plans([plan], nlp)[0].actions]
+    assert got == [["Head of Service", "Police"], ["Head of Service Fostering"]]
+
+
+def test_starred_lead_partners_keep_the_whole_cell_as_raw(nlp):
+    cell = "Northshire PCT*; Northshire County Council; Northshire Police*"
+    plan = make_plan("s", [], owners=[cell])
+    kpi = tag_plans([plan], nlp)[0].kpis[0]
+    assert kpi.owner_raw == cell
+    assert [(x.raw, x.name) for x in kpi.owners] == [
+        ("Northshire PCT", "Northshire PCT"),
+        ("Northshire Police", "Northshire Police"),
+    ]
+
+
+def test_starred_partners_of_a_real_kpi_table(nlp, shared_dir):
+    """The partner column of a real plan's target table (lead partners starred, cells
+    wrapped over lines) gives the gold file's owners."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    plans = shared_dir / "realdocs" / "plans"
+    gold_path = plans / "gold" / "west-sussex_lac_needs_assessment_2008.json"
+    gold = {
+        k["ref"]: k["owner"]
+        for k in json.loads(gold_path.read_text(encoding="utf-8"))["kpis"]
+        if k.get("owner")
+    }
+    pdf_path = plans / "needs_assessment_of_vulnerable_and_looked_after_children___full_report.pdf"
+    with pdfplumber.open(pdf_path, pages=[119]) as pdf:
+        rows = [
+            (row[0], next(c for c in row if c and "*" in c))
+            for table in pdf.pages[0].extract_tables()
+            for row in table
+            if row[0] and row[0] in gold
+        ]
+    assert len(rows) == len(gold) == 8
+    plan = make_plan("ni", [], owners=[cell for _, cell in rows])
+    got = ["; ".join(o.name for o in k.owners) for k in tag_plans([plan], nlp)[0].kpis]
+    assert got == [gold[ref] for ref, _ in rows]

@@ -4,6 +4,12 @@ A lead cell may hold several leads: separated ("JH/GC", "BEC WINDSOR / STEVE FIE
 run together ("Head of Safeguarding and Area Services Head of Service Children in Care &
 Care Leavers"). A separator splits only between two complete leads, so "Quality Assurance &
 BSCB Manager" and "Service Manager, Employment, Skills and Learning" stay one lead each.
+A line break separates only whole leads: "Head of" / "Safeguarding and Area Services" is one
+lead wrapped over two lines. Where a star marks some entries of a partner list ("Org A*;
+Org B"), the starred entries are the leads.
+
+A lead is named as written, with the abbreviations the plan's own glossary defines expanded
+(the output contract); the sector lexicon tells its kind and role family, never its name.
 
 The spaCy component (components.py) marks tokens with the lexicon's patterns and calls
 `segment_leads`; everything here is plain Python on those marked tokens and on strings.
@@ -11,6 +17,7 @@ The spaCy component (components.py) marks tokens with the lexicon's patterns and
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -33,6 +40,7 @@ INSIDE = "inside"  # within a title or head-initial phrase, after its first word
 GLUED = "glued"  # a hyphen inside a word ("Multi-agency"), not a separator
 
 HARD_SEPARATORS = frozenset({";", "|", "\n"})
+STAR = "*"  # marks the lead partner(s) in a list of partners
 SOFT_SEPARATORS = frozenset({"/", "&", ",", "and", "+", "-", "–", "—", ":", "or"})
 # Separators that attach a name to its title ("Jane Smith, Head of Service").
 ATTACHING = frozenset({",", "-", "–", "—", ":"})
@@ -63,6 +71,7 @@ class LeadContext:
     glossary: Mapping[str, str] = field(default_factory=dict)
     known: frozenset[str] = frozenset()
     initials_style: bool = False
+    one_line: frozenset[str] = frozenset()  # the known cells written without a line break
 
     @cached_property
     def _folded(self) -> dict[str, str]:
@@ -161,20 +170,32 @@ class _Cell:
     text: str
     toks: Sequence[Tok]
     ctx: LeadContext
+    wraps: frozenset[int] = frozenset()  # line breaks that only wrap one lead
 
     def sep(self, k: int) -> str | None:
         tok = self.toks[k]
         t = tok.text.strip().lower() if tok.text.strip() else ("\n" if "\n" in tok.text else "")
-        if GLUED in tok.marks:
+        if GLUED in tok.marks or k in self.wraps:
             return None
         return t if t in HARD_SEPARATORS or t in SOFT_SEPARATORS else None
+
+    def spaced_slash(self, k: int) -> bool:
+        """A '/' with a space on both sides ("HoS Early Help / Police DI"): written between
+        two leads, unlike "Fostering/Adoption"."""
+        toks = self.toks
+        return (
+            toks[k].text == "/"
+            and 0 < k < len(toks) - 1
+            and toks[k - 1].end < toks[k].start
+            and toks[k].end < toks[k + 1].start
+        )
 
     def words(self, i: int, j: int) -> list[str]:
         """The words of [i, j) as written, e.g. ["Children's", "Care"]; a bracketed aside
         ("(DCS)") is left out unless it is all there is."""
         if i >= j:
             return []
-        text = self.text[self.toks[i].start : self.toks[j - 1].end]
+        text = self.text[self.toks[i].start : self.toks[j - 1].end].replace(STAR, " ")
         outside = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text).split()
         return outside or re.sub(r"[()\[\]]", " ", text).split()
 
@@ -205,18 +226,29 @@ class _Cell:
             return _Shape(True, True)
         if looks_like_person(words, ctx):
             return _Shape(True, True)
-        if any(TEAM_HEAD in m for m in marks):
+        if any(TEAM_HEAD in m for m in marks) or norm_lead(" ".join(words)) in ctx.lexicon.agencies:
             return _Shape(True, False)
+        if is_initials(words[-1].strip(",;:")) and all(w[:1].isupper() for w in words):
+            return _Shape(True, False)  # a post or team by its initials: "Police DI"
         if all(ctx.abbreviation(w, standalone=False) or ctx.glossary.get(w) for w in words):
             return _Shape(True, False)
         return _Shape(False, False)
 
     def strip(self, i: int, j: int) -> tuple[int, int]:
-        while i < j and (self.sep(i) or not self.toks[i].text.strip()):
+        """[i, j) without separators, spaces and star marks at either end."""
+        while i < j and (self.sep(i) or self.toks[i].text.strip() in ("", STAR)):
             i += 1
-        while j > i and (self.sep(j - 1) or not self.toks[j - 1].text.strip()):
+        while j > i and (self.sep(j - 1) or self.toks[j - 1].text.strip() in ("", STAR)):
             j -= 1
         return i, j
+
+    def starred(self, i: int, j: int) -> bool:
+        """Whether the lead at [i, j) carries a star mark ("Org A*", "*Org A")."""
+        after = next((t for t in self.toks[j:] if t.text.strip()), None)
+        before = next((t for t in reversed(self.toks[:i]) if t.text.strip()), None)
+        return (after is not None and after.text == STAR) or (
+            before is not None and before.text == STAR
+        )
 
 
 def _depths(toks: Sequence[Tok]) -> list[int]:
@@ -304,7 +336,11 @@ def _split_at_separators(
         lshape, rshape = cell.shape(start, k), cell.shape(k + 1, nxt)
         if not (lshape.complete and rshape.complete):
             continue
-        if any(HEAD_INITIAL in t.marks for t in cell.toks[start:k]) and not rshape.strong:
+        if (
+            any(HEAD_INITIAL in t.marks for t in cell.toks[start:k])
+            and not rshape.strong
+            and not cell.spaced_slash(k)
+        ):
             continue  # "Head of Safeguarding and Area Services" is one role
         pieces.append((start, k, before))
         start, before = k + 1, sep
@@ -326,10 +362,15 @@ def segment_leads(text: str, toks: Sequence[Tok], ctx: LeadContext) -> list[tupl
         depth = [max(0, d - 1) for d in depth]
     lines = _lines(cell, i, j)
     if len(lines) > 1:
-        # A cell with one lead per line: each line is a lead unless it splits itself with '/'.
+        lines, wraps = _unwrap(cell, lines)
+        cell = dataclasses.replace(cell, wraps=wraps)
+    if len(lines) > 1:
+        # A cell with one lead per line: each line is a lead unless it splits itself with '/'
+        # or is one lead wrapped over several lines (then read as a one-line cell).
         out = []
         for a, b, sep in lines:
-            if any(cell.toks[k].text == "/" for k in range(a, b)):
+            wrapped = any(k in cell.wraps for k in range(a, b))
+            if wrapped or any(cell.toks[k].text == "/" for k in range(a, b)):
                 out += [
                     (s, e, sep if n == 0 else p)
                     for n, (s, e, p) in enumerate(segment_leads_in(cell, a, b, depth))
@@ -338,21 +379,90 @@ def segment_leads(text: str, toks: Sequence[Tok], ctx: LeadContext) -> list[tupl
                 s, e = cell.strip(a, b)
                 if s < e:
                     out.append((s, e, sep))
-        return _attach_names(cell, out)
-    return _attach_names(cell, segment_leads_in(cell, i, j, depth))
+        return _starred_only(cell, _attach_names(cell, out))
+    return _starred_only(cell, _attach_names(cell, segment_leads_in(cell, i, j, depth)))
+
+
+def _starred_only(cell: _Cell, pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """In a list where a star marks the lead entries ("Org A*; Org B*; Org C"), only those;
+    with no star, every entry."""
+    starred = [p for p in pieces if cell.starred(p[0], p[1])]
+    return starred or pieces
 
 
 def _lines(cell: _Cell, i: int, j: int) -> list[tuple[int, int, str]]:
     """Token ranges between line breaks (hard separators), with the separator before each."""
     out, start, before = [], i, ""
     for k in range(i, j):
-        if cell.toks[k].text in HARD_SEPARATORS or "\n" in cell.toks[k].text:
+        text = cell.toks[k].text
+        if text in HARD_SEPARATORS or "\n" in text:
             if cell.words(start, k):
                 out.append((start, k, before))
-            start, before = k + 1, "\n"
+            start, before = k + 1, "\n" if "\n" in text else text
     if cell.words(start, j):
         out.append((start, j, before))
     return out
+
+
+_CONNECTING = frozenset({"&", "+", ",", "-", "–", "—", "/", ":"})
+
+
+def _unwrap(
+    cell: _Cell, lines: list[tuple[int, int, str]]
+) -> tuple[list[tuple[int, int, str]], frozenset[int]]:
+    """Lines joined where a line break only wraps one lead, and the breaks that do."""
+    out = [lines[0]]
+    wraps: set[int] = set()
+    for a, b, sep in lines[1:]:
+        pa, pb, psep = out[-1]
+        if sep == "\n" and _wrapped(cell, (pa, pb), (a, b)):
+            wraps.update(k for k in range(pb, a) if "\n" in cell.toks[k].text)
+            out[-1] = (pa, b, psep)
+        else:
+            out.append((a, b, sep))
+    return out, frozenset(wraps)
+
+
+def _wrapped(cell: _Cell, left: tuple[int, int], right: tuple[int, int]) -> bool:
+    """Whether a line break between two lines of a lead cell wraps one lead rather than
+    separating two: the first line ends, or the next begins, mid-phrase ("Head of" /
+    "Safeguarding and Area Services"); the plan writes the joined text as a lead of its own;
+    or one of the two lines is no lead on its own ("Head of Service" / "Children in Care")."""
+    ctx = cell.ctx
+    lw, rw = cell.words(*left), cell.words(*right)
+    if not lw or not rw:
+        return False
+    small = ctx.lexicon.small_words
+    last, first = lw[-1].lower(), rw[0]
+    if last in small or last[-1] in _CONNECTING or first.lower() in small:
+        return True
+    if first[0] in _CONNECTING or first[0].islower():
+        return True
+    if ctx.known:
+        left_known = norm_lead(" ".join(lw)) in ctx.known
+        right_known = norm_lead(" ".join(rw)) in ctx.known
+        if norm_lead(" ".join(lw + rw)) in ctx.one_line and not (left_known and right_known):
+            return True
+        if left_known or right_known:
+            return False
+    agencies = ctx.lexicon.agencies
+    if norm_lead(" ".join(lw)) in agencies or norm_lead(" ".join(rw)) in agencies:
+        return False  # "Police", "Public Health": a body that leads on its own
+    marks = cell.toks[right[0]].marks
+    if HEAD_INITIAL in marks or TITLE in marks:
+        return False  # nothing modifies "Head of ...": a new lead starts
+    lshape, rshape = cell.shape(*left), cell.shape(*right)
+    if lshape.complete != rshape.complete:
+        # "Head of Service" / "Children in Care", "West Sussex" / "County Council": one line
+        # is no lead on its own, so it belongs to its neighbour.
+        return True
+    if not lshape.complete:
+        # "Jane" / "Smith": two fragments that make one lead.
+        # (The cell itself is among the plan's known cells: only one-line cells count here.)
+        alone = dataclasses.replace(ctx, known=ctx.one_line)
+        joined = _Cell(cell.text, cell.toks, alone, frozenset(range(left[1], right[0])))
+        return joined.shape(left[0], right[1]).complete
+    return False
 
 
 def segment_leads_in(cell: _Cell, i: int, j: int, depth: list[int]) -> list[tuple[int, int, str]]:
@@ -804,17 +914,19 @@ def _dedupe(leads: list[Lead]) -> list[Lead]:
 
 def plan_lead_evidence(
     cells: Sequence[str], glossary: Mapping[str, str], lexicon: Lexicon
-) -> tuple[frozenset[str], bool]:
+) -> tuple[frozenset[str], bool, frozenset[str]]:
     """From a plan's raw lead cells: the set of cells (for splitting run-together leads by
-    the plan's own evidence) and whether the plan writes its leads as initials."""
+    the plan's own evidence), whether the plan writes its leads as initials, and the cells
+    written on one line (for telling a wrapped lead from one lead per line)."""
     known = frozenset(norm_lead(c) for c in cells if c and c.strip())
+    one_line = frozenset(norm_lead(c) for c in cells if c and c.strip() and "\n" not in c.strip())
     unknown_initials = set()
     for cell in cells:
         for part in re.split(r"[/,&;+\n]|\band\b", cell or ""):
             part = part.strip()  # a whole lead, not a word of one ("HEAD OF SERVICE")
             if is_initials(part) and part not in glossary and part not in lexicon.abbreviations:
                 unknown_initials.add(part)
-    return known, len(unknown_initials) >= 2
+    return known, len(unknown_initials) >= 2, one_line
 
 
 __all__ = [

@@ -38,6 +38,7 @@ class Lexicon:
     org_words: frozenset[str]
     small_words: frozenset[str]
     known_titles: tuple[str, ...]
+    agencies: frozenset[str] = frozenset()  # bodies that lead on their own ("Police")
 
     def lookup(self, text: str) -> Abbreviation | None:
         """An abbreviation as written, else written in another case ("PSw" -> PSW)."""
@@ -72,6 +73,7 @@ class Lexicon:
             folded=MappingProxyType({k: v for k, v in folded.items() if v is not None}),
             head_initial=tuple(tuple(p) for p in data.get("head_initial", [])),
             known_titles=tuple(data.get("known_titles", [])),
+            agencies=frozenset(" ".join(a.lower().split()) for a in data.get("agencies", [])),
             **words,
         )
 
