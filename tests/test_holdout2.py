@@ -115,7 +115,7 @@ HOLDOUT2_FLOOR_F1 = {
     "actions.ref": 0.86,
     "actions.action": 0.86,
     "actions.theme": 0.77,
-    "actions.leads": 0.81,
+    "actions.leads": 0.86,
     "actions.due_date": 0.87,
     "actions.start_date": 0.66,
     "actions.status": 0.69,

@@ -26,7 +26,7 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from pipeline.nlp.lexicon import Abbreviation, Lexicon
+from pipeline.nlp.lexicon import Abbreviation, Lexicon, load_role_families
 from schemas.records import Lead
 
 # Token marks set by the component.
@@ -535,44 +535,11 @@ def title_case(text: str, keep_upper: Callable[[str], bool]) -> str:
     return " ".join(out)
 
 
-_FAMILY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (family, re.compile(p))
-    for family, p in (
-        ("Assistant Director", r"\b(?:assistant|deputy)\s+director\b|^adcs\w*$|^ad$"),
-        (
-            "Virtual School Head",
-            r"\bvirtual\s+school\s+head|\bhead\s*teacher\W+(?:of\s+(?:the\s+)?)?virtual\s+school\b|"
-            r"\bvirtual\s+(?:school\s+)?head\s*teacher\b|\bhead\s+of\s+(?:the\s+)?virtual\s+school\b|^vsh$",
-        ),
-        ("Director", r"\bdirector\b|^dcs$"),
-        ("Principal Social Worker", r"\bprincipal\s+social\s+worker\b|^psw$"),
-        ("Head of Service", r"\bhead\s+of\b|^hos$|^head\s+of\s+service"),
-        ("Team Manager", r"\bteam\s+(?:manager|leader)s?\b|^tms?$"),
-        (
-            "Service/Group Manager",
-            r"\b(?:service|group|programme|operations|operational|area|locality)\s+managers?\b|"
-            r"\bmanager\b.*\bservices?\b|^(?:sm|gm)s?$",
-        ),
-        (
-            "Board/Partnership",
-            r"\bboard\b|\bpartnership\b|\bpanel\b|\bcommittee\b|\bforum\b|\bcouncil\b",
-        ),
-    )
-)
-
-
 def role_family(title: str, kind: str = "role") -> str | None:
-    """The tier a role belongs to, by rules on its (expanded) title; None for teams that are
-    not boards, for initials and for unknown leads."""
-    low = " ".join(title.lower().replace("&", " and ").split())
-    if kind == "team":
-        return "Board/Partnership" if _FAMILY_RULES[-1][1].search(low) else None
-    if kind not in ("role", "person"):
-        return None
-    for family, pattern in _FAMILY_RULES[:-1]:
-        if pattern.search(low):
-            return family
-    return "Other" if kind == "role" else None
+    """The tier a role belongs to, by the shipped rules (pipeline/data/role_families.json)
+    on its expanded title; None for teams that are not boards, for initials and for unknown
+    leads."""
+    return load_role_families().family_of(title, kind)
 
 
 def _kind_of(words: Sequence[str], ctx: LeadContext, marks: set[str]) -> str:
