@@ -100,10 +100,15 @@ class Status(_Record):
 
 class Lead(_Record):
     raw: str = Field(description="This lead as written in the cell")
-    name: str = Field(description="Expanded where the plan or the sector lexicon defines it")
+    name: str = Field(
+        description="Abbreviations expanded where the plan's own glossary defines them; "
+        "otherwise as written"
+    )
     kind: LeadKind = "unknown"
-    role_family: RoleFamily | None = None
-    expanded_from: Literal["plan", "lexicon"] | None = None
+    role_family: RoleFamily | None = Field(
+        None, description="Read from the title, the plan's glossary and the sector lexicon"
+    )
+    expanded_from: Literal["plan"] | None = None
 
 
 class Milestone(_Record):

@@ -115,7 +115,7 @@ HOLDOUT2_FLOOR_F1 = {
     "actions.ref": HOLDOUT2_GOAL_F1,
     "actions.action": HOLDOUT2_GOAL_F1,
     "actions.theme": 0.93,
-    "actions.leads": 0.93,
+    "actions.leads": HOLDOUT2_GOAL_F1,
     "actions.due_date": HOLDOUT2_GOAL_F1,
     "actions.start_date": HOLDOUT2_GOAL_F1,
     "actions.status": 0.85,

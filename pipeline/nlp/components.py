@@ -200,7 +200,7 @@ class LeadTagger:
                     KIND_LABEL[reading.lead.kind],
                 )
             words = list(_word_offsets(text, toks[i].start))
-            for n in reading.expanded:
+            for n in reading.abbreviations:
                 if n < len(words):
                     _add_span(doc, self.spans_key, words[n][0], words[n][1], "ABBR")
             found.append(reading.lead)

@@ -4,6 +4,12 @@ A lead cell may hold several leads: separated ("JH/GC", "BEC WINDSOR / STEVE FIE
 run together ("Head of Safeguarding and Area Services Head of Service Children in Care &
 Care Leavers"). A separator splits only between two complete leads, so "Quality Assurance &
 BSCB Manager" and "Service Manager, Employment, Skills and Learning" stay one lead each.
+A line break separates only whole leads: "Head of" / "Safeguarding and Area Services" is one
+lead wrapped over two lines. Where a star marks some entries of a partner list ("Org A*;
+Org B"), the starred entries are the leads.
+
+A lead is named as written, with the abbreviations the plan's own glossary defines expanded
+(the output contract); the sector lexicon tells its kind and role family, never its name.
 
 The spaCy component (components.py) marks tokens with the lexicon's patterns and calls
 `segment_leads`; everything here is plain Python on those marked tokens and on strings.
@@ -11,6 +17,7 @@ The spaCy component (components.py) marks tokens with the lexicon's patterns and
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -19,7 +26,7 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from pipeline.nlp.lexicon import Abbreviation, Lexicon
+from pipeline.nlp.lexicon import Abbreviation, Lexicon, load_role_families
 from schemas.records import Lead
 
 # Token marks set by the component.
@@ -33,6 +40,7 @@ INSIDE = "inside"  # within a title or head-initial phrase, after its first word
 GLUED = "glued"  # a hyphen inside a word ("Multi-agency"), not a separator
 
 HARD_SEPARATORS = frozenset({";", "|", "\n"})
+STAR = "*"  # marks the lead partner(s) in a list of partners
 SOFT_SEPARATORS = frozenset({"/", "&", ",", "and", "+", "-", "–", "—", ":", "or"})
 # Separators that attach a name to its title ("Jane Smith, Head of Service").
 ATTACHING = frozenset({",", "-", "–", "—", ":"})
@@ -63,6 +71,7 @@ class LeadContext:
     glossary: Mapping[str, str] = field(default_factory=dict)
     known: frozenset[str] = frozenset()
     initials_style: bool = False
+    one_line: frozenset[str] = frozenset()  # the known cells written without a line break
 
     @cached_property
     def _folded(self) -> dict[str, str]:
@@ -161,20 +170,32 @@ class _Cell:
     text: str
     toks: Sequence[Tok]
     ctx: LeadContext
+    wraps: frozenset[int] = frozenset()  # line breaks that only wrap one lead
 
     def sep(self, k: int) -> str | None:
         tok = self.toks[k]
         t = tok.text.strip().lower() if tok.text.strip() else ("\n" if "\n" in tok.text else "")
-        if GLUED in tok.marks:
+        if GLUED in tok.marks or k in self.wraps:
             return None
         return t if t in HARD_SEPARATORS or t in SOFT_SEPARATORS else None
+
+    def spaced_slash(self, k: int) -> bool:
+        """A '/' with a space on both sides ("HoS Early Help / Police DI"): written between
+        two leads, unlike "Fostering/Adoption"."""
+        toks = self.toks
+        return (
+            toks[k].text == "/"
+            and 0 < k < len(toks) - 1
+            and toks[k - 1].end < toks[k].start
+            and toks[k].end < toks[k + 1].start
+        )
 
     def words(self, i: int, j: int) -> list[str]:
         """The words of [i, j) as written, e.g. ["Children's", "Care"]; a bracketed aside
         ("(DCS)") is left out unless it is all there is."""
         if i >= j:
             return []
-        text = self.text[self.toks[i].start : self.toks[j - 1].end]
+        text = self.text[self.toks[i].start : self.toks[j - 1].end].replace(STAR, " ")
         outside = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text).split()
         return outside or re.sub(r"[()\[\]]", " ", text).split()
 
@@ -205,18 +226,29 @@ class _Cell:
             return _Shape(True, True)
         if looks_like_person(words, ctx):
             return _Shape(True, True)
-        if any(TEAM_HEAD in m for m in marks):
+        if any(TEAM_HEAD in m for m in marks) or norm_lead(" ".join(words)) in ctx.lexicon.agencies:
             return _Shape(True, False)
+        if is_initials(words[-1].strip(",;:")) and all(w[:1].isupper() for w in words):
+            return _Shape(True, False)  # a post or team by its initials: "Police DI"
         if all(ctx.abbreviation(w, standalone=False) or ctx.glossary.get(w) for w in words):
             return _Shape(True, False)
         return _Shape(False, False)
 
     def strip(self, i: int, j: int) -> tuple[int, int]:
-        while i < j and (self.sep(i) or not self.toks[i].text.strip()):
+        """[i, j) without separators, spaces and star marks at either end."""
+        while i < j and (self.sep(i) or self.toks[i].text.strip() in ("", STAR)):
             i += 1
-        while j > i and (self.sep(j - 1) or not self.toks[j - 1].text.strip()):
+        while j > i and (self.sep(j - 1) or self.toks[j - 1].text.strip() in ("", STAR)):
             j -= 1
         return i, j
+
+    def starred(self, i: int, j: int) -> bool:
+        """Whether the lead at [i, j) carries a star mark ("Org A*", "*Org A")."""
+        after = next((t for t in self.toks[j:] if t.text.strip()), None)
+        before = next((t for t in reversed(self.toks[:i]) if t.text.strip()), None)
+        return (after is not None and after.text == STAR) or (
+            before is not None and before.text == STAR
+        )
 
 
 def _depths(toks: Sequence[Tok]) -> list[int]:
@@ -304,7 +336,11 @@ def _split_at_separators(
         lshape, rshape = cell.shape(start, k), cell.shape(k + 1, nxt)
         if not (lshape.complete and rshape.complete):
             continue
-        if any(HEAD_INITIAL in t.marks for t in cell.toks[start:k]) and not rshape.strong:
+        if (
+            any(HEAD_INITIAL in t.marks for t in cell.toks[start:k])
+            and not rshape.strong
+            and not cell.spaced_slash(k)
+        ):
             continue  # "Head of Safeguarding and Area Services" is one role
         pieces.append((start, k, before))
         start, before = k + 1, sep
@@ -326,10 +362,15 @@ def segment_leads(text: str, toks: Sequence[Tok], ctx: LeadContext) -> list[tupl
         depth = [max(0, d - 1) for d in depth]
     lines = _lines(cell, i, j)
     if len(lines) > 1:
-        # A cell with one lead per line: each line is a lead unless it splits itself with '/'.
+        lines, wraps = _unwrap(cell, lines)
+        cell = dataclasses.replace(cell, wraps=wraps)
+    if len(lines) > 1:
+        # A cell with one lead per line: each line is a lead unless it splits itself with '/'
+        # or is one lead wrapped over several lines (then read as a one-line cell).
         out = []
         for a, b, sep in lines:
-            if any(cell.toks[k].text == "/" for k in range(a, b)):
+            wrapped = any(k in cell.wraps for k in range(a, b))
+            if wrapped or any(cell.toks[k].text == "/" for k in range(a, b)):
                 out += [
                     (s, e, sep if n == 0 else p)
                     for n, (s, e, p) in enumerate(segment_leads_in(cell, a, b, depth))
@@ -338,21 +379,90 @@ def segment_leads(text: str, toks: Sequence[Tok], ctx: LeadContext) -> list[tupl
                 s, e = cell.strip(a, b)
                 if s < e:
                     out.append((s, e, sep))
-        return _attach_names(cell, out)
-    return _attach_names(cell, segment_leads_in(cell, i, j, depth))
+        return _starred_only(cell, _attach_names(cell, out))
+    return _starred_only(cell, _attach_names(cell, segment_leads_in(cell, i, j, depth)))
+
+
+def _starred_only(cell: _Cell, pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """In a list where a star marks the lead entries ("Org A*; Org B*; Org C"), only those;
+    with no star, every entry."""
+    starred = [p for p in pieces if cell.starred(p[0], p[1])]
+    return starred or pieces
 
 
 def _lines(cell: _Cell, i: int, j: int) -> list[tuple[int, int, str]]:
     """Token ranges between line breaks (hard separators), with the separator before each."""
     out, start, before = [], i, ""
     for k in range(i, j):
-        if cell.toks[k].text in HARD_SEPARATORS or "\n" in cell.toks[k].text:
+        text = cell.toks[k].text
+        if text in HARD_SEPARATORS or "\n" in text:
             if cell.words(start, k):
                 out.append((start, k, before))
-            start, before = k + 1, "\n"
+            start, before = k + 1, "\n" if "\n" in text else text
     if cell.words(start, j):
         out.append((start, j, before))
     return out
+
+
+_CONNECTING = frozenset({"&", "+", ",", "-", "–", "—", "/", ":"})
+
+
+def _unwrap(
+    cell: _Cell, lines: list[tuple[int, int, str]]
+) -> tuple[list[tuple[int, int, str]], frozenset[int]]:
+    """Lines joined where a line break only wraps one lead, and the breaks that do."""
+    out = [lines[0]]
+    wraps: set[int] = set()
+    for a, b, sep in lines[1:]:
+        pa, pb, psep = out[-1]
+        if sep == "\n" and _wrapped(cell, (pa, pb), (a, b)):
+            wraps.update(k for k in range(pb, a) if "\n" in cell.toks[k].text)
+            out[-1] = (pa, b, psep)
+        else:
+            out.append((a, b, sep))
+    return out, frozenset(wraps)
+
+
+def _wrapped(cell: _Cell, left: tuple[int, int], right: tuple[int, int]) -> bool:
+    """Whether a line break between two lines of a lead cell wraps one lead rather than
+    separating two: the first line ends, or the next begins, mid-phrase ("Head of" /
+    "Safeguarding and Area Services"); the plan writes the joined text as a lead of its own;
+    or one of the two lines is no lead on its own ("Head of Service" / "Children in Care")."""
+    ctx = cell.ctx
+    lw, rw = cell.words(*left), cell.words(*right)
+    if not lw or not rw:
+        return False
+    small = ctx.lexicon.small_words
+    last, first = lw[-1].lower(), rw[0]
+    if last in small or last[-1] in _CONNECTING or first.lower() in small:
+        return True
+    if first[0] in _CONNECTING or first[0].islower():
+        return True
+    if ctx.known:
+        left_known = norm_lead(" ".join(lw)) in ctx.known
+        right_known = norm_lead(" ".join(rw)) in ctx.known
+        if norm_lead(" ".join(lw + rw)) in ctx.one_line and not (left_known and right_known):
+            return True
+        if left_known or right_known:
+            return False
+    agencies = ctx.lexicon.agencies
+    if norm_lead(" ".join(lw)) in agencies or norm_lead(" ".join(rw)) in agencies:
+        return False  # "Police", "Public Health": a body that leads on its own
+    marks = cell.toks[right[0]].marks
+    if HEAD_INITIAL in marks or TITLE in marks:
+        return False  # nothing modifies "Head of ...": a new lead starts
+    lshape, rshape = cell.shape(*left), cell.shape(*right)
+    if lshape.complete != rshape.complete:
+        # "Head of Service" / "Children in Care", "West Sussex" / "County Council": one line
+        # is no lead on its own, so it belongs to its neighbour.
+        return True
+    if not lshape.complete:
+        # "Jane" / "Smith": two fragments that make one lead.
+        # (The cell itself is among the plan's known cells: only one-line cells count here.)
+        alone = dataclasses.replace(ctx, known=ctx.one_line)
+        joined = _Cell(cell.text, cell.toks, alone, frozenset(range(left[1], right[0])))
+        return joined.shape(left[0], right[1]).complete
+    return False
 
 
 def segment_leads_in(cell: _Cell, i: int, j: int, depth: list[int]) -> list[tuple[int, int, str]]:
@@ -425,44 +535,11 @@ def title_case(text: str, keep_upper: Callable[[str], bool]) -> str:
     return " ".join(out)
 
 
-_FAMILY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (family, re.compile(p))
-    for family, p in (
-        ("Assistant Director", r"\b(?:assistant|deputy)\s+director\b|^adcs\w*$|^ad$"),
-        (
-            "Virtual School Head",
-            r"\bvirtual\s+school\s+head|\bhead\s*teacher\W+(?:of\s+(?:the\s+)?)?virtual\s+school\b|"
-            r"\bvirtual\s+(?:school\s+)?head\s*teacher\b|\bhead\s+of\s+(?:the\s+)?virtual\s+school\b|^vsh$",
-        ),
-        ("Director", r"\bdirector\b|^dcs$"),
-        ("Principal Social Worker", r"\bprincipal\s+social\s+worker\b|^psw$"),
-        ("Head of Service", r"\bhead\s+of\b|^hos$|^head\s+of\s+service"),
-        ("Team Manager", r"\bteam\s+(?:manager|leader)s?\b|^tms?$"),
-        (
-            "Service/Group Manager",
-            r"\b(?:service|group|programme|operations|operational|area|locality)\s+managers?\b|"
-            r"\bmanager\b.*\bservices?\b|^(?:sm|gm)s?$",
-        ),
-        (
-            "Board/Partnership",
-            r"\bboard\b|\bpartnership\b|\bpanel\b|\bcommittee\b|\bforum\b|\bcouncil\b",
-        ),
-    )
-)
-
-
 def role_family(title: str, kind: str = "role") -> str | None:
-    """The tier a role belongs to, by rules on its (expanded) title; None for teams that are
-    not boards, for initials and for unknown leads."""
-    low = " ".join(title.lower().replace("&", " and ").split())
-    if kind == "team":
-        return "Board/Partnership" if _FAMILY_RULES[-1][1].search(low) else None
-    if kind not in ("role", "person"):
-        return None
-    for family, pattern in _FAMILY_RULES[:-1]:
-        if pattern.search(low):
-            return family
-    return "Other" if kind == "role" else None
+    """The tier a role belongs to, by the shipped rules (pipeline/data/role_families.json)
+    on its expanded title; None for teams that are not boards, for initials and for unknown
+    leads."""
+    return load_role_families().family_of(title, kind)
 
 
 def _kind_of(words: Sequence[str], ctx: LeadContext, marks: set[str]) -> str:
@@ -482,13 +559,15 @@ def _kind_of(words: Sequence[str], ctx: LeadContext, marks: set[str]) -> str:
 
 
 def _expand_tokens(
-    words: Sequence[str], ctx: LeadContext
-) -> tuple[list[str], str | None, list[int]]:
-    """Expand abbreviations inside a longer lead: any the plan's glossary defines, and from
-    the lexicon only role titles ("Safeguarding GM" -> "Safeguarding Group Manager"); a
-    service abbreviation inside a title stays as written ("HR Business Partner",
-    "Assistant Director CSC"). Only tokens written with two or more capitals."""
-    out, source, expanded = [], None, []
+    words: Sequence[str], ctx: LeadContext, *, lexicon: bool
+) -> tuple[list[str], list[int]]:
+    """Abbreviations inside a longer lead, expanded: any the plan's glossary defines and,
+    when `lexicon` is set (to read a role's family, never its name), the lexicon's role
+    titles ("Safeguarding GM" -> "Safeguarding Group Manager"); a service abbreviation inside
+    a title stays as written ("HR Business Partner", "Assistant Director CSC"). Only tokens
+    written with two or more capitals. Returns the words and the indexes of the
+    abbreviations recognised."""
+    out, found = [], []
     for n, w in enumerate(words):
         core, suffix = w, ""
         if core.endswith(("'s", "’s")):
@@ -499,38 +578,38 @@ def _expand_tokens(
         got = ctx.glossary.get(core)
         if got:
             out.append(got + suffix)
-            source = "plan"
-            expanded.append(n)
+            found.append(n)
             continue
         entry = ctx.lexicon.abbreviations.get(core)
         if entry is None and core.endswith("s") and core[:-1] in ctx.lexicon.abbreviations:
             base = ctx.lexicon.abbreviations[core[:-1]]
             entry = Abbreviation(core, base.expansion + "s", base.kind)
         if entry and entry.kind == "role":
-            out.append(entry.expansion + suffix)
-            source = source or "lexicon"
-            expanded.append(n)
+            out.append(entry.expansion + suffix if lexicon else w)
+            found.append(n)
             continue
         out.append(w)
-    return out, source, expanded
+    return out, found
 
 
 @dataclass(frozen=True)
 class LeadReading:
     lead: Lead
-    expanded: tuple[int, ...] = ()  # word indexes that were abbreviations
+    abbreviations: tuple[int, ...] = ()  # word indexes that are abbreviations it recognised
 
 
 def classify_lead(
     text: str, ctx: LeadContext, marks: set[str] | None = None, person_hint: bool = False
 ) -> LeadReading:
-    """One lead from its words: expanded (plan glossary first, then the lexicon), cased,
-    and classified as person, initials, role or team, with its role family."""
+    """One lead from its words: abbreviations the plan's glossary defines expanded, cased,
+    and classified as person, initials, role or team, with its role family (read through
+    the sector lexicon too, which never changes the name)."""
     marks = set(marks or ())
     raw = " ".join(text.split())
     words = raw.split()
-    # A bracketed part: a name ("Director (Jane Smith)") makes a person; an abbreviation of
-    # the title ("(DCS)") is dropped; anything else stays.
+    # A bracketed part: a person with their title ("Director (Jane Smith)", "Jane Smith
+    # (DCS)") is one person lead that keeps the title; an abbreviation restating the title
+    # ("Director of Children's Services (DCS)") is dropped; anything else stays.
     bracket = re.search(r"\(([^()]*)\)", raw)
     if bracket:
         inner, outer = (
@@ -538,11 +617,9 @@ def classify_lead(
             (raw[: bracket.start()] + raw[bracket.end() :]).strip(" ,-"),
         )
         inner_words, outer_words = inner.split(), outer.split()
-        if outer_words and looks_like_person(inner_words, ctx):
-            family = role_family(" ".join(outer_words), "person") if outer_words else None
-            return LeadReading(
-                Lead(raw=raw, name=name_case(inner), kind="person", role_family=family)
-            )
+        person = _bracketed_person(raw, outer_words, inner_words, ctx)
+        if person is not None:
+            return LeadReading(person)
         if (
             outer_words
             and len(inner_words) == 1
@@ -554,43 +631,74 @@ def classify_lead(
     if len(words) <= 2:
         got = ctx.glossary_lookup(text)
         if got:
-            return LeadReading(_from_expansion(raw, got, "plan", ctx, None), (0,))
+            return LeadReading(_from_glossary(raw, got, ctx), (0,))
         entry = ctx.abbreviation(text, standalone=True)
         if entry:
-            return LeadReading(
-                _from_expansion(raw, entry.expansion, "lexicon", ctx, entry.kind), (0,)
-            )
+            return LeadReading(_from_lexicon(raw, text, entry, ctx), (0,))
     # "Name, Title" / "Title - Name" joined into one lead.
     person = _name_and_title(raw, words, ctx)
     if person is not None:
         return LeadReading(person)
-    expanded, source, idx = _expand_tokens(words, ctx)
+    named, idx = _expand_tokens(words, ctx, lexicon=False)
+    read = _expand_tokens(words, ctx, lexicon=True)[0]
     kind = _kind_of(words, ctx, marks)
     if kind == "unknown" and person_hint and 2 <= len(words) <= 4:
         kind = "person"
     if kind == "unknown":
-        kind = _kind_of(" ".join(expanded).split(), ctx, marks)
+        kind = _kind_of(" ".join(read).split(), ctx, marks)
         kind = "unknown" if kind in ("person", "initials") else kind
     if kind == "person":
         name = name_case(text)
     elif kind == "initials":
         name = text.replace(".", "")
     else:
-        name = " ".join(expanded)
+        name = " ".join(named)
         if text.isupper() and len(words) > 1:
             name = title_case(name, lambda w: w in ctx.lexicon.abbreviations or w in ctx.glossary)
     name = name.strip(" ,;:-")
-    family = role_family(name, kind)
+    from_plan = kind not in ("initials", "person") and named != words
     return LeadReading(
         Lead(
             raw=raw,
             name=name,
             kind=kind,
-            role_family=family,
-            expanded_from=source if kind not in ("initials", "person") else None,
+            role_family=role_family(" ".join(read), kind),
+            expanded_from="plan" if from_plan else None,
         ),
         tuple(idx),
     )
+
+
+def _bracketed_person(
+    raw: str, outer: list[str], inner: list[str], ctx: LeadContext
+) -> Lead | None:
+    """A person lead from "Title (Name)" or "Name (Title)": the name, with the title as
+    the plan writes it (expanded where its glossary defines it)."""
+    if not outer or not inner:
+        return None
+    for name, title, name_first in ((inner, outer, False), (outer, inner, True)):
+        if looks_like_person(name, ctx) and not looks_like_person(title, ctx):
+            if name_first and not _is_title(title, ctx):
+                return None  # "Jane Smith (Interim)": an aside, not a title
+            title_text, family_text = _title_texts(title, ctx)
+            person = name_case(" ".join(name))
+            full = f"{person} ({title_text})" if name_first else f"{title_text} ({person})"
+            return Lead(
+                raw=raw, name=full, kind="person", role_family=role_family(family_text, "person")
+            )
+    return None
+
+
+def _is_title(words: Sequence[str], ctx: LeadContext) -> bool:
+    """Words that name a role: a head noun, or an abbreviation of one."""
+    text = " ".join(words)
+    if ctx.glossary_lookup(text):
+        return True
+    entry = ctx.abbreviation(text, standalone=True)
+    if entry is not None:
+        return entry.kind == "role"
+    lows = {w.lower().strip(",;:.") for w in words}
+    return bool(lows & ctx.lexicon.person_heads) or any(_role_abbreviation(w, ctx) for w in words)
 
 
 def _name_and_title(raw: str, words: list[str], ctx: LeadContext) -> Lead | None:
@@ -606,28 +714,37 @@ def _name_and_title(raw: str, words: list[str], ctx: LeadContext) -> Lead | None
         sep = ", " if left[-1].endswith(",") else f" {right[0]} "
         for name, title, name_first in ((lw, rw, True), (rw, lw, False)):
             if looks_like_person(name, ctx) and not looks_like_person(title, ctx):
-                title_text = _expanded_text(title, ctx)
-                family = role_family(title_text, "person")
+                title_text, family_text = _title_texts(title, ctx)
                 person = name_case(" ".join(name))
-                # The person with their title, as the plan writes them (the title expanded).
+                # The person with their title, as the plan writes them (the title expanded
+                # where the plan defines it).
                 full = f"{person}{sep}{title_text}" if name_first else f"{title_text}{sep}{person}"
-                return Lead(raw=raw, name=full, kind="person", role_family=family)
+                return Lead(
+                    raw=raw,
+                    name=full,
+                    kind="person",
+                    role_family=role_family(family_text, "person"),
+                )
     return None
 
 
-def _expanded_text(words: Sequence[str], ctx: LeadContext) -> str:
+def _title_texts(words: Sequence[str], ctx: LeadContext) -> tuple[str, str]:
+    """A title as named (expanded by the plan's glossary only) and as read for its role
+    family (the sector lexicon's expansions too)."""
     text = " ".join(words)
     got = ctx.glossary_lookup(text)
     if got:
-        return got
+        return got, got
     entry = ctx.abbreviation(text, standalone=True)
-    return entry.expansion if entry else " ".join(_expand_tokens(words, ctx)[0])
+    if entry:
+        return text, entry.expansion
+    named = " ".join(_expand_tokens(words, ctx, lexicon=False)[0])
+    return named, " ".join(_expand_tokens(words, ctx, lexicon=True)[0])
 
 
-def _from_expansion(
-    raw: str, expansion: str, source: str, ctx: LeadContext, kind: str | None
-) -> Lead:
-    words = expansion.replace(",", " , ").split()
+def _from_glossary(raw: str, expansion: str, ctx: LeadContext) -> Lead:
+    """A whole lead the plan's glossary defines: a person ("KP" -> "Karen Peters, Head of
+    Service"), a role or a team, named by the definition."""
     if looks_like_person(expansion.split(",")[0].split(), ctx):
         person = expansion.split(",")[0].split("(")[0].strip()
         rest = expansion[len(person) :].strip(" ,()-")
@@ -636,23 +753,34 @@ def _from_expansion(
             name=name_case(person),
             kind="person",
             role_family=role_family(rest, "person") if rest else None,
-            expanded_from=source,
+            expanded_from="plan",
         )
-    lows = [w.lower() for w in words]
-    if kind not in ("role", "team"):
-        if any(w in ctx.lexicon.person_heads for w in lows) or lows[:2] == ["head", "of"]:
-            kind = "role"
-        elif any(w in ctx.lexicon.team_heads for w in lows):
-            kind = "team"
-        else:
-            kind = "unknown"
+    kind = _kind_of_expansion(expansion, None, ctx)
     return Lead(
         raw=raw,
         name=expansion,
         kind=kind,
         role_family=role_family(expansion, kind),
-        expanded_from=source,
+        expanded_from="plan",
     )
+
+
+def _from_lexicon(raw: str, text: str, entry: Abbreviation, ctx: LeadContext) -> Lead:
+    """A whole lead the plan does not define but the sector lexicon knows ("DCS", "HoS"):
+    kept as written, its kind and role family read from the lexicon's expansion."""
+    kind = _kind_of_expansion(entry.expansion, entry.kind, ctx)
+    return Lead(raw=raw, name=text, kind=kind, role_family=role_family(entry.expansion, kind))
+
+
+def _kind_of_expansion(expansion: str, kind: str | None, ctx: LeadContext) -> str:
+    if kind in ("role", "team"):
+        return kind
+    lows = [w.lower() for w in expansion.replace(",", " , ").split()]
+    if any(w in ctx.lexicon.person_heads for w in lows) or lows[:2] == ["head", "of"]:
+        return "role"
+    if any(w in ctx.lexicon.team_heads for w in lows):
+        return "team"
+    return "unknown"
 
 
 # --- one plan's leads, reconciled ------------------------------------------------------------------------
@@ -685,15 +813,17 @@ def same_name(a: str, b: str, small: frozenset[str]) -> bool:
 
 def reconcile_leads(groups: Sequence[Sequence[Lead]], lexicon: Lexicon) -> list[list[Lead]]:
     """The same lead written two ways in one plan, resolved to one name: spelling variants
-    ("&" / "and", a typo) by fuzzy match; an undefined abbreviation or initials by the one
-    role or person in the plan they abbreviate."""
+    ("&" / "and", a typo) by fuzzy match. Undefined initials keep their name and take the
+    role family of the one role in the plan they abbreviate."""
     counts: Counter[tuple[str, str]] = Counter()
     written: dict[tuple[str, str], Counter[str]] = {}
+    family_of: dict[tuple[str, str], str | None] = {}
     for leads in groups:
         for lead in leads:
             key = (lead.kind, norm_lead(lead.name))
             counts[key] += 1
             written.setdefault(key, Counter())[lead.name] += 1
+            family_of.setdefault(key, lead.role_family)
     canonical: dict[tuple[str, str], str] = {k: c.most_common(1)[0][0] for k, c in written.items()}
     alias: dict[tuple[str, str], Lead] = {}
     keys = sorted(counts, key=lambda k: (-counts[k], -len(k[1])))
@@ -705,34 +835,20 @@ def reconcile_leads(groups: Sequence[Sequence[Lead]], lexicon: Lexicon) -> list[
             if other[0] == kind and other not in alias and len(other[1]) >= FUZZY_MIN_LENGTH:
                 if same_name(norm, other[1], lexicon.small_words):
                     alias[other] = Lead(
-                        raw="",
-                        name=canonical[key],
-                        kind=kind,
-                        role_family=role_family(canonical[key], kind),
+                        raw="", name=canonical[key], kind=kind, role_family=family_of[key]
                     )
+    # Undefined initials stay as written (the output contract); the one role of the plan
+    # they abbreviate only tells their role family.
     roles = [k for k in keys if k[0] == "role" and k not in alias]
-    persons = [k for k in keys if k[0] == "person"]
+    families: dict[tuple[str, str], str] = {}
     for key in keys:
         kind, norm = key
-        if kind not in ("initials", "unknown") or " " in norm:
+        if kind not in ("initials", "unknown") or " " in norm or len(norm) < 3:
             continue
-        token = norm.upper()
-        if len(token) >= 3:
-            hits = [r for r in roles if _acronym(canonical[r], lexicon.small_words) == token]
-            if len(hits) == 1:
-                name = canonical[hits[0]]
-                alias[key] = Lead(
-                    raw="", name=name, kind="role", role_family=role_family(name, "role")
-                )
-                continue
-        if kind == "initials" and 2 <= len(token) <= 3:
-            hits = [
-                p
-                for p in persons
-                if _acronym(canonical[p], frozenset()) in (token, token[0] + token[-1])
-            ]
-            if len(hits) == 1:
-                alias[key] = Lead(raw="", name=canonical[hits[0]], kind="person")
+        hits = [r for r in roles if _acronym(canonical[r], lexicon.small_words) == norm.upper()]
+        family = family_of[hits[0]] if len(hits) == 1 else None
+        if family:
+            families[key] = family
     out: list[list[Lead]] = []
     for leads in groups:
         fixed = []
@@ -741,16 +857,10 @@ def reconcile_leads(groups: Sequence[Sequence[Lead]], lexicon: Lexicon) -> list[
             if key in alias:
                 target = alias[key]
                 fixed.append(
-                    lead.model_copy(
-                        update={
-                            "name": target.name,
-                            "kind": target.kind,
-                            "role_family": target.role_family
-                            if target.kind != "person"
-                            else lead.role_family,
-                        }
-                    )
+                    lead.model_copy(update={"name": target.name, "role_family": target.role_family})
                 )
+            elif key in families and lead.role_family is None:
+                fixed.append(lead.model_copy(update={"role_family": families[key]}))
             elif canonical.get(key, lead.name) != lead.name:
                 fixed.append(lead.model_copy(update={"name": canonical[key]}))
             else:
@@ -771,17 +881,19 @@ def _dedupe(leads: list[Lead]) -> list[Lead]:
 
 def plan_lead_evidence(
     cells: Sequence[str], glossary: Mapping[str, str], lexicon: Lexicon
-) -> tuple[frozenset[str], bool]:
+) -> tuple[frozenset[str], bool, frozenset[str]]:
     """From a plan's raw lead cells: the set of cells (for splitting run-together leads by
-    the plan's own evidence) and whether the plan writes its leads as initials."""
+    the plan's own evidence), whether the plan writes its leads as initials, and the cells
+    written on one line (for telling a wrapped lead from one lead per line)."""
     known = frozenset(norm_lead(c) for c in cells if c and c.strip())
+    one_line = frozenset(norm_lead(c) for c in cells if c and c.strip() and "\n" not in c.strip())
     unknown_initials = set()
     for cell in cells:
         for part in re.split(r"[/,&;+\n]|\band\b", cell or ""):
             part = part.strip()  # a whole lead, not a word of one ("HEAD OF SERVICE")
             if is_initials(part) and part not in glossary and part not in lexicon.abbreviations:
                 unknown_initials.add(part)
-    return known, len(unknown_initials) >= 2
+    return known, len(unknown_initials) >= 2, one_line
 
 
 __all__ = [

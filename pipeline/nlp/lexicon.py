@@ -1,4 +1,5 @@
-"""The shipped vocabularies: sector abbreviations and role words, and status words.
+"""The shipped vocabularies: sector abbreviations and role words, role families, and
+status words.
 
 Loaded when a pipeline is built (through the components' `initialize`), never at import.
 """
@@ -6,6 +7,7 @@ Loaded when a pipeline is built (through the components' `initialize`), never at
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 SECTOR_LEXICON = DATA_DIR / "sector_lexicon.json"
 STATUS_WORDS = DATA_DIR / "status_words.json"
+ROLE_FAMILIES = DATA_DIR / "role_families.json"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Lexicon:
     org_words: frozenset[str]
     small_words: frozenset[str]
     known_titles: tuple[str, ...]
+    agencies: frozenset[str] = frozenset()  # bodies that lead on their own ("Police")
 
     def lookup(self, text: str) -> Abbreviation | None:
         """An abbreviation as written, else written in another case ("PSw" -> PSW)."""
@@ -72,6 +76,7 @@ class Lexicon:
             folded=MappingProxyType({k: v for k, v in folded.items() if v is not None}),
             head_initial=tuple(tuple(p) for p in data.get("head_initial", [])),
             known_titles=tuple(data.get("known_titles", [])),
+            agencies=frozenset(" ".join(a.lower().split()) for a in data.get("agencies", [])),
             **words,
         )
 
@@ -81,14 +86,64 @@ class StatusWords:
     colours: MappingProxyType  # colour -> phrases
     letters: MappingProxyType  # "R" -> "red"
     meanings: MappingProxyType  # meaning -> phrases
+    common_meaning: MappingProxyType  # colour -> meaning, where the plan gives no key
+    fills: MappingProxyType  # colour -> standard fills ("#FFC000")
+    # A key's wording -> meaning: wording that negates completion, then ordered rules.
+    negated_complete: re.Pattern[str] | None
+    legend_rules: tuple[tuple[str, re.Pattern[str]], ...]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StatusWords:
+        negated = data.get("negated_complete", [])
         return cls(
             colours=MappingProxyType({k: tuple(v) for k, v in data.get("colours", {}).items()}),
             letters=MappingProxyType(dict(data.get("letters", {}))),
             meanings=MappingProxyType({k: tuple(v) for k, v in data.get("meanings", {}).items()}),
+            common_meaning=MappingProxyType(dict(data.get("common_meaning", {}))),
+            fills=MappingProxyType({k: tuple(v) for k, v in data.get("fills", {}).items()}),
+            negated_complete=re.compile("|".join(negated)) if negated else None,
+            legend_rules=tuple(
+                (r["meaning"], re.compile("|".join(r["patterns"])))
+                for r in data.get("legend_rules", [])
+            ),
         )
+
+    @property
+    def common_colour(self) -> dict[str, str]:
+        """meaning -> the colour that commonly shows it."""
+        return {m: c for c, m in self.common_meaning.items()}
+
+
+FamilyRule = tuple[str, tuple[re.Pattern[str], ...]]
+
+
+@dataclass(frozen=True)
+class RoleFamilies:
+    """Ordered rules from a lead's title to its role family (the first that matches wins)."""
+
+    role_rules: tuple[FamilyRule, ...]
+    team_rules: tuple[FamilyRule, ...]
+    other_role: str
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RoleFamilies:
+        def rules(key: str) -> tuple[FamilyRule, ...]:
+            return tuple(
+                (r["family"], tuple(re.compile(p) for p in r["patterns"])) for r in data[key]
+            )
+
+        return cls(rules("role_rules"), rules("team_rules"), data["other_role"])
+
+    def family_of(self, title: str, kind: str = "role") -> str | None:
+        """The family of a role, person or team lead's (expanded) title; None for a team no
+        rule names, for initials and unknown leads, and for a person with no title."""
+        if kind not in ("role", "person", "team"):
+            return None
+        low = " ".join(title.lower().replace("&", " and ").split())
+        for family, patterns in self.team_rules if kind == "team" else self.role_rules:
+            if any(p.search(low) for p in patterns):
+                return family
+        return self.other_role if kind == "role" else None
 
 
 def _read(path: str | Path) -> dict[str, Any]:
@@ -108,4 +163,18 @@ def load_status_words(path: str | None = None) -> StatusWords:
     return StatusWords.from_dict(_read(path or STATUS_WORDS))
 
 
-__all__ = ["Abbreviation", "Lexicon", "StatusWords", "load_lexicon", "load_status_words"]
+@lru_cache(maxsize=8)
+def load_role_families(path: str | None = None) -> RoleFamilies:
+    """Role-family rules (pipeline/data/role_families.json unless a path is given)."""
+    return RoleFamilies.from_dict(_read(path or ROLE_FAMILIES))
+
+
+__all__ = [
+    "Abbreviation",
+    "Lexicon",
+    "RoleFamilies",
+    "StatusWords",
+    "load_lexicon",
+    "load_role_families",
+    "load_status_words",
+]

@@ -151,7 +151,7 @@ def plan_to_context(plan: Plan, lexicon: Lexicon) -> PlanContext:
         g.abbreviation.strip(): g.expansion.strip() for g in plan.glossary if g.abbreviation.strip()
     }
     cells = [a.lead_raw for a in plan.actions] + [k.owner_raw for k in plan.kpis]
-    known, initials_style = plan_lead_evidence(cells, glossary, lexicon)
+    known, initials_style, one_line = plan_lead_evidence(cells, glossary, lexicon)
     start, end = plan.period_start, plan.period_end
     if start is None and end is None and plan.period:
         start, end = parse_period(plan.period)
@@ -160,7 +160,11 @@ def plan_to_context(plan: Plan, lexicon: Lexicon) -> PlanContext:
         plan_date = parse_date(plan.date_raw, role="point").date
     return PlanContext(
         leads=LeadContext(
-            lexicon=lexicon, glossary=glossary, known=known, initials_style=initials_style
+            lexicon=lexicon,
+            glossary=glossary,
+            known=known,
+            initials_style=initials_style,
+            one_line=one_line,
         ),
         dates=DateContext(period_start=start, period_end=end, plan_date=plan_date),
         legend=LegendReading.from_legend(legend_with_meanings(plan.legend)),

@@ -3,7 +3,9 @@
 Councils use RAG colours differently (one plan's amber is "on track, not yet complete",
 another's is "more work needed"), so a colour's meaning comes from the plan's legend when
 it has one (`meaning_basis="plan_legend"`) and from the common reading otherwise (red
-off_track, amber at_risk, green on_track, blue complete; `"common_reading"`).
+off_track, amber at_risk, green on_track, blue complete; `"common_reading"`). The common
+reading, the standard fills and the rules for a key's wording are data, in
+pipeline/data/status_words.json.
 """
 
 from __future__ import annotations
@@ -11,72 +13,12 @@ from __future__ import annotations
 import colorsys
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from pipeline.nlp.lexicon import load_status_words
 from schemas.records import Status, StatusLegend
 
 COLOURS: tuple[str, ...] = ("red", "amber", "green", "blue")
-COMMON_MEANING: dict[str, str] = {
-    "red": "off_track",
-    "amber": "at_risk",
-    "green": "on_track",
-    "blue": "complete",
-}
-COMMON_COLOUR: dict[str, str] = {m: c for c, m in COMMON_MEANING.items()}
-
-# Standard and Office-palette fills for each colour, including the light "Good / Neutral /
-# Bad" fills spreadsheets use for conditional formatting.
-PALETTE: dict[str, tuple[str, ...]] = {
-    "red": (
-        "#FF0000",
-        "#C00000",
-        "#E6B8B7",
-        "#FFC7CE",
-        "#F4CCCC",
-        "#EA9999",
-        "#E06666",
-        "#FF5050",
-        "#CC0000",
-    ),
-    "amber": (
-        "#FFC000",
-        "#FFBF00",
-        "#FFFF00",
-        "#FFD966",
-        "#FFE699",
-        "#FFEB9C",
-        "#F4B084",
-        "#ED7D31",
-        "#FF9900",
-        "#FFCC00",
-        "#F6B26B",
-    ),
-    "green": (
-        "#00B050",
-        "#92D050",
-        "#00FF00",
-        "#C6EFCE",
-        "#A9D08E",
-        "#C6E0B4",
-        "#70AD47",
-        "#548235",
-        "#93C47D",
-        "#B6D7A8",
-        "#008000",
-    ),
-    "blue": (
-        "#0070C0",
-        "#00B0F0",
-        "#0000FF",
-        "#9BC2E6",
-        "#BDD7EE",
-        "#5B9BD5",
-        "#8EA9DB",
-        "#4472C4",
-        "#2F5597",
-        "#6FA8DC",
-        "#3C78D8",
-    ),
-}
 # Further than this (RGB distance) from every palette entry, a fill is not a status colour.
 MAX_FILL_DISTANCE = 140.0
 NEAR_KEY_DISTANCE = 60.0  # a key fill this close names the colour whatever its hue family
@@ -101,9 +43,13 @@ def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     return float(sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5)
 
 
-_PALETTE_RGB: tuple[tuple[str, tuple[int, int, int]], ...] = tuple(
-    (colour, rgb) for colour, fills in PALETTE.items() for f in fills if (rgb := hex_to_rgb(f))
-)
+@lru_cache(maxsize=1)
+def _palette_rgb() -> tuple[tuple[str, tuple[int, int, int]], ...]:
+    """The shipped standard fills of each colour, as RGB."""
+    fills = load_status_words().fills
+    return tuple(
+        (colour, rgb) for colour, hexes in fills.items() for f in hexes if (rgb := hex_to_rgb(f))
+    )
 
 
 def fill_to_colour(fill: str | None, legend: StatusLegend | None = None) -> str | None:
@@ -133,7 +79,7 @@ def fill_to_colour(fill: str | None, legend: StatusLegend | None = None) -> str 
     # Nearest palette entry of the fill's own hue family: RGB distance alone would put pale
     # yellow (#FFF2CC) nearer pale red (#FFC7CE) than any amber.
     colour, _ = min(
-        ((c, rgb_) for c, rgb_ in _PALETTE_RGB if c == band),
+        ((c, rgb_) for c, rgb_ in _palette_rgb() if c == band),
         key=lambda item: _distance(rgb, item[1]),
     )
     return colour
@@ -154,74 +100,6 @@ def _hue_band(h: float) -> str | None:
 
 # --- a legend's wording -> meaning ------------------------------------------------------------------
 
-# "not completed", "to be delivered", "expected to complete": no claim that the work is done.
-_NEGATED_COMPLETE = re.compile(
-    r"\b(?:not|n't|yet\s+to\s+be|never)\s+(?:yet\s+)?(?:been\s+)?(?:fully\s+)?complet\w*|"
-    r"\b(?:to|will)\s+(?:be\s+)?(?:fully\s+)?(?:complet\w*|deliver\w*|achiev\w*|finish\w*)"
-)
-_FLOOR = r"(?:floor|tolerance|threshold|minimum)\b"
-_LABEL_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (meaning, re.compile(pattern))
-    for meaning, pattern in (
-        (
-            "not_started",
-            r"\bnot\s+(?:yet\s+)?(?:started|begun|commenced)\b|\byet\s+to\s+(?:start|begin|commence)\b|\bnot\s+yet\s+due\b",
-        ),
-        # A performance report's key speaks of targets and floors (tolerances, thresholds):
-        # below the floor is off track, at or above it (target missed) at risk, target met
-        # on track.
-        (
-            "off_track",
-            rf"\bbelow\s+(?:the\s+)?{_FLOOR}|\b{_FLOOR}\s+(?:\w+\s+)?(?:not\s+(?:been\s+)?met|missed|breached)\b|"
-            rf"\boutside\s+(?:the\s+)?{_FLOOR}",
-        ),
-        (
-            "at_risk",
-            rf"\b{_FLOOR}\s+(?:\w+\s+)?met\b|\b(?:within|inside)\s+(?:the\s+)?{_FLOOR}|"
-            rf"\b(?:at\s+or\s+)?above\s+(?:the\s+)?{_FLOOR}",
-        ),
-        (
-            "on_track",
-            # ... unless the wording also claims the work complete.
-            r"^(?!.*\bcomplet).*(?:\btarget\s+(?:(?:has\s+been|is|was)\s+)?(?:met|achieved|reached|exceeded)\b|"
-            r"(?<!not )(?<!n't )\b(?:on|at|above|meets?|meeting|achiev\w*|exceed\w*)\s+(?:or\s+(?:above|better\s+than|exceeds?|exceeding)\s+)?(?:the\s+)?target\b)",
-        ),
-        (
-            "off_track",
-            r"\b(?:two|2|three|3)\s+or\s+more\b.*\bcriteri|\bmore\s+than\s+one\b.*\bcriteri|\bno\s+clear\s+scope\b",
-        ),
-        ("at_risk", r"\b(?:one|1|a\s+single|any\s+one)\b.*\bcriteri\w*\b.*\bnot\b"),
-        ("on_track", r"\ball\b.*\bcriteri"),
-        (
-            "at_risk",
-            r"\b(?:some|minor|slight|small|limited)\s+(?:slippage|delays?|issues?|concerns?|risks?)\b|\bslight(?:ly)?\s+(?:delayed|behind)\b|"
-            r"\bat[- ]risk\s+of\b",  # "at risk of slipping": a risk, not yet a slip
-        ),
-        (
-            "off_track",
-            r"\b(?:not|n't)\s+(?:been\s+|be\s+)?(?:met|achieved|delivered|on\s+track)\b|\boff[- ]?track\b|\bslipp|\bslipped\b|"
-            r"\bstuck\b|\boverdue\b|\bdelayed\b|\bsignificant(?:ly)?\s+(?:delay|risk|issue|concern|slippage|problem)|\bbehind\b|"
-            r"\bmissed\b|\bfail|\bwill\s+not\b|\bunlikely\b|\bserious\b|\bmajor\s+(?:issue|risk|concern|delay|problem)|"
-            r"\bcritical\b|\bblocked\b|\bstalled\b|\bunachievable\b",
-        ),
-        (
-            "at_risk",
-            r"\bat[- ]risk\b|\bmore\s+work\s+(?:is\s+)?needed\b|\bresolvable\b|\bsome\s+(?:issues?|concerns?|slippage|risks?|delay)|"
-            r"\bminor\b|\bpartial|\bpartly\b|\bmay\s+not\b|\bmight\s+not\b|\bpotential\s+(?:issue|risk|delay|problem)|"
-            r"\bconcern|\battention\b|\bcaution\b|\blimited\s+progress\b|\bslow\s+progress\b|\bissues?\b|\brisks?\b",
-        ),
-        (
-            "complete",
-            r"\bcomplet\w*|\bachieved\b|\bdone\b|\bdelivered\b|\bclosed\b|\bfinished\b|\bsigned\s+off\b|\bfully\s+implemented\b",
-        ),
-        (
-            "on_track",
-            r"\bon[- ]?track\b|\bon\s+target\b|\bin\s+progress\b|\bno\s+barriers\b|\bprogressing\b|\bunder\s?way\b|"
-            r"\bgood\s+progress\b|\bon\s+schedule\b|\bas\s+planned\b|\bmilestones\s+met\b|\bexpected\b|\bno\s+(?:issues|concerns)\b",
-        ),
-    )
-)
-
 
 def label_to_meaning(label: str) -> str:
     """What a legend's wording for one colour means.
@@ -231,9 +109,12 @@ def label_to_meaning(label: str) -> str:
     slipped" / "fully stuck" -> off_track; "ONE criteria must not be in place" -> at_risk;
     wording with none of these (a bare colour name) -> unknown.
     """
+    words = load_status_words()
     text = " ".join((label or "").lower().split())
-    text = _NEGATED_COMPLETE.sub(" unfinished ", text)
-    for meaning, pattern in _LABEL_RULES:
+    if words.negated_complete is not None:
+        # "not completed", "to be delivered": no claim that the work is done.
+        text = words.negated_complete.sub(" unfinished ", text)
+    for meaning, pattern in words.legend_rules:
         if pattern.search(text):
             return meaning
     return "unknown"
@@ -306,7 +187,7 @@ def resolve_status(
         else (None, None)
     )
     if colour is None and word:
-        colour = legend.colour_for(word) or COMMON_COLOUR.get(word)
+        colour = legend.colour_for(word) or load_status_words().common_colour.get(word)
         source = "derived" if colour else "text"
     if word:
         meaning = word
@@ -316,7 +197,7 @@ def resolve_status(
         meaning, basis = (
             (legend_meaning, "plan_legend")
             if legend_meaning
-            else (COMMON_MEANING[colour], "common_reading")
+            else (load_status_words().common_meaning[colour], "common_reading")
         )
     else:
         meaning, basis = "unknown", "none"
@@ -328,10 +209,7 @@ def resolve_status(
 
 __all__ = [
     "COLOURS",
-    "COMMON_COLOUR",
-    "COMMON_MEANING",
     "LegendReading",
-    "PALETTE",
     "fill_to_colour",
     "hex_to_rgb",
     "label_to_meaning",
