@@ -81,13 +81,17 @@ class StatusWords:
     colours: MappingProxyType  # colour -> phrases
     letters: MappingProxyType  # "R" -> "red"
     meanings: MappingProxyType  # meaning -> phrases
+    # A status key's wording for rated measures, in reading order: (meaning, phrases).
+    key_phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StatusWords:
+        groups = data.get("key_phrases", {}).get("groups", [])
         return cls(
             colours=MappingProxyType({k: tuple(v) for k, v in data.get("colours", {}).items()}),
             letters=MappingProxyType(dict(data.get("letters", {}))),
             meanings=MappingProxyType({k: tuple(v) for k, v in data.get("meanings", {}).items()}),
+            key_phrases=tuple((g["meaning"], tuple(g["phrases"])) for g in groups),
         )
 
 
