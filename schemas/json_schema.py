@@ -24,10 +24,14 @@ RECORD_MODELS = {"plan": Plan, "action": Action, "kpi": KPI, "error": ErrorRecor
 ENUMS = {
     "status": ["red", "amber", "green", "blue", ""],
     "status_meaning": ["complete", "on_track", "at_risk", "off_track", "not_started", "unknown"],
+    "doc_kind": ["plan", "performance_report", "inspection_report", "other"],
+    "reported_counts_of": ["indicators", "actions", ""],
 }
 
 
 def _column_schema(column: str) -> dict[str, Any]:
+    if column in ENUMS:
+        return {"type": "string", "enum": ENUMS[column]}
     if column in DATE_COLUMNS:
         return {"type": ["string", "null"], "format": "date"}
     if column in INT_COLUMNS or column.startswith(("n_", "reported_")):
@@ -40,8 +44,6 @@ def _column_schema(column: str) -> dict[str, Any]:
         return {"type": ["number", "null"]}
     if column in BOOL_COLUMNS:
         return {"type": ["boolean", "null"]}
-    if column in ENUMS:
-        return {"type": "string", "enum": ENUMS[column]}
     return {"type": "string"}
 
 

@@ -13,11 +13,13 @@ import re
 
 from pipeline.authorities import Register, find_authority
 from pipeline.interpret.directory import leads_from_directories, table_to_directory
+from pipeline.interpret.doc_kind import document_kind
 from pipeline.interpret.front_matter import (
     find_front_matter,
     find_glossary,
     find_legend,
-    find_status_counts,
+    find_reported_counts,
+    is_count_table,
     is_legend_table,
 )
 from pipeline.interpret.tables import (
@@ -80,8 +82,8 @@ def interpret(
         if block.table is None:
             continue
         table = block.table
-        if is_legend_table(table):
-            continue  # the plan's status key, read by find_legend
+        if is_legend_table(table) or is_count_table(table):
+            continue  # the plan's status key or its status counts, read below
         table = record_table_to_row(table) or table
         roles, n_head = roles_of(table)
         carried = previous[1] if previous and previous[0] == roles.labels else ""
@@ -121,7 +123,8 @@ def interpret(
                     id=f"{plan_id}-T{len(themes) + 1:03d}", ref=m.group(1) if m else "", name=name
                 )
             )
-    return Plan(
+    reported = find_reported_counts(doc.blocks)
+    plan = Plan(
         plan_id=plan_id,
         source=doc.source,
         sha256=sha256,
@@ -140,6 +143,9 @@ def interpret(
         kpis=kpis,
         glossary=find_glossary(doc),
         legend=legend,
-        reported_status_counts=find_status_counts([b.text for b in doc.blocks if b.table is None]),
+        reported_status_counts=reported.counts,
+        reported_counts_of=reported.counts_of,
         warnings=list(doc.warnings),
     )
+    kind = document_kind(doc, plan)
+    return plan.model_copy(update={"doc_kind": kind.kind, "doc_kind_basis": kind.basis})
