@@ -7,7 +7,8 @@ evidence is kept as the basis:
 
 - inspection report: separate inspection cues in the first pages (an "Inspection of
   ... children's services" heading, inspection dates, the lead inspector, a table of
-  judgement grades, ...), at least MIN_INSPECTION_CUES of them;
+  judgement grades, ...), at least MIN_INSPECTION_CUES of them, more than the other
+  kinds' evidence, and fewer than MANY_ACTIONS actions read;
 - performance report: KPIs that carry a rating or a latest value, outnumbering the
   actions; counts reported for indicators; a status key worded for measures (target,
   floor, tolerance, comparator); a title naming a performance report, scorecard or
@@ -160,7 +161,13 @@ def document_kind(doc: LayoutDocument, plan: Plan) -> DocKind:
 
     scores = {kind: sum(w for w, _ in found) for kind, found in evidence.items()}
     cues = inspection_cues(doc)
-    if len(cues) >= MIN_INSPECTION_CUES and len(cues) > max(scores.values()):
+    # An inspection report lists no actions: a document with many is a plan that quotes
+    # its inspection on its opening pages.
+    if (
+        len(cues) >= MIN_INSPECTION_CUES
+        and len(cues) > max(scores.values())
+        and n_actions < MANY_ACTIONS
+    ):
         return DocKind("inspection_report", "inspection cues: " + ", ".join(cues))
     # A tie goes to the plan: a plan that reports on its measures is still a plan.
     if scores["plan"] and scores["plan"] >= scores["performance_report"]:
