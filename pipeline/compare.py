@@ -43,6 +43,7 @@ from schemas.tables import (
     FLOAT_COLUMNS,
     INT_COLUMNS,
     TABLE_COLUMNS,
+    TEXT_COUNT_LIKE_COLUMNS,
 )
 
 REPORT_NAME = "report.html"
@@ -59,6 +60,12 @@ NO_AS_OF_NOTE = (
 REPORTED_MEANINGS = tuple(m for m in MEANINGS if m != "unknown")
 # Which copy of a plan to keep: formats whose cells and fills are read as written come first.
 FORMAT_RANK = {"xlsx": 0, "docx": 0, "html": 0, "pdf": 1, "text": 2}
+# Only these kinds of document are compared; the others are listed in compare_plans with the
+# reason they were left out (a run from before doc_kind was read counts as plans).
+COMPARED_KINDS = ("plan", "performance_report", "")
+COPY_REASON = "copy"
+# Counts a report gives for its indicators are not counts of actions: their own source label.
+REPORTED_SOURCE = {"indicators": "reported_indicators"}
 # Share of shared records (actions + KPIs) above which two plans of one authority are copies.
 DEFAULT_COPY_THRESHOLD = 0.8
 # Tables written, in the order a person reads them.
@@ -141,7 +148,7 @@ def _typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Float64")
         elif col in BOOL_COLUMNS:
             frame[col] = frame[col].map(_to_bool).astype("boolean")
-        elif col.startswith(("reported_", "n_")):
+        elif col.startswith(("reported_", "n_")) and col not in TEXT_COUNT_LIKE_COLUMNS:
             frame[col] = pd.to_numeric(frame[col], errors="coerce")
         else:
             frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
@@ -196,7 +203,9 @@ def plans_to_copies(
     kpis: pd.DataFrame,
     threshold: float = DEFAULT_COPY_THRESHOLD,
 ) -> pd.DataFrame:
-    """Every plan, with `copy_of` set when it repeats a richer plan of the same authority.
+    """Every plan, with `copy_of` set when it repeats a richer plan of the same authority,
+    and `excluded_reason` set when it is left out of the comparisons: "copy", or its
+    `doc_kind` when it is neither a plan nor a performance report (an inspection report).
 
     Two plans are copies when at least `threshold` of their action and KPI texts are
     shared: the same document in two formats, or two versions of one plan (counting
@@ -225,6 +234,7 @@ def plans_to_copies(
         lambda r: tuple(None if pd.isna(v) else float(v) for v in r), axis=1
     )
     frame["_format"] = frame["format"].map(lambda f: FORMAT_RANK.get(f, len(FORMAT_RANK)))
+    frame["_compared"] = frame["doc_kind"].isin(COMPARED_KINDS)
     frame = frame.sort_values(
         ["authority", "_format", "_read", "_n", "_date", "source", "plan_id"],
         ascending=[True, True, False, False, False, True, True],
@@ -233,6 +243,9 @@ def plans_to_copies(
     kept: dict[str, list[pd.Series]] = {}
     for _, plan in frame.iterrows():
         original = ""
+        if not plan["_compared"]:
+            copy_of[plan["plan_id"]] = ""
+            continue  # not compared, so neither a copy nor an original
         for other in kept.get(plan["authority"], []):
             a, b = plan["_records"], other["_records"]
             if a or b:
@@ -245,10 +258,26 @@ def plans_to_copies(
         copy_of[plan["plan_id"]] = original
         if not original:
             kept.setdefault(plan["authority"], []).append(plan)
-    out = frame[["plan_id", "authority", "source", "format", "title", "n_actions", "n_kpis"]].copy()
+    columns = [
+        "plan_id",
+        "authority",
+        "source",
+        "format",
+        "title",
+        "doc_kind",
+        "n_actions",
+        "n_kpis",
+    ]
+    out = frame[columns].copy()
     out["copy_of"] = out["plan_id"].map(copy_of)
     source_of = dict(zip(plans["plan_id"], plans["source"], strict=True))
     out["copy_of_source"] = out["copy_of"].map(lambda p: source_of.get(p, ""))
+    out["excluded_reason"] = [
+        COPY_REASON if copy else "" if compared else f"doc_kind: {kind}"
+        for copy, compared, kind in zip(
+            out["copy_of"], frame["_compared"], frame["doc_kind"], strict=True
+        )
+    ]
     out[["n_actions", "n_kpis"]] = out[["n_actions", "n_kpis"]].fillna(0).astype("int64")
     return out.sort_values(["authority", "source", "plan_id"], ignore_index=True)
 
@@ -256,7 +285,7 @@ def plans_to_copies(
 def tables_without_copies(
     tables: dict[str, pd.DataFrame], copies: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
-    kept = set(copies.loc[copies["copy_of"] == "", "plan_id"])
+    kept = set(copies.loc[copies["excluded_reason"] == "", "plan_id"])
     return {
         name: frame[frame["plan_id"].isin(kept)].reset_index(drop=True)
         for name, frame in tables.items()
@@ -287,9 +316,11 @@ def actions_to_theme_counts(actions: pd.DataFrame) -> pd.DataFrame:
 
 
 def plans_to_reported_status(plans: pd.DataFrame) -> pd.DataFrame:
-    """Counts a plan gives only in prose, by meaning; colours its legend left unread count as unknown."""
+    """Counts a plan reports (in prose or a count table), by meaning; colours its legend left
+    unread count as unknown. Counts of indicators are kept apart from counts of actions."""
     rows = []
     for label, (_, plan) in zip(_label(plans), plans.iterrows(), strict=True):
+        source = REPORTED_SOURCE.get(plan.get("reported_counts_of", ""), "reported")
         meanings = {m: plan.get(f"reported_{m}") for m in REPORTED_MEANINGS}
         colours = [plan.get(f"reported_{c}") for c in COLOURS]
         if all(pd.isna(v) for v in [*meanings.values(), *colours]):
@@ -297,13 +328,15 @@ def plans_to_reported_status(plans: pd.DataFrame) -> pd.DataFrame:
         known = 0
         for meaning, n in meanings.items():
             if not pd.isna(n):
-                rows.append((label, meaning, int(n)))
+                rows.append((label, source, meaning, int(n)))
                 known += int(n)
         remainder = int(sum(0 if pd.isna(n) else n for n in colours)) - known
         if remainder > 0:
-            rows.append((label, "unknown", remainder))
-    frame = pd.DataFrame(rows, columns=["authority", "status_meaning", "n_actions"])
-    return frame.groupby(["authority", "status_meaning"], as_index=False)["n_actions"].sum()
+            rows.append((label, source, "unknown", remainder))
+    frame = pd.DataFrame(rows, columns=["authority", "source", "status_meaning", "n_actions"])
+    return frame.groupby(["authority", "source", "status_meaning"], as_index=False)[
+        "n_actions"
+    ].sum()
 
 
 def actions_to_status_mix(actions: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
@@ -318,7 +351,6 @@ def actions_to_status_mix(actions: pd.DataFrame, plans: pd.DataFrame) -> pd.Data
     )
     extracted.insert(1, "source", "extracted")
     reported = plans_to_reported_status(plans)
-    reported.insert(1, "source", "reported")
     out = pd.concat([extracted, reported], ignore_index=True)
     out["n_actions"] = out["n_actions"].astype("int64")
     out = _with_share(out, "n_actions", ["authority", "source"])
@@ -570,10 +602,10 @@ _AUTH = "COALESCE(NULLIF(TRIM(authority), ''), '[' || source || ']')"
 
 
 def _kept(table: str) -> str:
-    """The base table without plans compare_plans marks as copies."""
+    """The base table without plans compare_plans leaves out (copies, documents not compared)."""
     return (
         f"(SELECT * FROM {table} WHERE plan_id IN "
-        f"(SELECT plan_id FROM compare_plans WHERE copy_of = '')) AS {table}"
+        f"(SELECT plan_id FROM compare_plans WHERE excluded_reason = '')) AS {table}"
     )
 
 
@@ -589,14 +621,18 @@ def _reported_sql() -> str:
     )
     known = " + ".join(f"COALESCE({m}, 0)" for m in REPORTED_MEANINGS)
     parts = [
-        f"SELECT authority, '{m}' AS status_meaning, {m} AS n FROM rp WHERE {m} IS NOT NULL"
+        f"SELECT authority, source, '{m}' AS status_meaning, {m} AS n FROM rp WHERE {m} IS NOT NULL"
         for m in REPORTED_MEANINGS
     ]
     parts.append(
-        f"SELECT authority, 'unknown', n_colours - ({known}) FROM rp WHERE n_colours - ({known}) > 0"
+        f"SELECT authority, source, 'unknown', n_colours - ({known}) FROM rp WHERE n_colours - ({known}) > 0"
+    )
+    source = "CASE COALESCE(reported_counts_of, '') {} ELSE 'reported' END".format(
+        " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in REPORTED_SOURCE.items())
     )
     return f"""
-        rp AS (SELECT {_AUTH} AS authority, {meanings}, {colours} AS n_colours FROM {_kept("plans")} WHERE {any_value}),
+        rp AS (SELECT {_AUTH} AS authority, {source} AS source, {meanings}, {colours} AS n_colours
+               FROM {_kept("plans")} WHERE {any_value}),
         rep AS ({" UNION ALL ".join(parts)})"""
 
 
@@ -622,7 +658,7 @@ def comparison_views() -> dict[str, str]:
                        COALESCE(NULLIF(status_meaning, ''), 'unknown') AS status_meaning, COUNT(*) AS n_actions
                 FROM {_kept("actions")} GROUP BY ALL),
             {_reported_sql()},
-            rep_agg AS (SELECT authority, 'reported' AS source, status_meaning, CAST(SUM(n) AS BIGINT) AS n_actions
+            rep_agg AS (SELECT authority, source, status_meaning, CAST(SUM(n) AS BIGINT) AS n_actions
                         FROM rep GROUP BY ALL),
             mix AS (SELECT * FROM ext UNION ALL SELECT * FROM rep_agg)
             SELECT authority, source, status_meaning, n_actions,

@@ -169,6 +169,9 @@ def plan_to_plan_row(plan: Plan, n_warnings: int = 0) -> dict:
             for m in MEANINGS
             if m != "unknown"
         },
+        "reported_counts_of": plan.reported_counts_of,
+        "doc_kind": plan.doc_kind,
+        "doc_kind_basis": plan.doc_kind_basis,
         "n_warnings": n_warnings,
     }
     return row

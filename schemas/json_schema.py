@@ -25,11 +25,15 @@ ENUMS = {
     "status": ["red", "amber", "green", "blue", ""],
     "status_meaning": ["complete", "on_track", "at_risk", "off_track", "not_started", "unknown"],
     "direction": ["improving", "stable", "worsening", ""],
-    "meaning_basis": ["plan_legend", "common_reading", "none"],
+    "meaning_basis": ["plan_legend", "common_reading", "section", "none"],
+    "doc_kind": ["plan", "performance_report", "inspection_report", "other"],
+    "reported_counts_of": ["indicators", "actions", ""],
 }
 
 
 def _column_schema(column: str) -> dict[str, Any]:
+    if column in ENUMS:
+        return {"type": "string", "enum": ENUMS[column]}
     if column in DATE_COLUMNS:
         return {"type": ["string", "null"], "format": "date"}
     if column in INT_COLUMNS or column.startswith(("n_", "reported_")):
@@ -42,8 +46,6 @@ def _column_schema(column: str) -> dict[str, Any]:
         return {"type": ["number", "null"]}
     if column in BOOL_COLUMNS:
         return {"type": ["boolean", "null"]}
-    if column in ENUMS:
-        return {"type": "string", "enum": ENUMS[column]}
     return {"type": "string"}
 
 

@@ -128,6 +128,9 @@ PLAN_COLUMNS = [
     "legend",
     *(f"reported_{c}" for c in COLOURS),
     *(f"reported_{m}" for m in MEANINGS if m != "unknown"),
+    "reported_counts_of",
+    "doc_kind",
+    "doc_kind_basis",
     "n_warnings",
 ]
 ERROR_COLUMNS = ["source", "stage", "error", "kind", "severity"]
@@ -217,3 +220,5 @@ INT_COLUMNS = {
 }
 FLOAT_COLUMNS = {"target_value", "actual_value", "floor_value"}
 BOOL_COLUMNS = {"overdue", "has_legend"}
+# Text columns whose names start like counts' ("reported_", "n_").
+TEXT_COUNT_LIKE_COLUMNS = {"reported_counts_of"}

@@ -141,12 +141,26 @@ def crafted_plans() -> list[Plan]:
         plan_id="cccccccccccccccc", source="unnamed.txt", sha256="c" * 64, format="text",
         actions=[_action("cccccccccccccccc", "unnamed.txt", 1, "Early help", "1", "Improve the early help offer", d(2018, 1, 15), None)],
     )  # fmt: skip
+    # Testshire's inspection report: listed in compare_plans, never compared.
+    inspection = Plan(
+        plan_id="eeeeeeeeeeeeeeee", source="testshire_inspection.pdf", sha256="e" * 64, format="pdf",
+        authority="Testshire", doc_kind="inspection_report", doc_kind_basis="inspection cues: ...",
+        actions=[_action("eeeeeeeeeeeeeeee", "testshire_inspection.pdf", 1, "Early help", "", "Improve the early help offer", None, None)],
+    )  # fmt: skip
+    # A performance report that gives counts of its indicators, not of actions.
+    scorecard = Plan(
+        plan_id="ffffffffffffffff", source="scoreshire_scorecard.pdf", sha256="f" * 64, format="pdf",
+        authority="Scoreshire", doc_kind="performance_report", reported_counts_of="indicators",
+        reported_status_counts={"green": 17, "amber": 12, "red": 9},
+    )  # fmt: skip
     # The same Testshire plan read from two files: one must be left out as a copy.
     return [
         _testshire("aaaaaaaaaaaaaaaa", "testshire_plan.pdf"),
         _testshire("dddddddddddddddd", "testshire_plan.docx"),
         sampleton,
         unnamed,
+        inspection,
+        scorecard,
     ]
 
 
@@ -181,6 +195,7 @@ def test_crafted_actions_per_authority_and_copies(crafted: Path):
     assert summary["n_actions"].to_dict() == {
         "Testshire": "5",
         "Sampleton": "2",
+        "Scoreshire": "0",
         "[unnamed.txt]": "1",
     }
     assert summary.loc["Testshire", "n_plans"] == "1"
@@ -188,8 +203,19 @@ def test_crafted_actions_per_authority_and_copies(crafted: Path):
     assert summary.loc["Testshire", "authority_la_code"] == "990"
     assert summary.loc["Sampleton", "n_reported"] == "67"
     plans = _csv(crafted, "compare_plans")
-    testshire = plans[plans["authority"] == "Testshire"]
-    assert sorted(testshire["copy_of"] == "") == [False, True]
+    testshire = plans[plans["authority"] == "Testshire"].set_index("source")
+    assert sorted(testshire["copy_of"] == "") == [False, True, True]
+    # Only plans and performance reports are compared; the rest say why they are not.
+    assert testshire["excluded_reason"].to_dict() == {
+        "testshire_inspection.pdf": "doc_kind: inspection_report",
+        "testshire_plan.docx": "",
+        "testshire_plan.pdf": "copy",
+    }
+    assert testshire.loc["testshire_inspection.pdf", "doc_kind"] == "inspection_report"
+    assert set(plans.loc[plans["excluded_reason"] == "", "doc_kind"]) == {
+        "plan",
+        "performance_report",
+    }
 
 
 def test_crafted_theme_shares_sum_to_one(crafted: Path):
@@ -217,6 +243,12 @@ def test_crafted_status_mix_with_prose_counts(crafted: Path):
         "off_track": 0,
     }
     assert mix[("[unnamed.txt]", "extracted", "unknown")] == 1
+    # Counts of indicators are kept apart from counts of actions.
+    assert {k[1:]: v for k, v in mix.items() if k[0] == "Scoreshire"} == {
+        ("reported_indicators", "on_track"): 17,
+        ("reported_indicators", "at_risk"): 12,
+        ("reported_indicators", "off_track"): 9,
+    }
 
 
 def test_crafted_lead_roles_and_quarters(crafted: Path):
@@ -561,6 +593,16 @@ def test_corpus_kpi_pair_matched_across_plans(corpus: Path):
     assert {"Bristol", "Worcestershire"} <= set(repeat["authority"])
     bristol = repeat[repeat["authority"] == "Bristol"]
     assert bristol["target_raw"].tolist() == ["24%"]
+
+
+def test_corpus_documents_are_plans_and_all_compared(corpus: Path):
+    plans = _csv(corpus, "compare_plans")
+    kinds = dict(zip(plans["source"], plans["doc_kind"], strict=True))
+    reports = {s for s, k in kinds.items() if k == "performance_report"}
+    assert reports == {s for s in kinds if "performance_report" in s}  # the KPI-card sample
+    assert set(kinds.values()) == {"plan", "performance_report"}
+    assert set(plans["excluded_reason"]) == {"", "copy"}
+    assert ((plans["excluded_reason"] == "copy") == (plans["copy_of"] != "")).all()
 
 
 def test_corpus_views_match_csvs(corpus: Path):

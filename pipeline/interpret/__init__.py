@@ -16,11 +16,13 @@ from pipeline.authorities import Register, find_authority
 from pipeline.interpret.blocks import blocks_to_actions
 from pipeline.interpret.cards import direction_key, with_card_kpis
 from pipeline.interpret.directory import leads_from_directories, table_to_directory
+from pipeline.interpret.doc_kind import document_kind
 from pipeline.interpret.front_matter import (
     find_front_matter,
     find_glossary,
     find_legend,
-    find_status_counts,
+    find_reported_counts,
+    is_count_table,
     is_legend_table,
 )
 from pipeline.interpret.profile import TableContext as ReadingContext
@@ -118,10 +120,11 @@ def interpret(
         if block.table is None:
             continue
         table = block.table
-        if is_legend_table(table):
+        if is_legend_table(table) or is_count_table(table):
             if trace is not None:
-                trace.append(TableTrace(table.index, table.pages, caption, None, "status key"))
-            continue  # the plan's status key, read by find_legend
+                note = "status key" if is_legend_table(table) else "status counts"
+                trace.append(TableTrace(table.index, table.pages, caption, None, note))
+            continue  # the plan's status key or its status counts, read below
         table = record_table_to_row(table) or table
         reading = read_table(table, ReadingContext(caption=caption, fill_to_colour=fill_to_colour))
         table_caption, caption = caption, ""
@@ -182,7 +185,8 @@ def interpret(
                     id=f"{plan_id}-T{len(themes) + 1:03d}", ref=m.group(1) if m else "", name=name
                 )
             )
-    return Plan(
+    reported = find_reported_counts(doc.blocks)
+    plan = Plan(
         plan_id=plan_id,
         source=doc.source,
         sha256=sha256,
@@ -202,6 +206,9 @@ def interpret(
         glossary=find_glossary(doc),
         legend=legend,
         direction_key=direction_key(doc),
-        reported_status_counts=find_status_counts([b.text for b in doc.blocks if b.table is None]),
+        reported_status_counts=reported.counts,
+        reported_counts_of=reported.counts_of,
         warnings=list(doc.warnings),
     )
+    kind = document_kind(doc, plan)
+    return plan.model_copy(update={"doc_kind": kind.kind, "doc_kind_basis": kind.basis})

@@ -1,5 +1,5 @@
 """What a plan says about itself: title, period, version, date, its glossary, its
-status legend, and status counts it reports only in prose.
+status legend, and the status counts it reports (read in counts.py, exported here).
 
 All functions read plain text lines (blocks and table rows in document order)
 and return plain values; nothing here knows a particular council.
@@ -11,11 +11,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.interpret.counts import (
+    COLOUR_WORD,
+    find_reported_counts,
+    find_status_counts,
+    is_count_table,
+)
 from schemas.layout import Block, LayoutDocument, Table
 from schemas.records import GlossaryEntry, LegendEntry, StatusLegend
 
 COLOURS = ("red", "amber", "green", "blue")
-_COLOUR_WORD = {"red": "red", "amber": "amber", "yellow": "amber", "green": "green", "blue": "blue"}
+_COLOUR_WORD = COLOUR_WORD
 FRONT_BLOCKS = 20
 
 # --- glossary ---------------------------------------------------------------------------------
@@ -101,6 +107,19 @@ _LEGEND_ITEM = re.compile(
     re.IGNORECASE,
 )
 _RATED = re.compile(r"\b(rag|brag|rated|rating|status|colour|criteria)\b", re.IGNORECASE)
+# A key written as one sentence per colour: "Green text or arrows indicate that ...",
+# "Red cells show ...", "Blue arrows are shown where ...:" (the colour first, then what
+# is coloured, then a verb of meaning).
+_KEY_SENTENCE = re.compile(
+    r"^\W{0,3}(red|amber|green|blue|yellow)\b"
+    r"(?:\s*(?:,|/|\bor\b|\band\b|\b(?:text|font|arrows?|cells?|shading|icons?|dots?|circles?|"
+    r"bars?|boxes|box|ratings?|rag|status|colou?r|highlighting|figures?|values?|triangles?)\b))+"
+    r"\s+(?:(?:is|are)\s+used\s+to\s+)?"
+    r"(indicates?|shows?|means?|denotes?|signif(?:y|ies)|represents?|highlights?|(?:is|are)\s+(?:shown|used))\b"
+    r"\s*(?:that\s+)?(.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+KEY_SENTENCE_GAP = 8  # blocks: key sentences further apart than this are separate passages
 
 
 def _colour_word(text: str) -> str | None:
@@ -110,7 +129,8 @@ def _colour_word(text: str) -> str | None:
 
 def _legend_from_table(table: Table) -> list[tuple[str, str, str | None]]:
     """Rows of (colour, wording, fill) from a key table: a colour word (or a coloured
-    empty cell) beside a description."""
+    empty cell) beside a description. A key tells statuses apart, so rows that all show
+    one fill (banner rows of a styled table) are no key."""
     found = []
     for row in table.rows:
         cells = [c for c in row if c.is_origin or c.merged_from[0] != c.row]
@@ -118,11 +138,16 @@ def _legend_from_table(table: Table) -> list[tuple[str, str, str | None]]:
         if len(cells) < 2:
             continue
         colour = _colour_word(texts[0])
-        wording = next((t for t in texts[1:] if len(t.split()) >= 1 and not _colour_word(t)), "")
+        # Wording has words: "Green | 17" is a count, not a key.
+        wording = next(
+            (t for t in texts[1:] if re.search(r"[A-Za-z]{2}", t) and not _colour_word(t)), ""
+        )
         if colour and wording and wording.lower() not in ("status", "meaning", "description"):
             found.append((colour, wording, cells[0].fill))
         elif not texts[0] and cells[0].fill and wording:
             found.append(("", wording, cells[0].fill))
+    if len({colour or fill for colour, _, fill in found}) < 2:
+        return []
     return found
 
 
@@ -134,6 +159,34 @@ def is_legend_table(table: Table) -> bool:
         and len(rows) >= (table.n_rows - table.n_header_rows) - 1
         and table.n_rows <= 8
     )
+
+
+def _key_sentences(blocks: Sequence[Block]) -> dict[str, str]:
+    """colour -> wording from a key written as one sentence per colour; a sentence that
+    ends with ':' takes the list items after it. Only a passage naming two or more
+    colours counts (one sentence starting "Red ..." is no key)."""
+    passages: list[dict[str, str]] = []
+    last = -KEY_SENTENCE_GAP - 1
+    for i, block in enumerate(blocks):
+        if block.table is not None or block.kind == "heading":
+            continue
+        m = _KEY_SENTENCE.match(block.text.strip())
+        if not m:
+            continue
+        wording = m.group(3).strip()
+        if wording.endswith(":"):
+            items = []
+            for nxt in blocks[i + 1 : i + 6]:
+                if nxt.kind != "list_item":
+                    break
+                items.append(nxt.text.strip())
+            wording = " ".join([wording, *items])
+        if i - last > KEY_SENTENCE_GAP:
+            passages.append({})
+        last = i
+        passages[-1].setdefault(_COLOUR_WORD[m.group(1).lower()], normalise(wording)[:300])
+    best = max(passages, key=len, default={})
+    return best if len(best) >= 2 else {}
 
 
 def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
@@ -200,6 +253,8 @@ def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
         ):
             colour = colours[0].lower()
             entries.setdefault(colour, text)
+    for colour, wording in _key_sentences(doc.blocks).items():
+        entries.setdefault(colour, wording)
     return StatusLegend(
         entries=[
             LegendEntry(colour=c, label=entries[c], fill=fills.get(c))
@@ -208,48 +263,6 @@ def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
         ],
         criteria=criteria,
     )
-
-
-# --- prose status counts ------------------------------------------------------------------------
-
-_COLOURS_RE = r"(red|amber|green|blue)"
-# "20 tasks marked amber", "6 actions had been completed and were rated blue".
-_COUNT_STRONG = re.compile(
-    r"\b(\d{1,4})\s+(?:tasks?|actions?|projects?|items?|milestones?|recommendations?|objectives?)\b"
-    r"(?:\s+[\w'-]+){0,6}?\s+(?:marked|rated|rag\s*rated|brag\s*rated|assessed|reported|shown)\s+(?:as\s+)?"
-    rf"['‘\"]?{_COLOURS_RE}\b",
-    re.IGNORECASE,
-)
-_COUNT_WEAK = re.compile(
-    r"\b(\d{1,4})\s+(?:(?:tasks?|actions?|items?|projects?)\s+)?(?:(?:were|are|was|is)\s+)?"
-    rf"(?:(?:marked|rated)\s+)?(?:as\s+)?['‘\"]?{_COLOURS_RE}\b",
-    re.IGNORECASE,
-)
-
-
-def find_status_counts(texts: Sequence[str]) -> dict[str, int]:
-    """Counts a report gives in prose ("20 tasks marked amber, 45 green"); the first full
-    statement wins, later repeats of one colour are not added again."""
-    counts: dict[str, int] = {}
-    for i, text in enumerate(texts):
-        if not _COUNT_STRONG.search(text):
-            continue
-        # The statement may run over this line and list items right after it ("There are:" ...).
-        window = [text]
-        for nxt in texts[i + 1 : i + 6]:
-            if _COUNT_WEAK.search(nxt):
-                window.append(nxt)
-            else:
-                break
-        for line in window:
-            for m in sorted(
-                [*_COUNT_STRONG.finditer(line), *_COUNT_WEAK.finditer(line)],
-                key=lambda m: m.start(),
-            ):
-                counts.setdefault(m.group(2).lower(), int(m.group(1)))
-        if counts:
-            break
-    return counts
 
 
 # --- title, period, version, date ----------------------------------------------------------------
@@ -411,3 +424,17 @@ def _plausible_period(text: str) -> bool:
     if tail and len(years) == 1:
         years.append(years[0] // 100 * 100 + int(tail.group(1)))
     return len(years) == 2 and 0 <= years[1] - years[0] <= 5
+
+
+__all__ = [
+    "FrontMatter",
+    "find_front_matter",
+    "find_glossary",
+    "find_legend",
+    "find_reported_counts",  # status counts in prose and count tables: counts.py
+    "find_status_counts",
+    "find_title",
+    "is_count_table",
+    "is_legend_table",
+    "normalise",
+]

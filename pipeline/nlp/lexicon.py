@@ -92,9 +92,13 @@ class StatusWords:
     negated_complete: re.Pattern[str] | None
     legend_rules: tuple[tuple[str, re.Pattern[str]], ...]
 
+    # A status key's wording for rated measures, in reading order: (meaning, phrases).
+    key_phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StatusWords:
         negated = data.get("negated_complete", [])
+        groups = data.get("key_phrases", {}).get("groups", [])
         return cls(
             colours=MappingProxyType({k: tuple(v) for k, v in data.get("colours", {}).items()}),
             letters=MappingProxyType(dict(data.get("letters", {}))),
@@ -106,6 +110,7 @@ class StatusWords:
                 (r["meaning"], re.compile("|".join(r["patterns"])))
                 for r in data.get("legend_rules", [])
             ),
+            key_phrases=tuple((g["meaning"], tuple(g["phrases"])) for g in groups),
         )
 
     @property

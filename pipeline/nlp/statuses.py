@@ -101,14 +101,57 @@ def _hue_band(h: float) -> str | None:
 # --- a legend's wording -> meaning ------------------------------------------------------------------
 
 
+_NUMBER = r"\d+(?:\.\d+)?\s?(?:%|pp\b|per\s?cent\b|percentage\s+points?\b)?"
+_ARTICLES = re.compile(r"\b(?:the|a|an)\s+")
+_WORK_DONE = re.compile(r"\bcomplet\w*|\bdone\b|\bclosed\b|\bfinished\b")
+
+
+def _key_phrase(phrase: str) -> str:
+    """A key phrase as a pattern: words in order, '#' a number, not right after a negation."""
+    words = [_NUMBER if w == "#" else re.escape(w) for w in phrase.split()]
+    return r"(?<!not )(?<!n't )\b" + r"\s+".join(words) + r"(?![\w%])"
+
+
+@lru_cache(maxsize=1)
+def _key_groups() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    from pipeline.nlp.lexicon import load_status_words
+
+    return tuple(
+        (meaning, re.compile("|".join(_key_phrase(p) for p in phrases)))
+        for meaning, phrases in load_status_words().key_phrases
+    )
+
+
+def key_meaning(label: str) -> str | None:
+    """What a key's wording means when it rates measures against a target, floor, tolerance
+    or comparator ("target met" -> on_track, "within tolerance" -> at_risk, "below floor" ->
+    off_track, "no value judgement" -> unknown); None when it says none of these.
+
+    The phrases are data (status_words.json, "key_phrases"); a wording that says its work
+    is complete is a key for work, so only the "unknown" group applies to it.
+    """
+    text = _ARTICLES.sub("", " ".join((label or "").lower().split()))
+    negated = load_status_words().negated_complete
+    if negated is not None:
+        text = negated.sub(" unfinished ", text)
+    work = bool(_WORK_DONE.search(text))
+    for meaning, pattern in _key_groups():
+        if (meaning == "unknown" or not work) and pattern.search(text):
+            return meaning
+    return None
+
+
 def label_to_meaning(label: str) -> str:
     """What a legend's wording for one colour means.
 
     "Completed" -> complete; "on track, milestones met but not completed" -> on_track;
     "more work needed or resolvable issue in sight" -> at_risk; "not met or timescale
     slipped" / "fully stuck" -> off_track; "ONE criteria must not be in place" -> at_risk;
+    a key for measures reads through `key_meaning` first ("target achieved" -> on_track);
     wording with none of these (a bare colour name) -> unknown.
     """
+    if (meaning := key_meaning(label)) is not None:
+        return meaning
     words = load_status_words()
     text = " ".join((label or "").lower().split())
     if words.negated_complete is not None:
@@ -212,6 +255,7 @@ __all__ = [
     "LegendReading",
     "fill_to_colour",
     "hex_to_rgb",
+    "key_meaning",
     "label_to_meaning",
     "legend_with_meanings",
     "resolve_status",

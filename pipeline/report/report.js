@@ -203,7 +203,9 @@
     });
     stackedChart(document.getElementById("chart-status"), data.status_mix || [], {
       title: "Status mix", value: "n_actions", cat: "status_meaning", categories: MEANINGS,
-      group: function (r) { return r.source === "reported" ? r.authority + " (reported)" : r.authority; },
+      group: function (r) {
+        return r.source === "extracted" ? r.authority : r.authority + " (" + r.source.replace("_", " ") + ")";
+      },
       colourOf: function (c) { return STATUS_COLOURS[c] || "#999"; }, format: meaningText
     });
     stackedChart(document.getElementById("chart-leads"), data.lead_roles || [], {
