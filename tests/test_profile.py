@@ -411,3 +411,29 @@ def test_the_column_evidence_file_loads_and_covers_every_role():
         assert all(w == w.lower() and w.strip() == w for w in words)
     assert "establish" in COLUMN_EVIDENCE["imperative_verbs"]
     assert all(v == v.lower() for v in COLUMN_EVIDENCE["imperative_verbs"])
+
+
+def test_a_grid_of_what_who_when_cards_gives_one_action_per_card():
+    rows = [
+        ["What: Provide training for GP practices on", "What: Ask every patient about smoking at"],
+        ["referral to local services", "pre-assessment clinics"],
+        ["Who: Public Health", "Who: Hospital Trust"],
+        ["When: Ongoing", "When: Short term (by March 2020)"],
+        [
+            "What: Redesign the cessation service model",
+            "What: Work with pharmacies on a shared offer",
+        ],
+        ["Who: Public Health", "Who: Pharmacy Committee"],
+        ["When: Long term (by March 2022)", "When: Short term (by March 2020)"],
+    ]
+    doc = document(heading("Example actions", 2), table(rows))
+    plan = interpret(doc, plan_id="p", sha256="s")
+    got = [(a.text[:20], a.lead_raw, a.due.raw if a.due else "") for a in plan.actions]
+    assert got == [
+        ("Provide training for", "Public Health", "Ongoing"),
+        ("Redesign the cessati", "Public Health", "Long term (by March 2022)"),
+        ("Ask every patient ab", "Hospital Trust", "Short term (by March 2020)"),
+        ("Work with pharmacies", "Pharmacy Committee", "Short term (by March 2020)"),
+    ]
+    assert plan.actions[0].text.endswith("on referral to local services")
+    assert plan.actions[0].provenance.table_index == 0

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.authorities import Register, find_authority
-from pipeline.interpret.blocks import blocks_to_actions
+from pipeline.interpret.blocks import blocks_to_actions, label_grid_to_blocks
 from pipeline.interpret.cards import direction_key, with_card_kpis
 from pipeline.interpret.directory import leads_from_directories, table_to_directory
 from pipeline.interpret.doc_kind import document_kind
@@ -144,6 +144,20 @@ def interpret(
         elif reading.kind == "kpis":
             found = table_to_kpis(reading, ctx)
             kpis.extend(found.kpis)
+        elif cards := label_grid_to_blocks(table):
+            # A grid of "What: / Who: / When:" cards: read as the paragraphs it holds.
+            grid_doc = LayoutDocument(source=doc.source, format=doc.format, blocks=tuple(cards))
+            found_actions = blocks_to_actions(grid_doc)
+            for a in found_actions:
+                actions.append(a.model_copy(update={"theme": a.theme or heading_theme}))
+            if trace is not None:
+                note = f"a grid of label:value cards: {len(found_actions)} actions"
+                trace.append(
+                    TableTrace(
+                        table.index, table.pages, table_caption, reading, note, len(found_actions)
+                    )
+                )
+            continue
         else:
             entries = table_to_directory(table)
             if entries:

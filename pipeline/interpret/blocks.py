@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.interpret.labels import FieldLabels, LabelledValue, load_field_labels
-from schemas.layout import Block, LayoutDocument
+from schemas.layout import Block, LayoutDocument, Table
+from schemas.layout import Provenance as BlockProvenance
 from schemas.records import Action, DateValue, Provenance, Status
 
 MIN_ACTIONS = 3  # fewer paragraph actions than this in a document are taken as prose
@@ -168,7 +169,13 @@ def _to_action(item: _Item, source: str) -> Action:
         progress=normalise_space(" ".join(item.progress)),
         success_measure=f.get("success_measure", ""),
         flags=["from_paragraphs"],
-        provenance=Provenance(source=source, page=item.block.prov.page, bbox=item.block.prov.bbox),
+        provenance=Provenance(
+            source=source,
+            page=item.block.prov.page,
+            bbox=item.block.prov.bbox,
+            table_index=item.block.prov.table_index,
+            row_index=item.block.prov.row_index,
+        ),
     )
 
 
@@ -233,4 +240,43 @@ def blocks_to_actions(doc: LayoutDocument, labels: FieldLabels | None = None) ->
     return [_to_action(item, doc.source) for item in items]
 
 
-__all__ = ["MIN_ACTIONS", "blocks_to_actions"]
+# A table whose cells mostly open with field labels is a grid of label:value cards.
+LABEL_GRID_SHARE = 0.5
+
+
+def label_grid_to_blocks(table: Table, labels: FieldLabels | None = None) -> list[Block]:
+    """A grid of label:value cards ("What: ..." / "Who: ..." / "When: ..." cells, a card per
+    column run) as the paragraphs a reader would give for it: column by column, top to
+    bottom, a line without a label joined to the labelled line above it. Empty when the
+    table is not such a grid (fewer than half its cells open with a label, or no action
+    label and no lead or date label among them)."""
+    labels = labels or load_field_labels()
+    grid = table.texts()
+    cells = [(r, c) for c in range(table.n_cols) for r in range(table.n_rows) if grid[r][c].strip()]
+    if not cells:
+        return []
+    opening = {rc: labels.starts_with_label(normalise_space(grid[rc[0]][rc[1]])) for rc in cells}
+    roles = {v.role for v in opening.values() if v is not None}
+    labelled = sum(1 for v in opening.values() if v is not None)
+    if (
+        labelled / len(cells) < LABEL_GRID_SHARE
+        or "action" not in roles
+        or not roles & {"lead", "due"}
+    ):
+        return []
+    blocks: list[Block] = []
+    for r, c in cells:
+        text = normalise_space(grid[r][c])
+        cell = table.rows[r][c]
+        if opening[(r, c)] is None and blocks:
+            last = blocks[-1]
+            blocks[-1] = Block(kind="paragraph", text=f"{last.text} {text}", prov=last.prov)
+            continue
+        prov = BlockProvenance(
+            source=table.source, page=cell.page, table_index=table.index, row_index=r
+        )
+        blocks.append(Block(kind="paragraph", text=text, prov=prov))
+    return blocks
+
+
+__all__ = ["MIN_ACTIONS", "blocks_to_actions", "label_grid_to_blocks"]
