@@ -1,12 +1,13 @@
 """Table pieces joined across pages, then turned into the layout model's dense grid.
 
 A piece continues the table above it when it is the first thing on the next
-page, the previous piece was the last thing on its page, and the columns line
-up (same count and near-identical x positions; one extra or missing split is
-allowed when the header row repeats). A repeated header is dropped. A row cut
-by the page break is joined back when the continuation's first row has no
-key in its first column (empty, or text running on in lower case) and no dates, every column it fills was already
-filled above, and the row above is full or reaches the bottom of the page.
+page, the previous piece was the last thing on its page (footnotes under it
+aside), and the columns line up (same count and near-identical x positions;
+one extra or missing split is allowed when the header row repeats). A repeated
+header is dropped. A row cut by the page break is joined back when the
+continuation's first row has no key in its first column (empty, or text running
+on in lower case) and no dates, every column it fills was already filled above,
+and the row above is full or reaches the bottom of the page.
 An empty merged cell at the top of the continuation extends the merged cell
 above it (an "Aim" spanning rows on several pages).
 """

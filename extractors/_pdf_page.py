@@ -18,6 +18,7 @@ from extractors._pdf_tables import (
     FillRect,
     TableGrid,
     TablePart,
+    close_open_cells,
     color_to_hex,
     grid_to_part,
     lines_to_text_tables,
@@ -186,7 +187,7 @@ def read_page(page: Any, number: int) -> PageContent:
     else:
         edges = _turned_edges(page.edges, tf, swap=direction in (DOWN, UP))
         finder = TableFinder(_FramePage((0.0, 0.0, width, height), edges))
-    grids = [TableGrid(t.cells) for t in finder.tables]
+    grids = [TableGrid(close_open_cells(t.cells, finder.edges)) for t in finder.tables]
     # One column of boxes is a framed or highlighted paragraph, not a table.
     grids = sorted(
         (g for g in grids if g.n_starts >= 2 and g.n_rows >= 1 and not g.ragged),

@@ -47,6 +47,7 @@ class TablePart:
     origins: list[Origin]
     ruled: bool = True
     repeated_header: int = field(default=0)  # header rows dropped from later pieces
+    text_size: float = 0.0  # the font size most of its text is set in (0 when empty)
 
     @property
     def n_rows(self) -> int:
@@ -155,6 +156,73 @@ class TableGrid:
         return -1
 
 
+EDGE_COVER_TOL = 3.0  # points: pdfplumber's own snap and join tolerance
+
+
+def _covers(edges: list[dict], orient: str, at: float, lo: float, hi: float) -> bool:
+    """Drawn edges of one orientation along `at` cover the span lo..hi (gaps within tolerance)."""
+    key_at, key_lo, key_hi = ("x0", "top", "bottom") if orient == "v" else ("top", "x0", "x1")
+    spans = sorted(
+        (e[key_lo], e[key_hi])
+        for e in edges
+        if e.get("orientation") == orient and abs(e[key_at] - at) <= EDGE_COVER_TOL
+    )
+    reach = lo
+    for a, b in spans:
+        if a > reach + EDGE_COVER_TOL:
+            break
+        reach = max(reach, b)
+    return reach >= hi - EDGE_COVER_TOL
+
+
+def close_open_cells(cells: list[BBox], edges: list[dict]) -> list[BBox]:
+    """The table's cells plus the cells drawn open at the top or bottom of the grid.
+
+    A cell that runs over a page break has no rule along the break, so pdfplumber,
+    which needs four corners, leaves a hole there. A hole in the first or last row
+    whose two sides and inner end are ruled is such a cell; a hole whose sides are
+    not ruled (a row of highlighted text that stops short) stays a hole.
+    """
+    if not cells:
+        return cells
+    grid = TableGrid(cells)
+    xs, ys, slots = grid.xs, grid.ys, grid.slots
+    added: list[BBox] = []
+    taken: set[tuple[int, int]] = set()
+    for from_top in (True, False):
+        rows = range(grid.n_rows) if from_top else range(grid.n_rows - 1, -1, -1)
+        edge_row = rows[0]
+        for c0 in range(grid.n_cols):
+            if slots[edge_row][c0] != -1 or (edge_row, c0) in taken:
+                continue
+            c1 = c0 + 1  # widen over neighbouring holes not parted by a rule
+            while (
+                c1 < grid.n_cols
+                and slots[edge_row][c1] == -1
+                and not _covers(edges, "v", xs[c1], ys[edge_row], ys[edge_row + 1])
+            ):
+                c1 += 1
+            depth = 0
+            for r in rows:
+                if any(slots[r][c] != -1 for c in range(c0, c1)):
+                    break
+                depth += 1
+            if depth == grid.n_rows:
+                continue  # a whole column missing is not a cell left open
+            top, bottom = (ys[0], ys[depth]) if from_top else (ys[-1 - depth], ys[-1])
+            inner = bottom if from_top else top
+            if not (
+                _covers(edges, "v", xs[c0], top, bottom)
+                and _covers(edges, "v", xs[c1], top, bottom)
+                and _covers(edges, "h", inner, xs[c0], xs[c1])
+            ):
+                continue
+            added.append((xs[c0], top, xs[c1], bottom))
+            for r in list(rows)[:depth]:
+                taken.update((r, c) for c in range(c0, c1))
+    return list(cells) + added
+
+
 @dataclass(slots=True)
 class FillRect:
     x0: float
@@ -178,6 +246,14 @@ def cell_fill(bbox: BBox, rects: list[FillRect]) -> str | None:
         ):
             return r.color
     return None
+
+
+def text_size(lines: list[Line]) -> float:
+    """The font size most of the lines' characters are set in (0 when there is no text)."""
+    ink: dict[float, int] = {}
+    for ln in lines:
+        ink[ln.size] = ink.get(ln.size, 0) + len(ln.text)
+    return max(ink, key=lambda size: ink[size]) if ink else 0.0
 
 
 def cell_text(lines: list[Line], bbox: BBox) -> str:
@@ -209,7 +285,8 @@ def grid_to_part(
                 origins.append(Origin(r, c, 1, 1, "", bbox, None, False, page))
     origins.sort(key=lambda o: (o.r, o.c))
     rows = [(page, grid.ys[r], grid.ys[r + 1]) for r in range(grid.n_rows)]
-    return TablePart(page, grid.bbox, list(grid.xs), rows, origins, ruled=True)
+    size = text_size([ln for lines in cell_lines.values() for ln in lines])
+    return TablePart(page, grid.bbox, list(grid.xs), rows, origins, ruled=True, text_size=size)
 
 
 # --- tables without rules -------------------------------------------------------------------
@@ -322,7 +399,8 @@ def _region_to_part(
             bold = bool(pieces) and all(p.bold for p in pieces)
             origins.append(Origin(r, c, 1, 1, text, bbox, None, bold, page))
     bbox = (edges[0], rows[0][1], edges[-1], rows[-1][2])
-    return TablePart(page, bbox, edges, rows, origins, ruled=False), lines
+    part = TablePart(page, bbox, edges, rows, origins, ruled=False, text_size=text_size(lines))
+    return part, lines
 
 
 def _fragment_line(f: Fragment, line: Line) -> Line:
