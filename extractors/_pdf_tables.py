@@ -12,7 +12,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 
-from extractors._pdf_text import Fragment, Line, lines_to_text, list_marker
+from extractors._common import dominant_text_colour
+from extractors._pdf_text import Fragment, Line, lines_to_text, list_marker, merge_counts
 
 BBox = tuple[float, float, float, float]
 
@@ -34,6 +35,8 @@ class Origin:
     fill: str | None
     bold: bool
     page: int
+    text_colour: str | None = None
+    icon_fill: str | None = None
 
 
 @dataclass
@@ -232,6 +235,52 @@ class FillRect:
     color: str | None
 
 
+ICON_MIN_SIDE = 2.0  # points: thinner shapes are rules and underlines
+ICON_MAX_SIDE = 80.0  # points: larger shapes are panels or charts, not icons
+ICON_MAX_ASPECT = 4.0
+
+
+def is_icon_shape(shape: FillRect) -> bool:
+    """A filled shape that may be an icon: coloured (not white, not black), compact, small."""
+    w, h = shape.x1 - shape.x0, shape.bottom - shape.top
+    if shape.color is None or min(w, h) < ICON_MIN_SIDE or max(w, h) > ICON_MAX_SIDE:
+        return False
+    if max(w, h) > ICON_MAX_ASPECT * min(w, h):
+        return False
+    return max(int(shape.color[i : i + 2], 16) for i in (1, 3, 5)) >= 0x40
+
+
+def icon_fill(bbox: BBox, fill: str | None, shapes: list[FillRect]) -> str | None:
+    """The colour of the icons (arrows, dots, badges) drawn inside a cell: shapes whose
+    centre is in the cell that are not its background; the colour covering most area."""
+    x0, top, x1, bottom = bbox
+    w, h = x1 - x0, bottom - top
+    area: dict[str, float] = {}
+    for s in shapes:
+        cx, cy = (s.x0 + s.x1) / 2, (s.top + s.bottom) / 2
+        if not (x0 <= cx <= x1 and top <= cy <= bottom) or s.color is None or s.color == fill:
+            continue
+        sw, sh = s.x1 - s.x0, s.bottom - s.top
+        if sw >= 0.5 * w and sh >= 0.5 * h:
+            continue  # the cell's background, or a box filling it
+        area[s.color] = area.get(s.color, 0.0) + sw * sh
+    return max(sorted(area), key=lambda c: area[c]) if area else None
+
+
+def add_icon_fills(parts: list[TablePart], shapes: list[FillRect]) -> None:
+    """Give every cell of the page's table pieces the colour of the icons inside it."""
+    if not shapes:
+        return
+    for part in parts:
+        for o in part.origins:
+            o.icon_fill = icon_fill(o.bbox, o.fill, shapes)
+
+
+def lines_text_colour(lines: list[Line]) -> str | None:
+    """The colour the lines' text is printed in, when it is a colour (see _common)."""
+    return dominant_text_colour(merge_counts(ln.colours for ln in lines))
+
+
 def cell_fill(bbox: BBox, rects: list[FillRect]) -> str | None:
     """The colour painted last under the cell's centre, from a rect that covers most of it."""
     x0, top, x1, bottom = bbox
@@ -275,9 +324,8 @@ def grid_to_part(
         bbox = grid.cells[i]
         ink = sum(len(ln.text) for ln in lines)
         bold = ink > 0 and sum(len(ln.text) for ln in lines if ln.bold) * 2 > ink
-        origins.append(
-            Origin(r, c, rs, cs, cell_text(lines, bbox), bbox, cell_fill(bbox, rects), bold, page)
-        )
+        text, fill = cell_text(lines, bbox), cell_fill(bbox, rects)
+        origins.append(Origin(r, c, rs, cs, text, bbox, fill, bold, page, lines_text_colour(lines)))
     for r, row in enumerate(grid.slots):
         for c, slot in enumerate(row):
             if slot == -1:
@@ -397,7 +445,8 @@ def _region_to_part(
             bbox = (edges[c], top, edges[c + 1], bottom)
             text = lines_to_text(pieces, bands[c][0], bands[c][1]) if pieces else ""
             bold = bool(pieces) and all(p.bold for p in pieces)
-            origins.append(Origin(r, c, 1, 1, text, bbox, None, bold, page))
+            colour = lines_text_colour(pieces)
+            origins.append(Origin(r, c, 1, 1, text, bbox, None, bold, page, colour))
     bbox = (edges[0], rows[0][1], edges[-1], rows[-1][2])
     part = TablePart(page, bbox, edges, rows, origins, ruled=False, text_size=text_size(lines))
     return part, lines

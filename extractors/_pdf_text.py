@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 # A gap between two glyphs wider than this share of the font size separates
@@ -69,6 +70,7 @@ class Glyph(NamedTuple):
     size: float
     bold: bool
     font: str
+    colour: str | None = None  # "#RRGGBB" fill of the glyph; None for black, white or unknown
 
 
 @dataclass(slots=True)
@@ -83,6 +85,7 @@ class Fragment:
     size: float
     bold: bool
     n_words: int
+    colours: dict[str | None, int] = field(default_factory=dict)  # glyphs by colour
 
 
 @dataclass(slots=True)
@@ -99,8 +102,22 @@ class Line:
     symbol_start: bool  # first glyph in a symbol or monospace font ("o" bullets)
 
     @property
+    def colours(self) -> dict[str | None, int]:
+        """The line's glyphs counted by colour."""
+        return merge_counts(f.colours for f in self.fragments)
+
+    @property
     def height(self) -> float:
         return self.bottom - self.top
+
+
+def merge_counts(counts: Iterable[dict[str | None, int]]) -> dict[str | None, int]:
+    """Several colour counts added up."""
+    out: dict[str | None, int] = {}
+    for count in counts:
+        for colour, n in count.items():
+            out[colour] = out.get(colour, 0) + n
+    return out
 
 
 def is_bold_font(fontname: str) -> bool:
@@ -161,6 +178,7 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
     # The open fragment: its extent, glyph count, bold count and first glyph's size.
     f_x0 = f_x1 = f_top = f_bottom = f_size = 0.0
     f_n = f_bold = 0
+    f_colours: dict[str | None, int] = {}
 
     def close_fragment() -> None:
         if not f_n:
@@ -176,9 +194,11 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
                 round(f_size * 2) / 2,
                 f_bold * 2 > f_n,
                 len(text.split()),
+                dict(f_colours),
             )
         )
         parts.clear()
+        f_colours.clear()
 
     for g in glyphs:
         if not g.text or g.text.isspace():
@@ -217,6 +237,7 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
             f_x0, f_x1, f_top, f_bottom, f_size, f_bold = g.x0, g.x1, g.top, g.bottom, g.size, 0
         f_n += 1
         f_bold += g.bold
+        f_colours[g.colour] = f_colours.get(g.colour, 0) + 1
         parts.append(g.text)
         sizes[g.size] += 1
         n_bold += g.bold

@@ -648,3 +648,65 @@ def test_real_table_continued_with_an_open_cell(shared_dir: Path) -> None:
     assert table.pages == (35, 36)
     assert (table.n_rows, table.n_cols, table.n_header_rows) == (8, 3, 1)
     assert not any(36 in t.pages and t is not table for t in doc.tables)
+
+
+def _coloured_marks_pdf(path: Path) -> Path:
+    """A ruled table whose status cells show their colour only as a glyph's colour or a
+    small shape: an arrow polygon, a dot on a shaded cell, red text, a blue link word."""
+    from reportlab.lib.colors import Color, black
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    xs, ys = [60, 140, 400], [780, 755, 725, 695, 665, 635]
+    c.setFillColor(Color(0.8, 0.8, 0.8))
+    c.rect(xs[0], ys[3], xs[1] - xs[0], ys[2] - ys[3], stroke=0, fill=1)  # a shaded cell
+    c.setFillColor(black)
+    for x in xs:  # rules drawn as thin filled rects, as Word's PDF export does
+        c.rect(x - 0.25, ys[-1], 0.5, ys[0] - ys[-1], stroke=0, fill=1)
+    for y in ys:
+        c.rect(xs[0], y - 0.25, xs[-1] - xs[0], 0.5, stroke=0, fill=1)
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(xs[0] + 5, ys[0] - 16, "Trend")
+    c.drawString(xs[1] + 5, ys[0] - 16, "Measure")
+    c.setFillColor(Color(0.57, 0.82, 0.31))  # an upward arrow
+    arrow = c.beginPath()
+    for i, (x, y) in enumerate([(95, 730), (105, 740), (115, 730), (108, 730), (108, 720)]):
+        (arrow.moveTo if i == 0 else arrow.lineTo)(x, y)
+    arrow.lineTo(102, 720)
+    arrow.lineTo(102, 730)
+    arrow.close()
+    c.drawPath(arrow, stroke=0, fill=1)
+    c.setFillColor(Color(0.92, 0.22, 0.25))
+    c.circle(100, 710, 5, stroke=0, fill=1)  # a dot on the shaded cell
+    c.setFont("Helvetica", 10)
+    c.drawString(xs[0] + 5, ys[3] - 20, "Worse")  # red text
+    c.setFillColor(black)
+    for i, y in enumerate(ys[1:-1]):
+        c.drawString(xs[1] + 5, y - 20, f"Measure number {i + 1}")
+    c.drawString(xs[0] + 5, ys[4] - 20, "See")
+    c.setFillColor(Color(0.0, 0.3, 0.9))
+    c.drawString(xs[0] + 25, ys[4] - 20, "x")  # a short link in an ordinary cell
+    c.setFillColor(black)
+    c.drawString(xs[0] + 32, ys[4] - 20, "the notes")
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_glyph_colours_and_icon_fills(tmp_path: Path) -> None:
+    table = read(_coloured_marks_pdf(tmp_path / "marks.pdf")).tables[0]
+    first = [table.rows[r][0] for r in range(1, 5)]
+    assert [c.icon_fill for c in first] == ["#91D14F", "#EB3840", None, None]
+    assert [c.text_colour for c in first] == [None, None, "#EB3840", None]
+    assert first[1].fill == "#CCCCCC"  # the shading stays the fill; the dot is an icon
+    assert all(c.icon_fill is None and c.text_colour is None for c in table.rows[0])
+    assert all(row[1].text_colour is None and row[1].icon_fill is None for row in table.rows)
+
+
+def test_real_arrows_and_blue_text(shared_dir: Path) -> None:
+    path = shared_dir / "realdocs" / "plans" / "H4F-2019-Horsham-CYP-Local-Health-Profile.pdf"
+    tables = [t for t in read(path).tables if t.pages == (47,)]
+    icons = [c.icon_fill for t in tables for row in t.rows for c in row if c.merged_from is None]
+    assert sorted(i for i in icons if i) == ["#92D050"] * 6 + ["#EA393F"] + ["#FFC000"] * 5
+    coloured = [c for t in tables for row in t.rows for c in row if c.text_colour]
+    assert {c.text_colour for c in coloured} == {"#2703D0"}
