@@ -74,6 +74,8 @@ def plan_to_action_rows(plan: Plan) -> list[dict]:
                 "due_recurrence": (a.due.recurrence or "") if a.due else "",
                 "status_raw": a.status.raw,
                 "status_fill": a.status.fill or "",
+                "status_text_colour": a.status.text_colour or "",
+                "status_icon_fill": a.status.icon_fill or "",
                 "status_source": a.status.source or "",
                 "meaning_basis": a.status.meaning_basis,
                 "overdue": a.overdue,

@@ -78,6 +78,8 @@ ACTION_COLUMNS = [
     "due_recurrence",
     "status_raw",
     "status_fill",
+    "status_text_colour",
+    "status_icon_fill",
     "status_source",
     "meaning_basis",
     "overdue",

@@ -373,6 +373,12 @@ def _row_to_action(
         status=Status(
             raw=normalise_space(_cell(row, roles, "status")),
             fill=row.fills[status_col] if status_col is not None else None,
+            text_colour=table.rows[row.index][status_col].text_colour
+            if status_col is not None
+            else None,
+            icon_fill=table.rows[row.index][status_col].icon_fill
+            if status_col is not None
+            else None,
         ),
         progress=normalise_space(_cell(row, roles, "progress")),
         evidence=normalise_space(_cell(row, roles, "evidence")),

@@ -173,8 +173,19 @@ def _plan_cells(p: int, plan: Plan) -> Iterator[tuple[Cell, str]]:
             yield Cell(p, "action", i, "start", KIND_DATE, role="start"), a.start.raw
         if a.due is not None and a.due.raw.strip():
             yield Cell(p, "action", i, "due", KIND_DATE, role="due"), a.due.raw
-        if a.status.raw.strip() or a.status.fill:
-            yield Cell(p, "action", i, "status", KIND_STATUS, fill=a.status.fill), a.status.raw
+        st = a.status
+        if st.raw.strip() or st.fill or st.text_colour or st.icon_fill:
+            status_cell = Cell(
+                p,
+                "action",
+                i,
+                "status",
+                KIND_STATUS,
+                fill=st.fill,
+                text_colour=st.text_colour,
+                icon_fill=st.icon_fill,
+            )
+            yield status_cell, st.raw
         for m, milestone in enumerate(a.milestones):
             text = milestone.date.raw if milestone.date.raw.strip() else milestone.column
             if text.strip():

@@ -261,29 +261,42 @@ def resolve_status(
     colours: list[str],
     meanings: list[str],
     legend: LegendReading,
+    *,
+    text_colour: str | None = None,
+    icon_fill: str | None = None,
 ) -> tuple[Status, list[str]]:
-    """One status from what its cell says (colour words in order, meaning words in order)
-    and its fill. Returns the Status and data-quality flags for the record.
+    """One status from what its cell says (colour words in order, meaning words in order),
+    its fill, the fill of an icon drawn in it and the colour its text is printed in.
+    Returns the Status and data-quality flags for the record.
 
-    A colour written in the cell beats the fill (flag "status_text_fill_disagree" when they
-    differ). A meaning written in the cell ("Completed", "Overdue") beats the colour's
-    legend meaning, and gives the colour the legend (else the common reading) uses for it,
-    with source "derived".
+    The colour comes from the first of: a colour written in the cell, the cell's fill, an
+    icon's fill (source "icon"), the text's colour (source "font"); each colour read
+    through the plan's key as fills are. A written colour beats the fill (flag
+    "status_text_fill_disagree" when they differ). A meaning written in the cell
+    ("Completed", "Overdue") beats the colour's legend meaning, and when nothing shows a
+    colour gives the colour the legend (else the common reading) uses for it, with source
+    "derived".
     """
     flags: list[str] = []
-    text_colour = colours[0] if colours else None
+    word_colour = colours[0] if colours else None
     if len(set(colours)) > 1:
         flags.append("mixed_status")
     fill_colour = fill_to_colour(fill, legend.legend) if fill else None
-    if text_colour and fill_colour and text_colour != fill_colour:
+    if word_colour and fill_colour and word_colour != fill_colour:
         flags.append("status_text_fill_disagree")
     word = meanings[0] if meanings else None
-    colour, source = (
-        (text_colour, "text")
-        if text_colour
-        else (fill_colour, "fill")
-        if fill_colour
-        else (None, None)
+    colour, source = next(
+        (
+            (found, name)
+            for found, name in (
+                (word_colour, "text"),
+                (fill_colour, "fill"),
+                (fill_to_colour(icon_fill, legend.legend) if icon_fill else None, "icon"),
+                (fill_to_colour(text_colour, legend.legend) if text_colour else None, "font"),
+            )
+            if found
+        ),
+        (None, None),
     )
     if colour is None and word:
         colour = legend.colour_for(word) or COMMON_COLOUR.get(word)
@@ -301,7 +314,14 @@ def resolve_status(
     else:
         meaning, basis = "unknown", "none"
     status = Status(
-        raw=raw, fill=fill, colour=colour, meaning=meaning, source=source, meaning_basis=basis
+        raw=raw,
+        fill=fill,
+        text_colour=text_colour,
+        icon_fill=icon_fill,
+        colour=colour,
+        meaning=meaning,
+        source=source,
+        meaning_basis=basis,
     )
     return status, flags
 
