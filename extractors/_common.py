@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from html import unescape
 from pathlib import Path
 
@@ -168,6 +169,27 @@ def dominant_text_colour(ink: dict[str | None, int]) -> str | None:
         return None
     best = max(sorted(coloured), key=lambda c: coloured[c])
     return best if coloured[best] >= TEXT_COLOUR_SHARE * total else None
+
+
+def colour_runs(pieces: Iterable[tuple[str, str | None]]) -> tuple[tuple[str, str], ...]:
+    """The pieces of text printed in a colour (not black, white or grey), neighbours of one
+    colour joined (across plain spaces), spaces trimmed: what `Block.colour_runs` holds."""
+    out: list[list[str]] = []
+    open_run = False  # the last run may still grow: only spaces came after it
+    for text, colour in pieces:
+        coloured = colour if colour and not is_neutral_colour(colour) else None
+        if coloured is None:
+            if text.strip():
+                open_run = False
+            elif open_run:
+                out[-1][0] += text
+            continue
+        if open_run and out[-1][1] == coloured:
+            out[-1][0] += text
+        else:
+            out.append([text, coloured])
+        open_run = True
+    return tuple((" ".join(t.split()), c) for t, c in out if t.strip())
 
 
 # ---------------------------------------------------------------- numbering

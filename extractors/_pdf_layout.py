@@ -414,6 +414,7 @@ def pages_to_blocks(
                 bold=all(ln.bold for ln in e.lines),
                 list_label=e.label,
                 prov=Provenance(source, e.page, None, None, e.bbox),
+                colour_runs=tuple(run for ln in e.lines for run in ln.colour_runs),
             )
         )
     return blocks

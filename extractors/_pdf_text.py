@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from extractors._common import colour_runs
+
 # A gap between two glyphs wider than this share of the font size separates
 # words when the PDF has no space glyph; wider than FRAGMENT_GAP it separates
 # fragments (table columns, a page number beside a footer).
@@ -86,6 +88,7 @@ class Fragment:
     bold: bool
     n_words: int
     colours: dict[str | None, int] = field(default_factory=dict)  # glyphs by colour
+    colour_runs: tuple[tuple[str, str], ...] = ()  # text printed in a colour, in order
 
 
 @dataclass(slots=True)
@@ -105,6 +108,11 @@ class Line:
     def colours(self) -> dict[str | None, int]:
         """The line's glyphs counted by colour."""
         return merge_counts(f.colours for f in self.fragments)
+
+    @property
+    def colour_runs(self) -> tuple[tuple[str, str], ...]:
+        """The line's text printed in a colour, in order."""
+        return tuple(run for f in self.fragments for run in f.colour_runs)
 
     @property
     def height(self) -> float:
@@ -179,6 +187,7 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
     f_x0 = f_x1 = f_top = f_bottom = f_size = 0.0
     f_n = f_bold = 0
     f_colours: dict[str | None, int] = {}
+    f_pieces: list[tuple[str, str | None]] = []
 
     def close_fragment() -> None:
         if not f_n:
@@ -195,10 +204,12 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
                 f_bold * 2 > f_n,
                 len(text.split()),
                 dict(f_colours),
+                colour_runs(f_pieces),
             )
         )
         parts.clear()
         f_colours.clear()
+        f_pieces.clear()
 
     for g in glyphs:
         if not g.text or g.text.isspace():
@@ -218,6 +229,7 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
                     first_word_x1 = prev.x1
             elif pending_space or gap > WORD_GAP * size:
                 parts.append(" ")
+                f_pieces.append((" ", None))
                 if first_word_x1 is None:
                     first_word_x1 = prev.x1
             elif (
@@ -238,6 +250,7 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
         f_n += 1
         f_bold += g.bold
         f_colours[g.colour] = f_colours.get(g.colour, 0) + 1
+        f_pieces.append((g.text, g.colour))
         parts.append(g.text)
         sizes[g.size] += 1
         n_bold += g.bold

@@ -20,6 +20,7 @@ from extractors._common import (
     bullet_symbol,
     check_package,
     clip_text,
+    colour_runs,
     dominant_text_colour,
     format_number,
     looks_like_heading,
@@ -297,6 +298,7 @@ class _Para:
     label: str | None
     ilvl: int
     boxes: list[etree._Element]  # text boxes anchored in the paragraph
+    colour_runs: tuple[tuple[str, str], ...] = ()
 
 
 class _Reader:
@@ -338,6 +340,7 @@ class _Reader:
                     bold=para.bold,
                     list_label=para.label,
                     prov=prov,
+                    colour_runs=para.colour_runs,
                 )
             elif para.label is not None:
                 block = Block(
@@ -347,11 +350,16 @@ class _Reader:
                     bold=para.bold,
                     list_label=para.label,
                     prov=prov,
+                    colour_runs=para.colour_runs,
                 )
             elif looks_like_heading(text, bold=para.bold):
-                block = Block("heading", text, level=3, bold=True, prov=prov)
+                block = Block(
+                    "heading", text, level=3, bold=True, prov=prov, colour_runs=para.colour_runs
+                )
             else:
-                block = Block("paragraph", text, bold=para.bold, prov=prov)
+                block = Block(
+                    "paragraph", text, bold=para.bold, prov=prov, colour_runs=para.colour_runs
+                )
             self.blocks.append(block)
         for box in para.boxes:
             self.read(box)
@@ -372,7 +380,8 @@ class _Reader:
         bold = bool(inked) and all(inked)
         # An empty numbered paragraph still takes a number in Word.
         label, ilvl = self._list_label(ppr, sid)
-        return _Para(text, bold, self.styles.heading_level(sid), label, ilvl, boxes)
+        runs = colour_runs(_run_pieces(p, self.styles))
+        return _Para(text, bold, self.styles.heading_level(sid), label, ilvl, boxes, runs)
 
     def _list_label(self, ppr: etree._Element | None, sid: str | None) -> tuple[str | None, int]:
         num_pr = ppr.find(W + "numPr") if ppr is not None else None
@@ -611,25 +620,33 @@ def _font_colour(rpr: etree._Element | None) -> str | None:
     return normalise_colour(el.get(W + "val")) or ""
 
 
+def _run_pieces(p: etree._Element, styles: _Styles) -> list[tuple[str, str | None]]:
+    """A paragraph's runs as (text, colour): the run's own colour, its character style's,
+    then its paragraph style's; None for automatic (black)."""
+    ppr = p.find(W + "pPr")
+    pstyle = ppr.find(W + "pStyle") if ppr is not None else None
+    sid = pstyle.get(W + "val") if pstyle is not None else styles.default_paragraph
+    para_colour = styles.colour(sid)
+    pieces = []
+    for r in p.iter(W + "r"):
+        text = "".join(t.text or "" for t in r.iter(W + "t"))
+        if not text:
+            continue
+        rpr = r.find(W + "rPr")
+        colour = _font_colour(rpr)
+        if colour is None and rpr is not None and (rs := rpr.find(W + "rStyle")) is not None:
+            colour = styles.colour(rs.get(W + "val"))
+        pieces.append((text, para_colour if colour is None else colour or None))
+    return pieces
+
+
 def _cell_text_colour(tc: etree._Element, styles: _Styles) -> str | None:
-    """The colour the cell's characters are printed in (run, character style, then
-    paragraph style), when most of them share one that is not black or grey."""
+    """The colour the cell's characters are printed in, when most of them share one that
+    is not black or grey."""
     ink: dict[str | None, int] = {}
     for p in tc.iter(W + "p"):
-        ppr = p.find(W + "pPr")
-        pstyle = ppr.find(W + "pStyle") if ppr is not None else None
-        sid = pstyle.get(W + "val") if pstyle is not None else styles.default_paragraph
-        para_colour = styles.colour(sid)
-        for r in p.iter(W + "r"):
-            n = sum(len("".join((t.text or "").split())) for t in r.iter(W + "t"))
-            if not n:
-                continue
-            rpr = r.find(W + "rPr")
-            colour = _font_colour(rpr)
-            if colour is None and rpr is not None and (rs := rpr.find(W + "rStyle")) is not None:
-                colour = styles.colour(rs.get(W + "val"))
-            colour = para_colour if colour is None else colour or None
-            ink[colour] = ink.get(colour, 0) + n
+        for text, colour in _run_pieces(p, styles):
+            ink[colour] = ink.get(colour, 0) + len("".join(text.split()))
     return dominant_text_colour(ink)
 
 

@@ -20,6 +20,7 @@ from extractors._common import (
     HTML_SKIP_TAGS,
     clip_text,
     collapse_html_space,
+    colour_runs,
     dominant_text_colour,
     has_xml_entity_declaration,
     html_element_to_text,
@@ -203,26 +204,29 @@ class _Reader:
             if child.tail:
                 out.append((child.tail, own))
 
-    def _ink_colours(
-        self, el: etree._Element, inherited: str | None, ink: dict[str | None, int]
+    def _colour_pieces(
+        self, el: etree._Element, inherited: str | None, out: list[tuple[str, str | None]]
     ) -> None:
-        """Count the element's visible characters by the colour they are printed in."""
+        """The element's visible text as (text, colour) pieces, in order."""
         value = self._props(el).get("color")
         keeps = not value or value in ("inherit", "currentcolor", "unset", "initial")
         own = inherited if keeps else normalise_colour(value)
         if el.text:
-            ink[own] = ink.get(own, 0) + len("".join(el.text.split()))
+            out.append((el.text, own))
         for child in el:
             tag = html_tag(child)
             if tag and tag not in HTML_SKIP_TAGS and not html_is_hidden(child):
-                self._ink_colours(child, own, ink)
+                self._colour_pieces(child, own, out)
             if child.tail:
-                ink[own] = ink.get(own, 0) + len("".join(child.tail.split()))
+                out.append((child.tail, own))
 
     def _text_colour(self, td: etree._Element, inherited: str | None) -> str | None:
         """The colour a cell's text is printed in (inline `color`, `<font color>`, class rules)."""
+        pieces: list[tuple[str, str | None]] = []
+        self._colour_pieces(td, inherited, pieces)
         ink: dict[str | None, int] = {}
-        self._ink_colours(td, inherited, ink)
+        for text, colour in pieces:
+            ink[colour] = ink.get(colour, 0) + len("".join(text.split()))
         return dominant_text_colour(ink)
 
     def _all_bold(
@@ -278,23 +282,31 @@ class _Reader:
             return
         parts: list[str] = []
         segments: list[tuple[str, bool]] = []
+        pieces: list[tuple[str, str | None]] = []
         for item in inline:
             if isinstance(item, str):
                 parts.append(collapse_html_space(item))
                 segments.append((item, bold))
+                pieces.append((item, None))
             else:
                 html_walk(item, parts, HTML_SKIP_TAGS)
                 self._segments(item, bold, segments, HTML_SKIP_TAGS)
+                self._colour_pieces(item, None, pieces)
         inline.clear()
         text = normalise_space("".join(parts))
         if not text:
             return
         inked = [b for t, b in segments if t.strip()]
         is_bold = bool(inked) and all(inked)
+        runs = colour_runs(pieces)
         if looks_like_heading(text, bold=is_bold):
-            self.blocks.append(Block("heading", text, level=3, bold=True, prov=self.prov))
+            self.blocks.append(
+                Block("heading", text, level=3, bold=True, prov=self.prov, colour_runs=runs)
+            )
         else:
-            self.blocks.append(Block("paragraph", text, bold=is_bold, prov=self.prov))
+            self.blocks.append(
+                Block("paragraph", text, bold=is_bold, prov=self.prov, colour_runs=runs)
+            )
 
     def _list(self, lst: etree._Element, level: int) -> None:
         own_only = HTML_SKIP_TAGS | {"ul", "ol", "table"}

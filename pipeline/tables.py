@@ -253,8 +253,22 @@ def plan_to_legend_rows(plan: Plan) -> list[dict]:
             "meaning": e.meaning,
             "fill": e.fill or "",
             "kind": "entry",
+            "mark": "",
         }
         for e in plan.legend.entries
+    ]
+    rows += [
+        {
+            "plan_id": plan.plan_id,
+            "authority": plan.authority,
+            "colour": "",
+            "label": m.label,
+            "meaning": m.meaning,
+            "fill": "",
+            "kind": "mark",
+            "mark": m.mark,
+        }
+        for m in plan.legend.marks
     ]
     rows += [
         {
@@ -265,6 +279,7 @@ def plan_to_legend_rows(plan: Plan) -> list[dict]:
             "meaning": "",
             "fill": "",
             "kind": "criterion",
+            "mark": "",
         }
         for c in plan.legend.criteria
     ]

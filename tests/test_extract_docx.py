@@ -536,3 +536,21 @@ def test_font_colours_of_status_glyphs(tmp_path: Path) -> None:
         None,
     ]
     assert all(table.cell(r, 0).text_colour is None for r in range(6))
+
+
+def test_paragraph_colour_runs(tmp_path: Path) -> None:
+    from docx.shared import RGBColor
+
+    d = docx.Document()
+    p = d.add_paragraph("Key: ")
+    for mark, rgb, label in [("✓", (0, 0xB0, 0x50), " Achieved "), ("●", (0xFF, 0, 0), " Late")]:
+        p.add_run(mark).font.color.rgb = RGBColor(*rgb)
+        p.add_run(label)
+    d.add_paragraph("Plain text.")
+    path = tmp_path / "key.docx"
+    d.save(path)
+    doc = read(path)
+    assert [b.colour_runs for b in doc.blocks] == [
+        (("✓", "#00B050"), ("●", "#FF0000")),
+        (),
+    ]

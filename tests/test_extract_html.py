@@ -287,3 +287,32 @@ def test_dominant_text_colour_rule() -> None:
     assert dominant_text_colour({"#000000": 5, "#7F7F7F": 5}) is None  # black and grey
     assert dominant_text_colour({"#FF0000": 2, "#00B050": 3}) == "#00B050"
     assert dominant_text_colour({}) is None
+
+
+def test_colour_runs_rule() -> None:
+    from extractors._common import colour_runs
+
+    pieces = [
+        ("Key: ", None),
+        ("✓", "#00B050"),
+        (" Achieved ", None),
+        ("On", "#FFC000"),
+        (" ", None),  # a plain space inside one coloured phrase
+        ("track", "#FFC000"),
+        (" ", None),
+        ("○", "#808080"),  # grey is ordinary text
+        (" Not yet started", "#000000"),
+    ]
+    assert colour_runs(pieces) == (("✓", "#00B050"), ("On track", "#FFC000"))
+
+
+def test_paragraph_colour_runs(tmp_path: Path) -> None:
+    body = (
+        '<p>Key: <span style="color:#00B050">&#10003;</span> Achieved '
+        '<font color="#FF0000">&#9679;</font> Not progressing</p><p>Plain text.</p>'
+    )
+    doc = read(write(tmp_path, body))
+    assert [b.colour_runs for b in doc.blocks] == [
+        (("✓", "#00B050"), ("●", "#FF0000")),
+        (),
+    ]

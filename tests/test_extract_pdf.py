@@ -710,3 +710,35 @@ def test_real_arrows_and_blue_text(shared_dir: Path) -> None:
     assert sorted(i for i in icons if i) == ["#92D050"] * 6 + ["#EA393F"] + ["#FFC000"] * 5
     coloured = [c for t in tables for row in t.rows for c in row if c.text_colour]
     assert {c.text_colour for c in coloured} == {"#2703D0"}
+
+
+def test_key_of_coloured_marks_keeps_their_colours(tmp_path: Path) -> None:
+    from reportlab.lib.colors import Color, black
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font.is_file():
+        pytest.skip("no TrueType font with the marks (DejaVu Sans) on this machine")
+    pdfmetrics.registerFont(TTFont("MarksFont", str(font)))
+    path = tmp_path / "key.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.setFont("MarksFont", 10)
+    c.drawString(60, 800, "Key:")
+    for x, mark, colour, label in [
+        (90, "▲", Color(0.57, 0.82, 0.31), "Better"),
+        (160, "●", Color(0.92, 0.22, 0.25), "Worse"),
+        (230, "○", Color(0.5, 0.5, 0.5), "No data"),
+    ]:
+        c.setFillColor(colour)
+        c.drawString(x, 800, mark)
+        c.setFillColor(black)
+        c.drawString(x + 12, 800, label)
+    c.drawString(60, 770, "A plain paragraph.")
+    c.showPage()
+    c.save()
+    doc = read(path)
+    key = next(b for b in doc.blocks if b.text.startswith("Key"))
+    assert key.colour_runs == (("▲", "#91D14F"), ("●", "#EB3840"))
+    assert all(b.colour_runs == () for b in doc.blocks if b is not key)

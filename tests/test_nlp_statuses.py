@@ -278,3 +278,106 @@ def test_icon_status_end_to_end(tmp_path):
         ("amber", "icon", "at_risk"),
         ("red", "icon", "off_track"),
     ]
+
+
+def _key_block(text: str, runs: tuple[tuple[str, str], ...]):
+    from schemas.layout import Block, LayoutDocument
+    from schemas.layout import Provenance as LayoutProv
+
+    block = Block(kind="paragraph", text=text, prov=LayoutProv(source="t"), colour_runs=runs)
+    return LayoutDocument(source="t", format="docx", blocks=(block,))
+
+
+def test_key_of_coloured_marks_is_the_plan_legend():
+    from pipeline.interpret.front_matter import find_legend
+
+    doc = _key_block(
+        "Key: ✓ Achieved ● Progressing ● Not progressing ○ Not yet started",
+        (("✓", "#00B050"), ("●", "#FFC000"), ("●", "#FF0000")),
+    )
+    legend = find_legend(doc, fill_to_colour=fill_to_colour)
+    assert [(e.colour, e.label, e.fill) for e in legend.entries] == [
+        ("red", "Not progressing", "#FF0000"),
+        ("amber", "Progressing", "#FFC000"),
+        ("green", "Achieved", "#00B050"),
+    ]
+    assert [(m.mark, m.label) for m in legend.marks] == [("○", "Not yet started")]
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        # bullets in black are a list, not a key
+        ("• Visits made • Plans agreed", ()),
+        # one coloured mark is not a key
+        ("Status: ● on track since May", (("●", "#00B050"),)),
+        # coloured words, not marks
+        ("Green: achieved. Red: late.", (("Green", "#00B050"), ("Red", "#FF0000"))),
+    ],
+)
+def test_marks_that_are_not_a_key(text, runs):
+    from pipeline.interpret.front_matter import legend_from_symbols
+
+    assert legend_from_symbols(_key_block(text, runs).blocks[0], fill_to_colour) == ([], {})
+
+
+def test_marks_read_through_the_key():
+    from schemas.records import LegendMark
+
+    legend = StatusLegend(
+        entries=[
+            LegendEntry(colour="amber", label="Progressing", fill="#FFC000"),
+            LegendEntry(colour="green", label="Achieved", fill="#00B050"),
+        ],
+        marks=[LegendMark(mark="○", label="Not yet started")],
+    )
+    amber = _status_of(legend, raw="●", text_colour="#FFC000")
+    assert (amber.colour, amber.meaning, amber.meaning_basis) == (
+        "amber",
+        "on_track",
+        "plan_legend",
+    )
+    plain = _status_of(legend, raw="○")
+    assert (plain.colour, plain.meaning, plain.meaning_basis) == (
+        None,
+        "not_started",
+        "plan_legend",
+    )
+    other = _status_of(legend, raw="○ see note")  # a mark with words is not the mark alone
+    assert other.meaning == "unknown"
+
+
+def test_key_of_marks_end_to_end(tmp_path):
+    import docx
+    from docx.shared import RGBColor
+
+    from pipeline.process import process_file
+
+    d = docx.Document()
+    key = d.add_paragraph("Key: ")
+    marks = [("✓", (0x00, 0xB0, 0x50), "Done"), ("●", (0xFF, 0xC0, 0x00), "Progressing")]
+    for mark, rgb, label in [*marks, ("●", (0xFF, 0x00, 0x00), "Not progressing")]:
+        key.add_run(mark).font.color.rgb = RGBColor(*rgb)
+        key.add_run(f" {label}   ")
+    key.add_run("○ Not yet started")
+    t = d.add_table(rows=5, cols=4)
+    for c, label in enumerate(["Ref", "Action", "Lead", "RAG"]):
+        t.cell(0, c).text = label
+    cells = [("✓", (0x00, 0xB0, 0x50)), ("●", (0xFF, 0xC0, 0x00)), ("●", (0xFF, 0, 0)), ("○", None)]
+    for r, (mark, rgb) in enumerate(cells, 1):
+        t.cell(r, 0).text = f"1.{r}"
+        t.cell(r, 1).text = f"Review the case files of team {r} and report to the board."
+        t.cell(r, 2).text = "Head of Service"
+        run = t.cell(r, 3).paragraphs[0].add_run(mark)
+        if rgb:
+            run.font.color.rgb = RGBColor(*rgb)
+    path = tmp_path / "key.docx"
+    d.save(path)
+    plan = process_file(path).plan
+    assert plan is not None
+    assert [(a.status.colour, a.status.meaning) for a in plan.actions] == [
+        ("green", "complete"),
+        ("amber", "on_track"),
+        ("red", "off_track"),
+        (None, "not_started"),
+    ]

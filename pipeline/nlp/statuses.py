@@ -179,7 +179,7 @@ _LABEL_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "off_track",
-            r"\b(?:not|n't)\s+(?:been\s+|be\s+)?(?:met|achieved|delivered|on\s+track)\b|\boff[- ]?track\b|\bslipp|\bslipped\b|"
+            r"\b(?:not|n't)\s+(?:been\s+|be\s+)?(?:met|achieved|delivered|on\s+track|progress(?:ing|ed)?)\b|\boff[- ]?track\b|\bslipp|\bslipped\b|"
             r"\bstuck\b|\boverdue\b|\bdelayed\b|\bsignificant(?:ly)?\s+(?:delay|risk|issue|concern|slippage|problem)|\bbehind\b|"
             r"\bmissed\b|\bfail|\bwill\s+not\b|\bunlikely\b|\bserious\b|\bmajor\s+(?:issue|risk|concern|delay|problem)|"
             r"\bcritical\b|\bblocked\b|\bstalled\b|\bunachievable\b",
@@ -226,7 +226,11 @@ def legend_with_meanings(legend: StatusLegend) -> StatusLegend:
         e if e.meaning != "unknown" else e.model_copy(update={"meaning": label_to_meaning(e.label)})
         for e in legend.entries
     ]
-    return legend.model_copy(update={"entries": entries})
+    marks = [
+        m if m.meaning != "unknown" else m.model_copy(update={"meaning": label_to_meaning(m.label)})
+        for m in legend.marks
+    ]
+    return legend.model_copy(update={"entries": entries, "marks": marks})
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,14 @@ class LegendReading:
 
     def meaning_of(self, colour: str) -> str | None:
         return dict(self.meanings).get(colour)
+
+    def meaning_of_mark(self, text: str) -> str | None:
+        """What the key says a mark means, when the cell holds only that mark ("○")."""
+        mark = text.strip()
+        return next(
+            (m.meaning for m in self.legend.marks if m.mark == mark and m.meaning != "unknown"),
+            None,
+        )
 
     def colour_for(self, meaning: str) -> str | None:
         return dict(self.colours).get(meaning)
@@ -275,7 +287,8 @@ def resolve_status(
     "status_text_fill_disagree" when they differ). A meaning written in the cell
     ("Completed", "Overdue") beats the colour's legend meaning, and when nothing shows a
     colour gives the colour the legend (else the common reading) uses for it, with source
-    "derived".
+    "derived". A cell holding only a mark the key explains without a colour ("○ Not yet
+    started") takes the key's meaning for it.
     """
     flags: list[str] = []
     word_colour = colours[0] if colours else None
@@ -301,7 +314,10 @@ def resolve_status(
     if colour is None and word:
         colour = legend.colour_for(word) or COMMON_COLOUR.get(word)
         source = "derived" if colour else "text"
-    if word:
+    marked = legend.meaning_of_mark(raw) if colour is None and not word else None
+    if marked:
+        meaning, basis, source = marked, "plan_legend", "text"
+    elif word:
         meaning = word
         basis = "plan_legend" if legend.colour_for(word) is not None else "common_reading"
     elif colour:
