@@ -3,7 +3,8 @@
 `extract(path)` picks the reader from the file's content first (magic bytes)
 and its suffix second, so a PDF saved as ".docx" is still read as a PDF (with a
 warning), and an unknown or unreadable file raises `ExtractionError` with a
-one-line reason instead of a traceback.
+one-line reason instead of a traceback. Every reader's document then goes
+through one layout-normalising pass (`extractors.normalise`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from extractors.base import ExtractionError, Extractor, ExtractSettings
 from extractors.docx import DocxExtractor
 from extractors.html import HtmlExtractor
+from extractors.normalise import normalise_layout
 from extractors.pdf import PdfExtractor
 from extractors.text import TextExtractor
 from extractors.xlsx import XlsxExtractor
@@ -143,7 +145,7 @@ def extract(
             f"file named {path.suffix} is really {by_content.upper()}; read as {by_content.upper()}"
         )
     extractor = EXTRACTORS[fmt]()
-    doc = extractor.extract(path, settings)
+    doc = normalise_layout(extractor.extract(path, settings))
     if warning:
         doc = LayoutDocument(
             source=doc.source,

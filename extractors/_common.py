@@ -1,11 +1,13 @@
-"""Helpers the DOCX, XLSX and HTML readers share: text and colour clean-up,
-list numbering, HTML-to-text, and the safety checks on zip packages."""
+"""Helpers the readers share: text and colour clean-up (every reader picks a
+cell's text colour the same way), list numbering, HTML-to-text, and the safety
+checks on zip packages."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from html import unescape
 from pathlib import Path
 
@@ -144,6 +146,50 @@ def normalise_colour(value: str | None) -> str | None:
     if hex6 is None or hex6 == "FFFFFF":
         return None
     return "#" + hex6
+
+
+NEUTRAL_SPREAD = 24  # channels this close together: black, white or a grey, i.e. no colour
+TEXT_COLOUR_SHARE = 1 / 3  # share of a cell's characters that must carry a colour
+
+
+def is_neutral_colour(colour: str) -> bool:
+    """True for "#RRGGBB" black, white and greys: what ordinary text is printed in."""
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return max(channels) - min(channels) <= NEUTRAL_SPREAD
+
+
+def dominant_text_colour(ink: dict[str | None, int]) -> str | None:
+    """The colour most of a cell's characters are printed in, when it is not a neutral
+    one and covers a good share of them (a coloured word or glyph, not one link).
+
+    `ink` counts characters by colour ("#RRGGBB", or None for the default colour)."""
+    total = sum(ink.values())
+    coloured = {c: n for c, n in ink.items() if c and not is_neutral_colour(c)}
+    if not total or not coloured:
+        return None
+    best = max(sorted(coloured), key=lambda c: coloured[c])
+    return best if coloured[best] >= TEXT_COLOUR_SHARE * total else None
+
+
+def colour_runs(pieces: Iterable[tuple[str, str | None]]) -> tuple[tuple[str, str], ...]:
+    """The pieces of text printed in a colour (not black, white or grey), neighbours of one
+    colour joined (across plain spaces), spaces trimmed: what `Block.colour_runs` holds."""
+    out: list[list[str]] = []
+    open_run = False  # the last run may still grow: only spaces came after it
+    for text, colour in pieces:
+        coloured = colour if colour and not is_neutral_colour(colour) else None
+        if coloured is None:
+            if text.strip():
+                open_run = False
+            elif open_run:
+                out[-1][0] += text
+            continue
+        if open_run and out[-1][1] == coloured:
+            out[-1][0] += text
+        else:
+            out.append([text, coloured])
+        open_run = True
+    return tuple((" ".join(t.split()), c) for t, c in out if t.strip())
 
 
 # ---------------------------------------------------------------- numbering

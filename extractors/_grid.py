@@ -22,6 +22,8 @@ class GridCell:
     col_span: int = 1
     fill: str | None = None
     bold: bool = False
+    text_colour: str | None = None
+    icon_fill: str | None = None
 
 
 def place_spans(rows: list[list[GridCell]]) -> list[GridCell]:
@@ -92,10 +94,22 @@ def cells_to_rows(
             o = owner[r][c]
             if o is None:
                 row.append(Cell(text="", row=r, col=c))
-            elif (o.row, o.col) == (r, c):
-                row.append(Cell(o.text, r, c, o.row_span, o.col_span, fill=o.fill, bold=o.bold))
             else:
-                row.append(Cell(o.text, r, c, fill=o.fill, bold=o.bold, merged_from=(o.row, o.col)))
+                origin = (o.row, o.col) == (r, c)
+                row.append(
+                    Cell(
+                        o.text,
+                        r,
+                        c,
+                        o.row_span if origin else 1,
+                        o.col_span if origin else 1,
+                        fill=o.fill,
+                        bold=o.bold,
+                        text_colour=o.text_colour,
+                        icon_fill=o.icon_fill,
+                        merged_from=None if origin else (o.row, o.col),
+                    )
+                )
         grid.append(tuple(row))
     return tuple(grid)
 

@@ -1,12 +1,13 @@
 """Table pieces joined across pages, then turned into the layout model's dense grid.
 
 A piece continues the table above it when it is the first thing on the next
-page, the previous piece was the last thing on its page, and the columns line
-up (same count and near-identical x positions; one extra or missing split is
-allowed when the header row repeats). A repeated header is dropped. A row cut
-by the page break is joined back when the continuation's first row has no
-key in its first column (empty, or text running on in lower case) and no dates, every column it fills was already
-filled above, and the row above is full or reaches the bottom of the page.
+page, the previous piece was the last thing on its page (footnotes under it
+aside), and the columns line up (same count and near-identical x positions;
+one extra or missing split is allowed when the header row repeats). A repeated
+header is dropped. A row cut by the page break is joined back when the
+continuation's first row has no key in its first column (empty, or text running
+on in lower case) and no dates, every column it fills was already filled above,
+and the row above is full or reaches the bottom of the page.
 An empty merged cell at the top of the continuation extends the merged cell
 above it (an "Aim" spanning rows on several pages).
 """
@@ -76,7 +77,19 @@ def collapse(part: TablePart, edges: list[float]) -> TablePart:
         j0, j1 = to_coarse[o.c], to_coarse[min(o.c + o.cs - 1, len(to_coarse) - 1)]
         held = by_slot.get((o.r, j0))
         if held is None:
-            new = Origin(o.r, j0, o.rs, j1 - j0 + 1, o.text, o.bbox, o.fill, o.bold, o.page)
+            new = Origin(
+                o.r,
+                j0,
+                o.rs,
+                j1 - j0 + 1,
+                o.text,
+                o.bbox,
+                o.fill,
+                o.bold,
+                o.page,
+                o.text_colour,
+                o.icon_fill,
+            )
             by_slot[(o.r, j0)] = new
             out.append(new)
             continue
@@ -87,6 +100,8 @@ def collapse(part: TablePart, edges: list[float]) -> TablePart:
         held.rs = max(held.rs, o.rs)
         held.cs = max(held.c + held.cs, j1 + 1) - held.c
         held.fill = held.fill or o.fill
+        held.text_colour = held.text_colour or o.text_colour
+        held.icon_fill = held.icon_fill or o.icon_fill
     return TablePart(part.page, part.bbox, list(edges), list(part.rows), out, part.ruled)
 
 
@@ -276,7 +291,19 @@ def part_to_table(part: TablePart, index: int, source: str, max_cell_chars: int)
                 rs = sum(1 for rr in range(r, n_rows) if cover[rr][c] is o)
                 cs = sum(1 for cc in range(c, n_cols) if cover[r][cc] is o)
                 out.append(
-                    Cell(text, r, c, rs, cs, o.fill, o.bold, page=o.page, bbox=_round(o.bbox))
+                    Cell(
+                        text,
+                        r,
+                        c,
+                        rs,
+                        cs,
+                        o.fill,
+                        o.bold,
+                        text_colour=o.text_colour,
+                        icon_fill=o.icon_fill,
+                        page=o.page,
+                        bbox=_round(o.bbox),
+                    )
                 )
             else:
                 out.append(
@@ -286,6 +313,8 @@ def part_to_table(part: TablePart, index: int, source: str, max_cell_chars: int)
                         c,
                         fill=o.fill,
                         bold=o.bold,
+                        text_colour=o.text_colour,
+                        icon_fill=o.icon_fill,
                         page=page,
                         bbox=_round(slot),
                         merged_from=(o.r, o.c),

@@ -29,6 +29,7 @@ RUNNING_SHARE = 0.5  # a line on at least this share of pages (same place) is ru
 HEADING_RATIO = 1.12  # font size over body size that makes a heading
 MAX_HEADING_WORDS = 25
 MAX_HEADING_LINES = 3
+FOOTNOTE_RATIO = 0.8  # text at most this share of the body size, at a page's foot, is small print
 
 PAGE_NUMBER_RE = re.compile(
     r"^(?:page\s*\d+(?:\s*(?:of|/)\s*\d+)?|[-–—]\s*\d+\s*[-–—]"
@@ -281,6 +282,26 @@ def _continues_paragraph(prev: _Proto, line: Line, styles: _Styles) -> bool:
     return bool(text) and (text[-1] not in ".:;!?" or line.text[:1].islower())
 
 
+def _without_footnotes(items: list[Line | TablePart], styles: _Styles) -> list[Line | TablePart]:
+    """A page's items (top to bottom) without the small print at its foot.
+
+    Footnotes start with a line set clearly smaller than the body text, and
+    everything under them is as small (a table quoted in a note too); a table
+    standing just above them still ends its page's body, so it may continue on
+    the next page.
+    """
+    limit = FOOTNOTE_RATIO * styles.body_size
+    start = len(items)
+    for i in range(len(items) - 1, -1, -1):
+        item = items[i]
+        size = item.text_size if isinstance(item, TablePart) else item.size
+        if not 0 < size <= limit:
+            break
+        if isinstance(item, Line):
+            start = i  # the small print begins with a line, never with a table
+    return items[:start]
+
+
 def pages_to_blocks(
     pages: list[PageContent], source: str, *, drop_running: bool, max_cell_chars: int
 ) -> list[Block]:
@@ -305,7 +326,8 @@ def pages_to_blocks(
                 idx = len(chains)
                 chains.append([part])
             chain_of[id(part)] = idx
-        last = items[-1][1] if items else None
+        body = _without_footnotes([it for _, it in items], styles)
+        last = body[-1] if body else None
         tail = last if isinstance(last, TablePart) else None
 
     tables = {}
@@ -392,6 +414,7 @@ def pages_to_blocks(
                 bold=all(ln.bold for ln in e.lines),
                 list_label=e.label,
                 prov=Provenance(source, e.page, None, None, e.bbox),
+                colour_runs=tuple(run for ln in e.lines for run in ln.colour_runs),
             )
         )
     return blocks

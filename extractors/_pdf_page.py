@@ -18,8 +18,11 @@ from extractors._pdf_tables import (
     FillRect,
     TableGrid,
     TablePart,
+    add_icon_fills,
+    close_open_cells,
     color_to_hex,
     grid_to_part,
+    is_icon_shape,
     lines_to_text_tables,
 )
 from extractors._pdf_text import (
@@ -31,6 +34,7 @@ from extractors._pdf_text import (
     glyphs_to_line,
     glyphs_to_rows,
     is_bold_font,
+    merge_counts,
 )
 
 BBox = tuple[float, float, float, float]
@@ -152,7 +156,8 @@ def _vertical_lines(glyphs: list[tuple[Glyph, str]]) -> list[Line]:
             x0, x1 = min(g.x0 for g in col), max(g.x1 for g in col)
             top, bottom = min(g.top for g in col), max(g.bottom for g in col)
             size, bold = col[0].size, sum(g.bold for g in col) * 2 > len(col)
-            frag = Fragment(x0, x1, top, bottom, s, size, bold, len(s.split()))
+            colours = merge_counts({g.colour: 1} for g in col)
+            frag = Fragment(x0, x1, top, bottom, s, size, bold, len(s.split()), colours)
             lines.append(Line(x0, x1, top, bottom, s, size, bold, x1 - x0, [frag], False))
     return lines
 
@@ -166,6 +171,7 @@ def read_page(page: Any, number: int) -> PageContent:
     turn = _TURN[direction]
 
     bold_of: dict[str, bool] = {}
+    colour_of: dict[str, str | None] = {}
     glyphs: list[Glyph] = []
     turned: list[tuple[Glyph, str]] = []
     for ch in chars:
@@ -173,8 +179,13 @@ def read_page(page: Any, number: int) -> PageContent:
         bold = bold_of.get(font)
         if bold is None:
             bold = bold_of[font] = is_bold_font(font)
+        paint = ch.get("non_stroking_color")
+        key = repr(paint)
+        if key not in colour_of:
+            colour_of[key] = color_to_hex(paint)
         x0, top, x1, bottom = tf(ch["x0"], ch["top"], ch["x1"], ch["bottom"])
-        g = Glyph(x0, x1, top, bottom, ch["text"], float(ch.get("size") or 0.0), bold, font)
+        size = float(ch.get("size") or 0.0)
+        g = Glyph(x0, x1, top, bottom, ch["text"], size, bold, font, colour_of[key])
         d = RIGHT if ch.get("upright", True) else turn[char_direction(ch.get("matrix"))]
         if d in (DOWN, UP):
             turned.append((g, d))
@@ -186,7 +197,7 @@ def read_page(page: Any, number: int) -> PageContent:
     else:
         edges = _turned_edges(page.edges, tf, swap=direction in (DOWN, UP))
         finder = TableFinder(_FramePage((0.0, 0.0, width, height), edges))
-    grids = [TableGrid(t.cells) for t in finder.tables]
+    grids = [TableGrid(close_open_cells(t.cells, finder.edges)) for t in finder.tables]
     # One column of boxes is a framed or highlighted paragraph, not a table.
     grids = sorted(
         (g for g in grids if g.n_starts >= 2 and g.n_rows >= 1 and not g.ragged),
@@ -249,6 +260,8 @@ def read_page(page: Any, number: int) -> PageContent:
     free = order_lines(free, [free_runs[id(ln)] for ln in free])
     parts.extend(text_parts)
     parts.sort(key=lambda p: p.bbox[1])
+    if parts:
+        add_icon_fills(parts, _icon_shapes(objects, tf))
     return PageContent(
         number=number,
         width=width,
@@ -259,6 +272,20 @@ def read_page(page: Any, number: int) -> PageContent:
         n_images=len(objects.get("image", [])),
         rotated=direction != RIGHT or bool(page.rotation),
     )
+
+
+def _icon_shapes(objects: dict[str, list[dict[str, Any]]], tf: Transform) -> list[FillRect]:
+    """The page's filled shapes (rects, curves and polygons) that may be icons."""
+    shapes = []
+    for kind in ("rect", "curve"):
+        for o in objects.get(kind, []):
+            if not o.get("fill"):
+                continue
+            x0, top, x1, bottom = tf(o["x0"], o["top"], o["x1"], o["bottom"])
+            shape = FillRect(x0, top, x1, bottom, color_to_hex(o.get("non_stroking_color")))
+            if is_icon_shape(shape):
+                shapes.append(shape)
+    return shapes
 
 
 def _locate(grids: list[TableGrid], x0: float, x1: float, top: float, bottom: float) -> int:

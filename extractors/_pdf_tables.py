@@ -12,7 +12,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 
-from extractors._pdf_text import Fragment, Line, lines_to_text, list_marker
+from extractors._common import dominant_text_colour
+from extractors._pdf_text import Fragment, Line, lines_to_text, list_marker, merge_counts
 
 BBox = tuple[float, float, float, float]
 
@@ -34,6 +35,8 @@ class Origin:
     fill: str | None
     bold: bool
     page: int
+    text_colour: str | None = None
+    icon_fill: str | None = None
 
 
 @dataclass
@@ -47,6 +50,7 @@ class TablePart:
     origins: list[Origin]
     ruled: bool = True
     repeated_header: int = field(default=0)  # header rows dropped from later pieces
+    text_size: float = 0.0  # the font size most of its text is set in (0 when empty)
 
     @property
     def n_rows(self) -> int:
@@ -155,6 +159,73 @@ class TableGrid:
         return -1
 
 
+EDGE_COVER_TOL = 3.0  # points: pdfplumber's own snap and join tolerance
+
+
+def _covers(edges: list[dict], orient: str, at: float, lo: float, hi: float) -> bool:
+    """Drawn edges of one orientation along `at` cover the span lo..hi (gaps within tolerance)."""
+    key_at, key_lo, key_hi = ("x0", "top", "bottom") if orient == "v" else ("top", "x0", "x1")
+    spans = sorted(
+        (e[key_lo], e[key_hi])
+        for e in edges
+        if e.get("orientation") == orient and abs(e[key_at] - at) <= EDGE_COVER_TOL
+    )
+    reach = lo
+    for a, b in spans:
+        if a > reach + EDGE_COVER_TOL:
+            break
+        reach = max(reach, b)
+    return reach >= hi - EDGE_COVER_TOL
+
+
+def close_open_cells(cells: list[BBox], edges: list[dict]) -> list[BBox]:
+    """The table's cells plus the cells drawn open at the top or bottom of the grid.
+
+    A cell that runs over a page break has no rule along the break, so pdfplumber,
+    which needs four corners, leaves a hole there. A hole in the first or last row
+    whose two sides and inner end are ruled is such a cell; a hole whose sides are
+    not ruled (a row of highlighted text that stops short) stays a hole.
+    """
+    if not cells:
+        return cells
+    grid = TableGrid(cells)
+    xs, ys, slots = grid.xs, grid.ys, grid.slots
+    added: list[BBox] = []
+    taken: set[tuple[int, int]] = set()
+    for from_top in (True, False):
+        rows = range(grid.n_rows) if from_top else range(grid.n_rows - 1, -1, -1)
+        edge_row = rows[0]
+        for c0 in range(grid.n_cols):
+            if slots[edge_row][c0] != -1 or (edge_row, c0) in taken:
+                continue
+            c1 = c0 + 1  # widen over neighbouring holes not parted by a rule
+            while (
+                c1 < grid.n_cols
+                and slots[edge_row][c1] == -1
+                and not _covers(edges, "v", xs[c1], ys[edge_row], ys[edge_row + 1])
+            ):
+                c1 += 1
+            depth = 0
+            for r in rows:
+                if any(slots[r][c] != -1 for c in range(c0, c1)):
+                    break
+                depth += 1
+            if depth == grid.n_rows:
+                continue  # a whole column missing is not a cell left open
+            top, bottom = (ys[0], ys[depth]) if from_top else (ys[-1 - depth], ys[-1])
+            inner = bottom if from_top else top
+            if not (
+                _covers(edges, "v", xs[c0], top, bottom)
+                and _covers(edges, "v", xs[c1], top, bottom)
+                and _covers(edges, "h", inner, xs[c0], xs[c1])
+            ):
+                continue
+            added.append((xs[c0], top, xs[c1], bottom))
+            for r in list(rows)[:depth]:
+                taken.update((r, c) for c in range(c0, c1))
+    return list(cells) + added
+
+
 @dataclass(slots=True)
 class FillRect:
     x0: float
@@ -162,6 +233,52 @@ class FillRect:
     x1: float
     bottom: float
     color: str | None
+
+
+ICON_MIN_SIDE = 2.0  # points: thinner shapes are rules and underlines
+ICON_MAX_SIDE = 80.0  # points: larger shapes are panels or charts, not icons
+ICON_MAX_ASPECT = 4.0
+
+
+def is_icon_shape(shape: FillRect) -> bool:
+    """A filled shape that may be an icon: coloured (not white, not black), compact, small."""
+    w, h = shape.x1 - shape.x0, shape.bottom - shape.top
+    if shape.color is None or min(w, h) < ICON_MIN_SIDE or max(w, h) > ICON_MAX_SIDE:
+        return False
+    if max(w, h) > ICON_MAX_ASPECT * min(w, h):
+        return False
+    return max(int(shape.color[i : i + 2], 16) for i in (1, 3, 5)) >= 0x40
+
+
+def icon_fill(bbox: BBox, fill: str | None, shapes: list[FillRect]) -> str | None:
+    """The colour of the icons (arrows, dots, badges) drawn inside a cell: shapes whose
+    centre is in the cell that are not its background; the colour covering most area."""
+    x0, top, x1, bottom = bbox
+    w, h = x1 - x0, bottom - top
+    area: dict[str, float] = {}
+    for s in shapes:
+        cx, cy = (s.x0 + s.x1) / 2, (s.top + s.bottom) / 2
+        if not (x0 <= cx <= x1 and top <= cy <= bottom) or s.color is None or s.color == fill:
+            continue
+        sw, sh = s.x1 - s.x0, s.bottom - s.top
+        if sw >= 0.5 * w and sh >= 0.5 * h:
+            continue  # the cell's background, or a box filling it
+        area[s.color] = area.get(s.color, 0.0) + sw * sh
+    return max(sorted(area), key=lambda c: area[c]) if area else None
+
+
+def add_icon_fills(parts: list[TablePart], shapes: list[FillRect]) -> None:
+    """Give every cell of the page's table pieces the colour of the icons inside it."""
+    if not shapes:
+        return
+    for part in parts:
+        for o in part.origins:
+            o.icon_fill = icon_fill(o.bbox, o.fill, shapes)
+
+
+def lines_text_colour(lines: list[Line]) -> str | None:
+    """The colour the lines' text is printed in, when it is a colour (see _common)."""
+    return dominant_text_colour(merge_counts(ln.colours for ln in lines))
 
 
 def cell_fill(bbox: BBox, rects: list[FillRect]) -> str | None:
@@ -178,6 +295,14 @@ def cell_fill(bbox: BBox, rects: list[FillRect]) -> str | None:
         ):
             return r.color
     return None
+
+
+def text_size(lines: list[Line]) -> float:
+    """The font size most of the lines' characters are set in (0 when there is no text)."""
+    ink: dict[float, int] = {}
+    for ln in lines:
+        ink[ln.size] = ink.get(ln.size, 0) + len(ln.text)
+    return max(ink, key=lambda size: ink[size]) if ink else 0.0
 
 
 def cell_text(lines: list[Line], bbox: BBox) -> str:
@@ -199,9 +324,8 @@ def grid_to_part(
         bbox = grid.cells[i]
         ink = sum(len(ln.text) for ln in lines)
         bold = ink > 0 and sum(len(ln.text) for ln in lines if ln.bold) * 2 > ink
-        origins.append(
-            Origin(r, c, rs, cs, cell_text(lines, bbox), bbox, cell_fill(bbox, rects), bold, page)
-        )
+        text, fill = cell_text(lines, bbox), cell_fill(bbox, rects)
+        origins.append(Origin(r, c, rs, cs, text, bbox, fill, bold, page, lines_text_colour(lines)))
     for r, row in enumerate(grid.slots):
         for c, slot in enumerate(row):
             if slot == -1:
@@ -209,7 +333,8 @@ def grid_to_part(
                 origins.append(Origin(r, c, 1, 1, "", bbox, None, False, page))
     origins.sort(key=lambda o: (o.r, o.c))
     rows = [(page, grid.ys[r], grid.ys[r + 1]) for r in range(grid.n_rows)]
-    return TablePart(page, grid.bbox, list(grid.xs), rows, origins, ruled=True)
+    size = text_size([ln for lines in cell_lines.values() for ln in lines])
+    return TablePart(page, grid.bbox, list(grid.xs), rows, origins, ruled=True, text_size=size)
 
 
 # --- tables without rules -------------------------------------------------------------------
@@ -320,9 +445,11 @@ def _region_to_part(
             bbox = (edges[c], top, edges[c + 1], bottom)
             text = lines_to_text(pieces, bands[c][0], bands[c][1]) if pieces else ""
             bold = bool(pieces) and all(p.bold for p in pieces)
-            origins.append(Origin(r, c, 1, 1, text, bbox, None, bold, page))
+            colour = lines_text_colour(pieces)
+            origins.append(Origin(r, c, 1, 1, text, bbox, None, bold, page, colour))
     bbox = (edges[0], rows[0][1], edges[-1], rows[-1][2])
-    return TablePart(page, bbox, edges, rows, origins, ruled=False), lines
+    part = TablePart(page, bbox, edges, rows, origins, ruled=False, text_size=text_size(lines))
+    return part, lines
 
 
 def _fragment_line(f: Fragment, line: Line) -> Line:

@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from extractors._common import colour_runs
 
 # A gap between two glyphs wider than this share of the font size separates
 # words when the PDF has no space glyph; wider than FRAGMENT_GAP it separates
@@ -69,6 +72,7 @@ class Glyph(NamedTuple):
     size: float
     bold: bool
     font: str
+    colour: str | None = None  # "#RRGGBB" fill of the glyph; None for black, white or unknown
 
 
 @dataclass(slots=True)
@@ -83,6 +87,8 @@ class Fragment:
     size: float
     bold: bool
     n_words: int
+    colours: dict[str | None, int] = field(default_factory=dict)  # glyphs by colour
+    colour_runs: tuple[tuple[str, str], ...] = ()  # text printed in a colour, in order
 
 
 @dataclass(slots=True)
@@ -99,8 +105,27 @@ class Line:
     symbol_start: bool  # first glyph in a symbol or monospace font ("o" bullets)
 
     @property
+    def colours(self) -> dict[str | None, int]:
+        """The line's glyphs counted by colour."""
+        return merge_counts(f.colours for f in self.fragments)
+
+    @property
+    def colour_runs(self) -> tuple[tuple[str, str], ...]:
+        """The line's text printed in a colour, in order."""
+        return tuple(run for f in self.fragments for run in f.colour_runs)
+
+    @property
     def height(self) -> float:
         return self.bottom - self.top
+
+
+def merge_counts(counts: Iterable[dict[str | None, int]]) -> dict[str | None, int]:
+    """Several colour counts added up."""
+    out: dict[str | None, int] = {}
+    for count in counts:
+        for colour, n in count.items():
+            out[colour] = out.get(colour, 0) + n
+    return out
 
 
 def is_bold_font(fontname: str) -> bool:
@@ -161,6 +186,8 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
     # The open fragment: its extent, glyph count, bold count and first glyph's size.
     f_x0 = f_x1 = f_top = f_bottom = f_size = 0.0
     f_n = f_bold = 0
+    f_colours: dict[str | None, int] = {}
+    f_pieces: list[tuple[str, str | None]] = []
 
     def close_fragment() -> None:
         if not f_n:
@@ -176,9 +203,13 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
                 round(f_size * 2) / 2,
                 f_bold * 2 > f_n,
                 len(text.split()),
+                dict(f_colours),
+                colour_runs(f_pieces),
             )
         )
         parts.clear()
+        f_colours.clear()
+        f_pieces.clear()
 
     for g in glyphs:
         if not g.text or g.text.isspace():
@@ -198,6 +229,7 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
                     first_word_x1 = prev.x1
             elif pending_space or gap > WORD_GAP * size:
                 parts.append(" ")
+                f_pieces.append((" ", None))
                 if first_word_x1 is None:
                     first_word_x1 = prev.x1
             elif (
@@ -217,6 +249,8 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
             f_x0, f_x1, f_top, f_bottom, f_size, f_bold = g.x0, g.x1, g.top, g.bottom, g.size, 0
         f_n += 1
         f_bold += g.bold
+        f_colours[g.colour] = f_colours.get(g.colour, 0) + 1
+        f_pieces.append((g.text, g.colour))
         parts.append(g.text)
         sizes[g.size] += 1
         n_bold += g.bold

@@ -20,6 +20,8 @@ from extractors._common import (
     bullet_symbol,
     check_package,
     clip_text,
+    colour_runs,
+    dominant_text_colour,
     format_number,
     looks_like_heading,
     normalise_colour,
@@ -88,6 +90,7 @@ class _Style:
     bold: bool | None
     num: tuple[str, int | None] | None  # (numId, ilvl) from the style's numPr
     outline: int | None
+    colour: str | None = None  # the font colour the style sets (rPr/color), "" for automatic
 
 
 class _Styles:
@@ -122,6 +125,7 @@ class _Styles:
                 bold=_on(st.find(f"{W}rPr/{W}b")),
                 num=num,
                 outline=_int(outline.get(W + "val"), 9) if outline is not None else None,
+                colour=_font_colour(st.find(W + "rPr")),
             )
             if st.get(W + "type") == "paragraph" and st.get(W + "default") in ("1", "true"):
                 self.default_paragraph = sid
@@ -139,6 +143,13 @@ class _Styles:
         for st in self.chain(sid):
             if st.bold is not None:
                 return st.bold
+        return None
+
+    def colour(self, sid: str | None) -> str | None:
+        """The font colour a style sets or inherits; None for automatic (black)."""
+        for st in self.chain(sid):
+            if st.colour is not None:
+                return st.colour or None
         return None
 
     def num(self, sid: str | None) -> tuple[str, int | None] | None:
@@ -287,6 +298,7 @@ class _Para:
     label: str | None
     ilvl: int
     boxes: list[etree._Element]  # text boxes anchored in the paragraph
+    colour_runs: tuple[tuple[str, str], ...] = ()
 
 
 class _Reader:
@@ -328,6 +340,7 @@ class _Reader:
                     bold=para.bold,
                     list_label=para.label,
                     prov=prov,
+                    colour_runs=para.colour_runs,
                 )
             elif para.label is not None:
                 block = Block(
@@ -337,11 +350,16 @@ class _Reader:
                     bold=para.bold,
                     list_label=para.label,
                     prov=prov,
+                    colour_runs=para.colour_runs,
                 )
             elif looks_like_heading(text, bold=para.bold):
-                block = Block("heading", text, level=3, bold=True, prov=prov)
+                block = Block(
+                    "heading", text, level=3, bold=True, prov=prov, colour_runs=para.colour_runs
+                )
             else:
-                block = Block("paragraph", text, bold=para.bold, prov=prov)
+                block = Block(
+                    "paragraph", text, bold=para.bold, prov=prov, colour_runs=para.colour_runs
+                )
             self.blocks.append(block)
         for box in para.boxes:
             self.read(box)
@@ -362,7 +380,8 @@ class _Reader:
         bold = bool(inked) and all(inked)
         # An empty numbered paragraph still takes a number in Word.
         label, ilvl = self._list_label(ppr, sid)
-        return _Para(text, bold, self.styles.heading_level(sid), label, ilvl, boxes)
+        runs = colour_runs(_run_pieces(p, self.styles))
+        return _Para(text, bold, self.styles.heading_level(sid), label, ilvl, boxes, runs)
 
     def _list_label(self, ppr: etree._Element | None, sid: str | None) -> tuple[str | None, int]:
         num_pr = ppr.find(W + "numPr") if ppr is not None else None
@@ -469,7 +488,16 @@ class _Reader:
                     if text:
                         cell.text = f"{cell.text}\n{text}" if cell.text else text
                 else:
-                    cell = GridCell(text, r, c, 1, span, fill=_cell_fill(tc), bold=bold)
+                    cell = GridCell(
+                        text,
+                        r,
+                        c,
+                        1,
+                        span,
+                        fill=_cell_fill(tc),
+                        bold=bold,
+                        text_colour=_cell_text_colour(tc, self.styles),
+                    )
                     cells.append(cell)
                 for cc in range(c, c + span):
                     here[cc] = cell
@@ -582,6 +610,44 @@ def _shading(shd: etree._Element | None) -> str | None:
     if pattern == "solid":  # a solid pattern shows its foreground colour
         return normalise_colour(shd.get(W + "color"))
     return normalise_colour(shd.get(W + "fill"))
+
+
+def _font_colour(rpr: etree._Element | None) -> str | None:
+    """The colour a run's properties set: "#RRGGBB", "" for automatic, None when unset."""
+    el = rpr.find(W + "color") if rpr is not None else None
+    if el is None:
+        return None
+    return normalise_colour(el.get(W + "val")) or ""
+
+
+def _run_pieces(p: etree._Element, styles: _Styles) -> list[tuple[str, str | None]]:
+    """A paragraph's runs as (text, colour): the run's own colour, its character style's,
+    then its paragraph style's; None for automatic (black)."""
+    ppr = p.find(W + "pPr")
+    pstyle = ppr.find(W + "pStyle") if ppr is not None else None
+    sid = pstyle.get(W + "val") if pstyle is not None else styles.default_paragraph
+    para_colour = styles.colour(sid)
+    pieces = []
+    for r in p.iter(W + "r"):
+        text = "".join(t.text or "" for t in r.iter(W + "t"))
+        if not text:
+            continue
+        rpr = r.find(W + "rPr")
+        colour = _font_colour(rpr)
+        if colour is None and rpr is not None and (rs := rpr.find(W + "rStyle")) is not None:
+            colour = styles.colour(rs.get(W + "val"))
+        pieces.append((text, para_colour if colour is None else colour or None))
+    return pieces
+
+
+def _cell_text_colour(tc: etree._Element, styles: _Styles) -> str | None:
+    """The colour the cell's characters are printed in, when most of them share one that
+    is not black or grey."""
+    ink: dict[str | None, int] = {}
+    for p in tc.iter(W + "p"):
+        for text, colour in _run_pieces(p, styles):
+            ink[colour] = ink.get(colour, 0) + len("".join(text.split()))
+    return dominant_text_colour(ink)
 
 
 def _cell_fill(tc: etree._Element) -> str | None:

@@ -1,8 +1,9 @@
 """HTML (.html/.htm) reader: headings, paragraphs, lists and tables in document order.
 
-lxml's forgiving HTML parser builds the tree. Cell colours come from inline
-styles, `bgcolor` and simple class rules in <style> blocks, because RAG
-tables exported to HTML usually colour cells through a class.
+lxml's forgiving HTML parser builds the tree. Cell colours (background and
+text) come from inline styles, `bgcolor`, `<font color>` and simple class
+rules in <style> blocks, because RAG tables exported to HTML usually colour
+cells through a class.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from extractors._common import (
     HTML_SKIP_TAGS,
     clip_text,
     collapse_html_space,
+    colour_runs,
+    dominant_text_colour,
     has_xml_entity_declaration,
     html_element_to_text,
     html_is_hidden,
@@ -92,6 +95,9 @@ class _Rule:
     props: dict[str, str]
 
 
+_STYLE_PROPS = ("background", "background-color", "font-weight", "color")
+
+
 def _declarations(text: str) -> dict[str, str]:
     props = {}
     for decl in text.split(";"):
@@ -103,15 +109,11 @@ def _declarations(text: str) -> dict[str, str]:
 
 def stylesheet_rules(css: str) -> list[_Rule]:
     """Rules with simple selectors (tag, .class, #id, or the last part of a
-    descendant selector) that set a background or font weight."""
+    descendant selector) that set a background, font weight or text colour."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
     rules = []
     for m in re.finditer(r"([^{}]+)\{([^{}]*)\}", css):
-        props = {
-            k: v
-            for k, v in _declarations(m.group(2)).items()
-            if k in ("background", "background-color", "font-weight")
-        }
+        props = {k: v for k, v in _declarations(m.group(2)).items() if k in _STYLE_PROPS}
         if not props:
             continue
         for selector in m.group(1).split(","):
@@ -163,6 +165,8 @@ class _Reader:
         bgcolor = el.get("bgcolor")
         if bgcolor:
             props["background-color"] = bgcolor.strip().lower()
+        if html_tag(el) == "font" and el.get("color"):
+            props["color"] = el.get("color", "").strip().lower()
         if self.rules:
             classes = set((el.get("class") or "").split())
             tag, ident = html_tag(el), el.get("id")
@@ -175,13 +179,7 @@ class _Reader:
                     props.update(rule.props)
         style = el.get("style")
         if style:
-            props.update(
-                {
-                    k: v
-                    for k, v in _declarations(style).items()
-                    if k in ("background", "background-color", "font-weight")
-                }
-            )
+            props.update({k: v for k, v in _declarations(style).items() if k in _STYLE_PROPS})
         return props
 
     def _bold_of(self, el: etree._Element, inherited: bool) -> bool:
@@ -205,6 +203,31 @@ class _Reader:
                 self._segments(child, own, out, skip)
             if child.tail:
                 out.append((child.tail, own))
+
+    def _colour_pieces(
+        self, el: etree._Element, inherited: str | None, out: list[tuple[str, str | None]]
+    ) -> None:
+        """The element's visible text as (text, colour) pieces, in order."""
+        value = self._props(el).get("color")
+        keeps = not value or value in ("inherit", "currentcolor", "unset", "initial")
+        own = inherited if keeps else normalise_colour(value)
+        if el.text:
+            out.append((el.text, own))
+        for child in el:
+            tag = html_tag(child)
+            if tag and tag not in HTML_SKIP_TAGS and not html_is_hidden(child):
+                self._colour_pieces(child, own, out)
+            if child.tail:
+                out.append((child.tail, own))
+
+    def _text_colour(self, td: etree._Element, inherited: str | None) -> str | None:
+        """The colour a cell's text is printed in (inline `color`, `<font color>`, class rules)."""
+        pieces: list[tuple[str, str | None]] = []
+        self._colour_pieces(td, inherited, pieces)
+        ink: dict[str | None, int] = {}
+        for text, colour in pieces:
+            ink[colour] = ink.get(colour, 0) + len("".join(text.split()))
+        return dominant_text_colour(ink)
 
     def _all_bold(
         self, el: etree._Element, skip: frozenset[str] = HTML_SKIP_TAGS, inherited: bool = False
@@ -259,23 +282,31 @@ class _Reader:
             return
         parts: list[str] = []
         segments: list[tuple[str, bool]] = []
+        pieces: list[tuple[str, str | None]] = []
         for item in inline:
             if isinstance(item, str):
                 parts.append(collapse_html_space(item))
                 segments.append((item, bold))
+                pieces.append((item, None))
             else:
                 html_walk(item, parts, HTML_SKIP_TAGS)
                 self._segments(item, bold, segments, HTML_SKIP_TAGS)
+                self._colour_pieces(item, None, pieces)
         inline.clear()
         text = normalise_space("".join(parts))
         if not text:
             return
         inked = [b for t, b in segments if t.strip()]
         is_bold = bool(inked) and all(inked)
+        runs = colour_runs(pieces)
         if looks_like_heading(text, bold=is_bold):
-            self.blocks.append(Block("heading", text, level=3, bold=True, prov=self.prov))
+            self.blocks.append(
+                Block("heading", text, level=3, bold=True, prov=self.prov, colour_runs=runs)
+            )
         else:
-            self.blocks.append(Block("paragraph", text, bold=is_bold, prov=self.prov))
+            self.blocks.append(
+                Block("paragraph", text, bold=is_bold, prov=self.prov, colour_runs=runs)
+            )
 
     def _list(self, lst: etree._Element, level: int) -> None:
         own_only = HTML_SKIP_TAGS | {"ul", "ol", "table"}
@@ -322,6 +353,8 @@ class _Reader:
         for tr, tds in zip(rows, cells_per_row, strict=True):
             row_fill = css_background(self._props(tr))
             row_bold = self._bold_of(tr, False)
+            row_colour = self._props(tr).get("color")
+            row_ink = normalise_colour(row_colour) if row_colour else None
             out = []
             for td in tds:
                 text, cut = clip_text(html_element_to_text(td), self.settings.max_cell_chars)
@@ -334,6 +367,7 @@ class _Reader:
                         col_span=_span(td.get("colspan")),
                         fill=css_background(self._props(td)) or row_fill,
                         bold=bool(text) and self._all_bold(td, inherited=row_bold),
+                        text_colour=self._text_colour(td, row_ink) if text else None,
                     )
                 )
             grid_rows.append(out)

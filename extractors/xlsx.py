@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from extractors._common import (
     check_package,
     clip_text,
+    dominant_text_colour,
     html_fragment_to_text,
     normalise_colour,
     normalise_space,
@@ -263,6 +264,7 @@ class _SheetReader:
                     col_span=(min(m.max_col, right) - c + 1) if m else 1,
                     fill=fill,
                     bold=bool(cell.font and cell.font.b) and bool(text),
+                    text_colour=self._text_colour(cell, text),
                 )
             )
         rows = cells_to_rows(grid, n_rows=n_rows, n_cols=n_cols)
@@ -288,6 +290,13 @@ class _SheetReader:
 
     def _text(self, cell) -> str:
         return value_to_text(cell.value, cell.number_format)
+
+    def _text_colour(self, cell, text: str) -> str | None:
+        """The cell's font colour when it is a colour (not automatic, black or grey)."""
+        colour = getattr(cell.font, "color", None) if text.strip() else None
+        if colour is None:
+            return None
+        return dominant_text_colour({colour_to_hex(colour, self.theme, self.palette): 1})
 
     def _fill(self, cell) -> str | None:
         fill = cell.fill

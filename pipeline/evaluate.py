@@ -309,13 +309,14 @@ def documents_for(
 
 
 def expected_for_format(expected: ExpectedPlan, fmt: str) -> ExpectedPlan:
-    """Drop the checks a format cannot carry: a status given only as a cell fill is lost
-    in a text export (the expected file lists such formats in `no_fill_formats`)."""
+    """Drop the checks a format cannot carry: a status given only as a cell fill, a text
+    colour or an icon is lost in a text export (the expected file lists such formats in
+    `no_fill_formats`)."""
     if fmt not in expected.data.get("no_fill_formats", []):
         return expected
     actions = []
     for action in expected.actions:
-        if action.get("status_source") == "fill":
+        if action.get("status_source") in ("fill", "font", "icon"):
             action = {k: v for k, v in action.items() if k not in ("status", "status_meaning")}
         actions.append(action)
     return ExpectedPlan(expected.stem, {**expected.data, "actions": actions})

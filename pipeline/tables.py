@@ -74,6 +74,8 @@ def plan_to_action_rows(plan: Plan) -> list[dict]:
                 "due_recurrence": (a.due.recurrence or "") if a.due else "",
                 "status_raw": a.status.raw,
                 "status_fill": a.status.fill or "",
+                "status_text_colour": a.status.text_colour or "",
+                "status_icon_fill": a.status.icon_fill or "",
                 "status_source": a.status.source or "",
                 "meaning_basis": a.status.meaning_basis,
                 "overdue": a.overdue,
@@ -267,8 +269,22 @@ def plan_to_legend_rows(plan: Plan) -> list[dict]:
             "meaning": e.meaning,
             "fill": e.fill or "",
             "kind": "entry",
+            "mark": "",
         }
         for e in plan.legend.entries
+    ]
+    rows += [
+        {
+            "plan_id": plan.plan_id,
+            "authority": plan.authority,
+            "colour": "",
+            "label": m.label,
+            "meaning": m.meaning,
+            "fill": "",
+            "kind": "mark",
+            "mark": m.mark,
+        }
+        for m in plan.legend.marks
     ]
     rows += [
         {
@@ -279,6 +295,7 @@ def plan_to_legend_rows(plan: Plan) -> list[dict]:
             "meaning": "",
             "fill": "",
             "kind": "criterion",
+            "mark": "",
         }
         for c in plan.legend.criteria
     ]

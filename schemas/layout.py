@@ -143,6 +143,9 @@ class Block:
     bold: bool = False
     list_label: str | None = None  # "1.", "(a)", "•" where the format computes it
     prov: Provenance = field(default_factory=lambda: Provenance(source=""))
+    # Pieces of the text printed in a colour (not black, white or grey), in order, with their
+    # colour "#RRGGBB": a key of coloured symbols ("● Progressing") is read from them.
+    colour_runs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -200,10 +200,20 @@ class LegendEntry(_Record):
     )
 
 
+class LegendMark(_Record):
+    mark: str = Field(description="The mark as printed: '○', '✓'")
+    label: str = Field(description="The key's own wording for it")
+    meaning: Meaning = "unknown"
+
+
 class StatusLegend(_Record):
     entries: list[LegendEntry] = Field(default_factory=list)
     criteria: list[str] = Field(
         default_factory=list, description="A RAG criteria list, if the plan has one"
+    )
+    marks: list[LegendMark] = Field(
+        default_factory=list,
+        description="Marks the key explains without a status colour ('○ Not yet started')",
     )
 
     def meaning_of(self, colour: str | None) -> Meaning | None:

@@ -86,6 +86,8 @@ ACTION_COLUMNS = [
     "due_recurrence",
     "status_raw",
     "status_fill",
+    "status_text_colour",
+    "status_icon_fill",
     "status_source",
     "meaning_basis",
     "overdue",
@@ -173,7 +175,7 @@ THEME_COLUMNS = [
     "n_kpis",
 ]
 GLOSSARY_COLUMNS = ["plan_id", "authority", "abbreviation", "expansion", "source"]
-LEGEND_COLUMNS = ["plan_id", "authority", "colour", "label", "meaning", "fill", "kind"]
+LEGEND_COLUMNS = ["plan_id", "authority", "colour", "label", "meaning", "fill", "kind", "mark"]
 # What the NLP stage tagged in each record's cells, so a reviewer can see why a value was read.
 TAG_COLUMNS = [
     "plan_id",

@@ -499,3 +499,58 @@ def test_registry_reads_docx(small_docx: Path) -> None:
     assert doc.format == "docx" and [b.text for b in doc.blocks] == ["hello"]
     assert isinstance(doc.tables, list) and not doc.tables
     assert Table  # the model type used above
+
+
+def test_font_colours_of_status_glyphs(tmp_path: Path) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import RGBColor
+
+    d = docx.Document()
+    amber = d.styles.add_style("Amber mark", WD_STYLE_TYPE.CHARACTER)
+    amber.font.color.rgb = RGBColor(0xFF, 0xC0, 0x00)
+    red_para = d.styles.add_style("Red note", WD_STYLE_TYPE.PARAGRAPH)
+    red_para.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    t = d.add_table(rows=6, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "Action", "Status"
+    marks = t.cell(1, 1).paragraphs[0].add_run("✓")
+    marks.font.color.rgb = RGBColor(0x00, 0xB0, 0x50)  # a direct run colour
+    t.cell(2, 1).paragraphs[0].add_run("●", style="Amber mark")  # from a character style
+    t.cell(3, 1).paragraphs[0].style = red_para
+    t.cell(3, 1).paragraphs[0].add_run("Late")  # from the paragraph style
+    grey = t.cell(4, 1).paragraphs[0].add_run("Not started")
+    grey.font.color.rgb = RGBColor(0x59, 0x59, 0x59)  # grey is ordinary text
+    para = t.cell(5, 1).paragraphs[0]
+    para.add_run("See the appendix for the detail of each ")
+    para.add_run("item").font.color.rgb = RGBColor(0x00, 0x00, 0xFF)  # one word of a sentence
+    for r in range(1, 6):
+        t.cell(r, 0).text = f"Action {r}"
+    path = tmp_path / "colours.docx"
+    d.save(path)
+    table = read(path).tables[0]
+    assert [table.cell(r, 1).text_colour for r in range(6)] == [
+        None,
+        "#00B050",
+        "#FFC000",
+        "#C00000",
+        None,
+        None,
+    ]
+    assert all(table.cell(r, 0).text_colour is None for r in range(6))
+
+
+def test_paragraph_colour_runs(tmp_path: Path) -> None:
+    from docx.shared import RGBColor
+
+    d = docx.Document()
+    p = d.add_paragraph("Key: ")
+    for mark, rgb, label in [("✓", (0, 0xB0, 0x50), " Achieved "), ("●", (0xFF, 0, 0), " Late")]:
+        p.add_run(mark).font.color.rgb = RGBColor(*rgb)
+        p.add_run(label)
+    d.add_paragraph("Plain text.")
+    path = tmp_path / "key.docx"
+    d.save(path)
+    doc = read(path)
+    assert [b.colour_runs for b in doc.blocks] == [
+        (("✓", "#00B050"), ("●", "#FF0000")),
+        (),
+    ]

@@ -251,3 +251,68 @@ def test_html_fragment_to_text(fragment: str, text: str) -> None:
 )
 def test_normalise_colour(value: str | None, colour: str | None) -> None:
     assert normalise_colour(value) == colour
+
+
+def test_text_colours_from_styles_font_tags_and_classes(tmp_path: Path) -> None:
+    rows = [
+        '<td style="color: #00B050">&#10003;</td>',  # an inline style
+        '<td><font color="red">&#10007;</font></td>',  # a <font> tag
+        '<td class="late">Late</td>',  # a class rule
+        '<td><span style="color:rgb(255,192,0)">On track</span> (see note)</td>',
+        "<td>Long sentence about the work with one <a style='color:blue'>link</a> in it</td>",
+        '<td style="color:#595959">Not started</td>',  # grey is ordinary text
+    ]
+    body = "<table><tr><th>Action</th><th>Status</th></tr>" + "".join(
+        f"<tr><td>Action {i}</td>{cell}</tr>" for i, cell in enumerate(rows)
+    )
+    head = "<style>td.late { color: #C00000 }</style>"
+    table = read(write(tmp_path, body + "</table>", head=head)).tables[0]
+    assert [table.cell(r, 1).text_colour for r in range(1, 7)] == [
+        "#00B050",
+        "#FF0000",
+        "#C00000",
+        "#FFC000",
+        None,
+        None,
+    ]
+    assert all(table.cell(r, 0).text_colour is None for r in range(7))
+
+
+def test_dominant_text_colour_rule() -> None:
+    from extractors._common import dominant_text_colour
+
+    assert dominant_text_colour({"#00B050": 1}) == "#00B050"
+    assert dominant_text_colour({"#00B050": 1, None: 2}) == "#00B050"  # a third is enough
+    assert dominant_text_colour({"#00B050": 1, None: 3}) is None  # one word of several
+    assert dominant_text_colour({"#000000": 5, "#7F7F7F": 5}) is None  # black and grey
+    assert dominant_text_colour({"#FF0000": 2, "#00B050": 3}) == "#00B050"
+    assert dominant_text_colour({}) is None
+
+
+def test_colour_runs_rule() -> None:
+    from extractors._common import colour_runs
+
+    pieces = [
+        ("Key: ", None),
+        ("✓", "#00B050"),
+        (" Achieved ", None),
+        ("On", "#FFC000"),
+        (" ", None),  # a plain space inside one coloured phrase
+        ("track", "#FFC000"),
+        (" ", None),
+        ("○", "#808080"),  # grey is ordinary text
+        (" Not yet started", "#000000"),
+    ]
+    assert colour_runs(pieces) == (("✓", "#00B050"), ("On track", "#FFC000"))
+
+
+def test_paragraph_colour_runs(tmp_path: Path) -> None:
+    body = (
+        '<p>Key: <span style="color:#00B050">&#10003;</span> Achieved '
+        '<font color="#FF0000">&#9679;</font> Not progressing</p><p>Plain text.</p>'
+    )
+    doc = read(write(tmp_path, body))
+    assert [b.colour_runs for b in doc.blocks] == [
+        (("✓", "#00B050"), ("●", "#FF0000")),
+        (),
+    ]

@@ -549,3 +549,196 @@ def test_turned_column_heading_reads_as_a_word(tmp_path: Path) -> None:
     table = read(path).tables[0]
     assert table.header_texts() == ["Ref", "Action", "Status"]
     assert table.texts()[2] == ["1.2", "Do thing 2", "Green"]
+
+
+def _continued_table_pdf(path: Path, note_size: float) -> Path:
+    """A ruled table whose first-column cell runs over the page break (drawn open at the
+    top of page 2), with a note set at `note_size` under the table on page 1."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    xs = [60, 200, 360, 540]
+    c.setFont("Helvetica", 12)
+    for i, y in enumerate([790, 775, 760]):
+        c.drawString(60, y, f"An opening paragraph in the body text, line {i + 1} of three.")
+    ys = [740, 715, 640, 560]  # header, then one merged first-column cell over two rows
+    for x in xs:
+        c.line(x, ys[-1], x, ys[0])
+    c.line(xs[0], ys[0], xs[-1], ys[0])
+    c.line(xs[0], ys[1], xs[-1], ys[1])
+    c.line(xs[1], ys[2], xs[-1], ys[2])  # no rule under the first column: it is merged
+    c.line(xs[0], ys[3], xs[-1], ys[3])
+    c.setFont("Helvetica-Bold", 10)
+    for x, label in zip(xs, ["Priority", "Action", "Outcome"], strict=False):
+        c.drawString(x + 5, ys[0] - 15, label)
+    c.setFont("Helvetica", 10)
+    c.drawString(xs[0] + 5, ys[1] - 15, "First priority")
+    c.drawString(xs[1] + 5, ys[1] - 15, "Write the new guidance")
+    c.drawString(xs[2] + 5, ys[1] - 15, "Guidance agreed")
+    c.drawString(xs[1] + 5, ys[2] - 15, "Train the staff in")
+    c.drawString(xs[2] + 5, ys[2] - 15, "Courses were run for")
+    c.setFont("Helvetica", note_size)
+    c.drawString(60, 120, "1 A note on where the figures in the table come from.")
+    c.drawString(60, 108, "2 A second note on the same page.")
+    c.showPage()
+    ys = [790, 750, 680]  # the first row continues the row cut at the foot of page 1
+    for x in xs:
+        c.line(x, ys[-1], x, ys[0])
+    c.line(xs[1], ys[0], xs[-1], ys[0])  # the merged cell is open at the top
+    for y in ys[1:]:
+        c.line(xs[0], y, xs[-1], y)
+    c.setFont("Helvetica", 10)
+    c.drawString(xs[1] + 5, ys[0] - 15, "every team")
+    c.drawString(xs[2] + 5, ys[0] - 15, "all staff")
+    c.drawString(xs[0] + 5, ys[1] - 15, "Second priority")
+    c.drawString(xs[1] + 5, ys[1] - 15, "Audit the case files")
+    c.drawString(xs[2] + 5, ys[1] - 15, "Audit reported")
+    c.setFont("Helvetica", 12)
+    c.drawString(60, 600, "A closing paragraph in the body text after the table.")
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_cell_open_across_a_page_break_continues_the_table(tmp_path: Path) -> None:
+    doc = read(_continued_table_pdf(tmp_path / "continued.pdf", note_size=8))
+    assert len(doc.tables) == 1  # footnotes under the table do not end it
+    table = doc.tables[0]
+    assert table.pages == (1, 2) and table.n_cols == 3 and table.n_header_rows == 1
+    assert table.texts() == [
+        ["Priority", "Action", "Outcome"],
+        ["First priority", "Write the new guidance", "Guidance agreed"],
+        ["First priority", "Train the staff in every team", "Courses were run for all staff"],
+        ["Second priority", "Audit the case files", "Audit reported"],
+    ]
+    assert table.rows[2][0].merged_from == (1, 0)
+    notes = [t for t in texts(doc) if t.startswith(("1 A note", "2 A second"))]
+    assert len(notes) == 2  # the notes stay text
+
+
+def test_body_text_under_a_table_ends_it(tmp_path: Path) -> None:
+    doc = read(_continued_table_pdf(tmp_path / "not-continued.pdf", note_size=12))
+    assert [t.pages for t in doc.tables] == [(1,), (2,)]
+
+
+def test_open_cells_need_ruled_sides() -> None:
+    from extractors._pdf_tables import TableGrid, close_open_cells
+
+    def edge(orient: str, at: float, lo: float, hi: float) -> dict:
+        if orient == "v":
+            return {"orientation": "v", "x0": at, "x1": at, "top": lo, "bottom": hi}
+        return {"orientation": "h", "top": at, "bottom": at, "x0": lo, "x1": hi}
+
+    # Two columns, two rows; the top-left cell has no top rule.
+    cells = [(100.0, 10.0, 200.0, 50.0), (0.0, 50.0, 100.0, 90.0), (100.0, 50.0, 200.0, 90.0)]
+    ruled = [edge("v", x, 10, 90) for x in (0, 100, 200)]
+    ruled += [edge("h", 10, 100, 200), edge("h", 50, 0, 200), edge("h", 90, 0, 200)]
+    closed = TableGrid(close_open_cells(cells, ruled))
+    assert not closed.ragged and closed.locate(50, 30) == 3
+    # Highlighted runs of text: the hole's outer side is not ruled, so it stays a hole.
+    boxes = [edge("v", 0, 10, 90), edge("v", 100, 10, 90), edge("v", 200, 50, 90)]
+    boxes += [edge("h", 10, 0, 100), edge("h", 50, 0, 200), edge("h", 90, 0, 200)]
+    cells = [(0.0, 10.0, 100.0, 50.0), (0.0, 50.0, 100.0, 90.0), (100.0, 50.0, 200.0, 90.0)]
+    assert TableGrid(close_open_cells(cells, boxes)).ragged
+
+
+def test_real_table_continued_with_an_open_cell(shared_dir: Path) -> None:
+    doc = read(shared_dir / "realdocs" / "plans" / "Suicide-Prevention-Strategy-2017-2020.pdf")
+    table = next(t for t in doc.tables if 36 in t.pages)
+    assert table.pages == (35, 36)
+    assert (table.n_rows, table.n_cols, table.n_header_rows) == (8, 3, 1)
+    assert not any(36 in t.pages and t is not table for t in doc.tables)
+
+
+def _coloured_marks_pdf(path: Path) -> Path:
+    """A ruled table whose status cells show their colour only as a glyph's colour or a
+    small shape: an arrow polygon, a dot on a shaded cell, red text, a blue link word."""
+    from reportlab.lib.colors import Color, black
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    xs, ys = [60, 140, 400], [780, 755, 725, 695, 665, 635]
+    c.setFillColor(Color(0.8, 0.8, 0.8))
+    c.rect(xs[0], ys[3], xs[1] - xs[0], ys[2] - ys[3], stroke=0, fill=1)  # a shaded cell
+    c.setFillColor(black)
+    for x in xs:  # rules drawn as thin filled rects, as Word's PDF export does
+        c.rect(x - 0.25, ys[-1], 0.5, ys[0] - ys[-1], stroke=0, fill=1)
+    for y in ys:
+        c.rect(xs[0], y - 0.25, xs[-1] - xs[0], 0.5, stroke=0, fill=1)
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(xs[0] + 5, ys[0] - 16, "Trend")
+    c.drawString(xs[1] + 5, ys[0] - 16, "Measure")
+    c.setFillColor(Color(0.57, 0.82, 0.31))  # an upward arrow
+    arrow = c.beginPath()
+    for i, (x, y) in enumerate([(95, 730), (105, 740), (115, 730), (108, 730), (108, 720)]):
+        (arrow.moveTo if i == 0 else arrow.lineTo)(x, y)
+    arrow.lineTo(102, 720)
+    arrow.lineTo(102, 730)
+    arrow.close()
+    c.drawPath(arrow, stroke=0, fill=1)
+    c.setFillColor(Color(0.92, 0.22, 0.25))
+    c.circle(100, 710, 5, stroke=0, fill=1)  # a dot on the shaded cell
+    c.setFont("Helvetica", 10)
+    c.drawString(xs[0] + 5, ys[3] - 20, "Worse")  # red text
+    c.setFillColor(black)
+    for i, y in enumerate(ys[1:-1]):
+        c.drawString(xs[1] + 5, y - 20, f"Measure number {i + 1}")
+    c.drawString(xs[0] + 5, ys[4] - 20, "See")
+    c.setFillColor(Color(0.0, 0.3, 0.9))
+    c.drawString(xs[0] + 25, ys[4] - 20, "x")  # a short link in an ordinary cell
+    c.setFillColor(black)
+    c.drawString(xs[0] + 32, ys[4] - 20, "the notes")
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_glyph_colours_and_icon_fills(tmp_path: Path) -> None:
+    table = read(_coloured_marks_pdf(tmp_path / "marks.pdf")).tables[0]
+    first = [table.rows[r][0] for r in range(1, 5)]
+    assert [c.icon_fill for c in first] == ["#91D14F", "#EB3840", None, None]
+    assert [c.text_colour for c in first] == [None, None, "#EB3840", None]
+    assert first[1].fill == "#CCCCCC"  # the shading stays the fill; the dot is an icon
+    assert all(c.icon_fill is None and c.text_colour is None for c in table.rows[0])
+    assert all(row[1].text_colour is None and row[1].icon_fill is None for row in table.rows)
+
+
+def test_real_arrows_and_blue_text(shared_dir: Path) -> None:
+    path = shared_dir / "realdocs" / "plans" / "H4F-2019-Horsham-CYP-Local-Health-Profile.pdf"
+    tables = [t for t in read(path).tables if t.pages == (47,)]
+    icons = [c.icon_fill for t in tables for row in t.rows for c in row if c.merged_from is None]
+    assert sorted(i for i in icons if i) == ["#92D050"] * 6 + ["#EA393F"] + ["#FFC000"] * 5
+    coloured = [c for t in tables for row in t.rows for c in row if c.text_colour]
+    assert {c.text_colour for c in coloured} == {"#2703D0"}
+
+
+def test_key_of_coloured_marks_keeps_their_colours(tmp_path: Path) -> None:
+    from reportlab.lib.colors import Color, black
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font.is_file():
+        pytest.skip("no TrueType font with the marks (DejaVu Sans) on this machine")
+    pdfmetrics.registerFont(TTFont("MarksFont", str(font)))
+    path = tmp_path / "key.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.setFont("MarksFont", 10)
+    c.drawString(60, 800, "Key:")
+    for x, mark, colour, label in [
+        (90, "▲", Color(0.57, 0.82, 0.31), "Better"),
+        (160, "●", Color(0.92, 0.22, 0.25), "Worse"),
+        (230, "○", Color(0.5, 0.5, 0.5), "No data"),
+    ]:
+        c.setFillColor(colour)
+        c.drawString(x, 800, mark)
+        c.setFillColor(black)
+        c.drawString(x + 12, 800, label)
+    c.drawString(60, 770, "A plain paragraph.")
+    c.showPage()
+    c.save()
+    doc = read(path)
+    key = next(b for b in doc.blocks if b.text.startswith("Key"))
+    assert key.colour_runs == (("▲", "#91D14F"), ("●", "#EB3840"))
+    assert all(b.colour_runs == () for b in doc.blocks if b is not key)

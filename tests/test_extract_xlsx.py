@@ -199,6 +199,33 @@ def test_long_cell_truncated_with_warning(tmp_path: Path) -> None:
     assert doc.warnings == ("1 cell(s) longer than 50 characters were truncated",)
 
 
+def test_font_colours(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Action", "Status"])
+    fonts = [
+        Font(color="FF00B050"),  # RGB as Excel writes it (ARGB)
+        Font(color=Color(theme=5)),  # a theme colour (accent 2 of the theme openpyxl writes)
+        Font(color=Color(indexed=10)),  # the legacy palette's red
+        Font(color="FF595959"),  # grey is ordinary text
+        Font(),  # automatic
+    ]
+    for i, font in enumerate(fonts):
+        ws.append([f"Action {i}", "✓"])
+        ws.cell(row=i + 2, column=2).font = font
+    path = tmp_path / "fonts.xlsx"
+    wb.save(path)
+    table = read(path).tables[0]
+    assert [table.cell(r, 1).text_colour for r in range(1, 6)] == [
+        "#00B050",
+        "#C0504D",
+        "#FF0000",
+        None,
+        None,
+    ]
+    assert table.cell(0, 1).text_colour is None
+
+
 # ---------------------------------------------------------------- hostile files
 
 

@@ -8,6 +8,7 @@ and return plain values; nothing here knows a particular council.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from pipeline.interpret.counts import (
     is_count_table,
 )
 from schemas.layout import Block, LayoutDocument, Table
-from schemas.records import GlossaryEntry, LegendEntry, StatusLegend
+from schemas.records import GlossaryEntry, LegendEntry, LegendMark, StatusLegend
 
 COLOURS = ("red", "amber", "green", "blue")
 _COLOUR_WORD = COLOUR_WORD
@@ -189,14 +190,66 @@ def _key_sentences(blocks: Sequence[Block]) -> dict[str, str]:
     return best if len(best) >= 2 else {}
 
 
+_SYMBOL_CATEGORIES = ("So", "Sm", "Po")  # ✓ ● ■ ▲ ★, and • (punctuation in Unicode)
+_LABEL_END = re.compile(r"\s*(?:[;|,]|\s{2,})\s*$")
+
+
+def _is_symbol(text: str) -> bool:
+    """One or two characters that are marks, not words: ✓ ● ▲ ■ ★."""
+    return 0 < len(text) <= 2 and all(
+        unicodedata.category(ch) in _SYMBOL_CATEGORIES and ch not in ".,;:!?'\"&%#*@/\\"
+        for ch in text
+    )
+
+
+def legend_from_symbols(
+    block: Block, fill_to_colour
+) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
+    """A key of coloured marks, each followed by what it means ("Key: ✓ Achieved ●
+    Progressing ● Not progressing ○ Not yet started"): (colour, wording, glyph colour) for
+    the marks in a status colour, and mark -> wording for the others (a grey ○). A label
+    runs to the next mark. Needs two marks in status colours, so bullets are not a key."""
+    coloured = [(t, c) for t, c in block.colour_runs if _is_symbol(t)]
+    if len(coloured) < 2 or fill_to_colour is None:
+        return [], {}
+    text = block.text
+    colour_at: dict[int, str] = {}  # where each coloured mark sits in the block's text
+    at = 0
+    for mark, colour in coloured:
+        found = text.find(mark, at)
+        if found < 0:
+            return [], {}
+        colour_at[found] = colour
+        at = found + len(mark)
+    starts = [i for i in range(len(text)) if _is_symbol(text[i])]
+    entries: list[tuple[str, str, str]] = []
+    plain: dict[str, str] = {}
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(text)
+        label = _LABEL_END.sub("", text[start + 1 : end]).strip(" -–—:=")
+        if not label or len(label.split()) > 12:
+            continue
+        glyph = colour_at.get(start)
+        name = fill_to_colour(glyph) if glyph else None
+        if name:
+            entries.append((name, label, glyph))
+        elif glyph is None and text[start] not in {t for t, _ in coloured}:
+            plain.setdefault(text[start], label)
+    if len(entries) < 2:
+        return [], {}
+    return entries, plain
+
+
 def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
-    """The plan's own key to its status colours: a key table, prose, or a rating list.
+    """The plan's own key to its status colours: a key table, prose, a rating list, or a
+    line of coloured marks each followed by its meaning.
 
     `fill_to_colour(hex) -> colour | None` names a key cell that is coloured but empty.
     """
     entries: dict[str, str] = {}
     fills: dict[str, str] = {}
     criteria: list[str] = []
+    marks: dict[str, str] = {}
     in_criteria = False
     for block in doc.blocks:
         if block.table is not None:
@@ -211,6 +264,15 @@ def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
                         if fill:
                             fills[colour] = fill
             in_criteria = False
+            continue
+        marked, plain = legend_from_symbols(block, fill_to_colour)
+        for colour, wording, glyph in marked:
+            if colour not in entries:
+                entries[colour] = wording
+                fills[colour] = glyph
+        for mark, wording in plain.items():
+            marks.setdefault(mark, wording)
+        if marked:
             continue
         text = block.text.strip()
         if (
@@ -262,6 +324,7 @@ def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
             if c in entries
         ],
         criteria=criteria,
+        marks=[LegendMark(mark=m, label=w) for m, w in marks.items()],
     )
 
 

@@ -63,6 +63,8 @@ class Cell:
     role: str = "due"
     fill: str | None = None
     column: str = ""
+    text_colour: str | None = None  # a status cell's text colour, when not black
+    icon_fill: str | None = None  # the fill of an icon drawn in a status cell
 
 
 @dataclass(frozen=True, eq=False)
@@ -318,7 +320,13 @@ class StatusTagger:
             _add_span(doc, self.spans_key, span.start_char, span.end_char, "STATUS")
         cell: Cell = doc._.planx_cell
         doc._.planx_result = resolve_status(
-            doc.text, cell.fill, colours, meanings, doc._.planx_plan.legend
+            doc.text,
+            cell.fill,
+            colours,
+            meanings,
+            doc._.planx_plan.legend,
+            text_colour=cell.text_colour,
+            icon_fill=cell.icon_fill,
         )
         return doc
 

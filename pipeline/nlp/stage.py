@@ -172,6 +172,22 @@ def plan_to_context(plan: Plan, lexicon: Lexicon) -> PlanContext:
     )
 
 
+def _status_cell(p: int, record: str, i: int, st: Status) -> Cell | None:
+    """A record's status cell, with every colour it shows besides its words; None if blank."""
+    if not (st.raw.strip() or st.fill or st.text_colour or st.icon_fill):
+        return None
+    return Cell(
+        p,
+        record,
+        i,
+        "status",
+        KIND_STATUS,
+        fill=st.fill,
+        text_colour=st.text_colour,
+        icon_fill=st.icon_fill,
+    )
+
+
 def _plan_cells(p: int, plan: Plan) -> Iterator[tuple[Cell, str]]:
     for i, a in enumerate(plan.actions):
         if a.lead_raw.strip():
@@ -180,8 +196,8 @@ def _plan_cells(p: int, plan: Plan) -> Iterator[tuple[Cell, str]]:
             yield Cell(p, "action", i, "start", KIND_DATE, role="start"), a.start.raw
         if a.due is not None and a.due.raw.strip():
             yield Cell(p, "action", i, "due", KIND_DATE, role="due"), a.due.raw
-        if a.status.raw.strip() or a.status.fill:
-            yield Cell(p, "action", i, "status", KIND_STATUS, fill=a.status.fill), a.status.raw
+        if (status_cell := _status_cell(p, "action", i, a.status)) is not None:
+            yield status_cell, a.status.raw
         for m, milestone in enumerate(a.milestones):
             text = milestone.date.raw if milestone.date.raw.strip() else milestone.column
             if text.strip():
@@ -202,9 +218,8 @@ def _plan_cells(p: int, plan: Plan) -> Iterator[tuple[Cell, str]]:
             yield Cell(p, "kpi", i, "target_due", KIND_DATE, role="due"), k.target_due.raw
         # A KPI's rating is read through the plan's key exactly as an action's status is;
         # a rating shown only by a coloured arrow, icon or text counts as its fill.
-        if k.status.raw.strip() or _colour_shown(k.status)[0]:
-            fill = _colour_shown(k.status)[0]
-            yield Cell(p, "kpi", i, "status", KIND_STATUS, fill=fill), k.status.raw
+        if (status_cell := _status_cell(p, "kpi", i, k.status)) is not None:
+            yield status_cell, k.status.raw
         for name in ("actual_raw", "floor_raw"):
             if getattr(k, name).strip():
                 yield Cell(p, "kpi", i, name, KIND_TARGET), getattr(k, name)
@@ -466,19 +481,6 @@ def _tag_kpi(k: KPI, key: RecordKey, readings: Readings, owners: list[Lead]) -> 
     )
 
 
-def _colour_shown(status: Status) -> tuple[str | None, str]:
-    """The colour a status shows besides its words, and where: the cell's fill, else an
-    icon or arrow drawn in it, else its text's colour."""
-    for colour, source in (
-        (status.fill, "fill"),
-        (status.icon_fill, "icon"),
-        (status.text_colour, "font"),
-    ):
-        if colour:
-            return colour, source
-    return None, ""
-
-
 def _kpi_performance(
     k: KPI, key: RecordKey, readings: Readings
 ) -> tuple[dict[str, Any], list[str]]:
@@ -488,16 +490,7 @@ def _kpi_performance(
     got = readings.get(key, "status")
     if got is not None:
         status, status_flags = got
-        fill, source = _colour_shown(k.status)
-        update["status"] = status.model_copy(
-            update={
-                "raw": k.status.raw,
-                "fill": k.status.fill,
-                "text_colour": k.status.text_colour,
-                "icon_fill": k.status.icon_fill,
-                "source": source if status.source == "fill" and fill else status.source,
-            }
-        )
+        update["status"] = status.model_copy(update={"raw": k.status.raw})
         flags += status_flags
     for name in ("actual", "floor"):
         value: Target | None = readings.get(key, f"{name}_raw")

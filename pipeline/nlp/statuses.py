@@ -170,7 +170,11 @@ def legend_with_meanings(legend: StatusLegend) -> StatusLegend:
         e if e.meaning != "unknown" else e.model_copy(update={"meaning": label_to_meaning(e.label)})
         for e in legend.entries
     ]
-    return legend.model_copy(update={"entries": entries})
+    marks = [
+        m if m.meaning != "unknown" else m.model_copy(update={"meaning": label_to_meaning(m.label)})
+        for m in legend.marks
+    ]
+    return legend.model_copy(update={"entries": entries, "marks": marks})
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,14 @@ class LegendReading:
     def meaning_of(self, colour: str) -> str | None:
         return dict(self.meanings).get(colour)
 
+    def meaning_of_mark(self, text: str) -> str | None:
+        """What the key says a mark means, when the cell holds only that mark ("○")."""
+        mark = text.strip()
+        return next(
+            (m.meaning for m in self.legend.marks if m.mark == mark and m.meaning != "unknown"),
+            None,
+        )
+
     def colour_for(self, meaning: str) -> str | None:
         return dict(self.colours).get(meaning)
 
@@ -205,34 +217,51 @@ def resolve_status(
     colours: list[str],
     meanings: list[str],
     legend: LegendReading,
+    *,
+    text_colour: str | None = None,
+    icon_fill: str | None = None,
 ) -> tuple[Status, list[str]]:
-    """One status from what its cell says (colour words in order, meaning words in order)
-    and its fill. Returns the Status and data-quality flags for the record.
+    """One status from what its cell says (colour words in order, meaning words in order),
+    its fill, the fill of an icon drawn in it and the colour its text is printed in.
+    Returns the Status and data-quality flags for the record.
 
-    A colour written in the cell beats the fill (flag "status_text_fill_disagree" when they
-    differ). A meaning written in the cell ("Completed", "Overdue") beats the colour's
-    legend meaning, and gives the colour the legend (else the common reading) uses for it,
-    with source "derived".
+    The colour comes from the first of: a colour written in the cell, the cell's fill, an
+    icon's fill (source "icon"), the text's colour (source "font"); each colour read
+    through the plan's key as fills are. A written colour beats the fill (flag
+    "status_text_fill_disagree" when they differ). A meaning written in the cell
+    ("Completed", "Overdue") beats the colour's legend meaning, and when nothing shows a
+    colour gives the colour the legend (else the common reading) uses for it, with source
+    "derived". A cell holding only a mark the key explains without a colour ("○ Not yet
+    started") takes the key's meaning for it.
     """
     flags: list[str] = []
-    text_colour = colours[0] if colours else None
+    word_colour = colours[0] if colours else None
     if len(set(colours)) > 1:
         flags.append("mixed_status")
     fill_colour = fill_to_colour(fill, legend.legend) if fill else None
-    if text_colour and fill_colour and text_colour != fill_colour:
+    if word_colour and fill_colour and word_colour != fill_colour:
         flags.append("status_text_fill_disagree")
     word = meanings[0] if meanings else None
-    colour, source = (
-        (text_colour, "text")
-        if text_colour
-        else (fill_colour, "fill")
-        if fill_colour
-        else (None, None)
+    colour, source = next(
+        (
+            (found, name)
+            for found, name in (
+                (word_colour, "text"),
+                (fill_colour, "fill"),
+                (fill_to_colour(icon_fill, legend.legend) if icon_fill else None, "icon"),
+                (fill_to_colour(text_colour, legend.legend) if text_colour else None, "font"),
+            )
+            if found
+        ),
+        (None, None),
     )
     if colour is None and word:
         colour = legend.colour_for(word) or load_status_words().common_colour.get(word)
         source = "derived" if colour else "text"
-    if word:
+    marked = legend.meaning_of_mark(raw) if colour is None and not word else None
+    if marked:
+        meaning, basis, source = marked, "plan_legend", "text"
+    elif word:
         meaning = word
         basis = "plan_legend" if legend.colour_for(word) is not None else "common_reading"
     elif colour:
@@ -245,7 +274,14 @@ def resolve_status(
     else:
         meaning, basis = "unknown", "none"
     status = Status(
-        raw=raw, fill=fill, colour=colour, meaning=meaning, source=source, meaning_basis=basis
+        raw=raw,
+        fill=fill,
+        text_colour=text_colour,
+        icon_fill=icon_fill,
+        colour=colour,
+        meaning=meaning,
+        source=source,
+        meaning_basis=basis,
     )
     return status, flags
 
