@@ -148,7 +148,7 @@ def extract(
 
     \b
         planx extract plans/ -o out
-        planx extract bristol.pdf worcs.docx -o out --as-of 2017-06-30
+        planx extract plan_2017.pdf update_2018.docx -o out --as-of 2017-06-30
         planx extract plans/ -o out --workers 8 --timeout 120
         planx extract plans/ -o out --scheduler tcp://10.0.0.5:8786
     """

@@ -453,7 +453,7 @@ def _wrapped(cell: _Cell, left: tuple[int, int], right: tuple[int, int]) -> bool
         return False  # nothing modifies "Head of ...": a new lead starts
     lshape, rshape = cell.shape(*left), cell.shape(*right)
     if lshape.complete != rshape.complete:
-        # "Head of Service" / "Children in Care", "West Sussex" / "County Council": one line
+        # "Head of Service" / "Children in Care", "Northam Vale" / "County Council": one line
         # is no lead on its own, so it belongs to its neighbour.
         return True
     if not lshape.complete:
