@@ -437,3 +437,56 @@ def test_a_grid_of_what_who_when_cards_gives_one_action_per_card():
     ]
     assert plan.actions[0].text.endswith("on referral to local services")
     assert plan.actions[0].provenance.table_index == 0
+
+
+def test_a_one_cell_table_over_a_table_is_its_heading():
+    box = table([["Theme 2: Protecting children"]])
+    actions = table(NUMBERED[:3], header=1, index=1)
+    plan = interpret(document(box, actions), plan_id="p", sha256="s")
+    assert {a.theme for a in plan.actions} == {"Theme 2: Protecting children"}
+
+
+def test_a_key_of_status_words_on_coloured_fills_gives_the_plan_its_legend():
+    key = table(
+        [
+            ["Status", "Meaning"],
+            ["Complete", "Delivered and signed off"],
+            ["On track", "Progressing to plan"],
+            ["Overdue", "Due date has passed"],
+        ],
+        header=1,
+        fills={(1, 0): "#0070C0", (2, 0): "#00B050", (3, 0): "#C00000"},
+    )
+    plan = interpret(document(key), plan_id="p", sha256="s", fill_to_colour=fill_to_colour)
+    entries = {e.colour: e.label.split(":")[0] for e in plan.legend.entries}
+    assert entries == {"blue": "Complete", "green": "On track", "red": "Overdue"}
+
+
+SCORECARD = [
+    ["Ref", "Indicator", "Target", "Floor", "Latest", "Previous", "DoT", "RAG"],
+    ["EH1", "% of early help assessments completed within 45 days", "90%", "80%", "84%", "79%", "↑", "Amber"],
+    ["CP2", "% of child protection plans lasting two years or more", "2%", "5%", "1.5%", "2.4%", "↓", "Green"],
+    ["CIC3", "Number of children in care with three or more moves", "10", "15", "18", "16", "↑", "Red"],
+]
+
+
+def test_a_scorecard_table_gives_each_kpi_its_performance():
+    from pipeline.nlp import build_nlp, tag_plans
+
+    reading = read_table(table(SCORECARD, header=1))
+    assert reading.kind == "kpis"
+    roles = reading.roles.by_role
+    assert (roles["target"], roles["floor"], roles["actual"], roles["previous"]) == (2, 3, 4, 5)
+    assert (roles["direction"], roles["status"], roles["ref"]) == (6, 7, 0)
+    plan = interpret(document(table(SCORECARD, header=1)), plan_id="p", sha256="s")
+    [tagged] = tag_plans([plan], build_nlp())
+    got = [
+        (k.ref, k.actual_value, k.floor_value, k.target_value, k.previous_raw, k.status.colour)
+        for k in tagged.kpis
+    ]
+    assert got == [
+        ("EH1", 84.0, 80.0, 90.0, "79%", "amber"),
+        ("CP2", 1.5, 5.0, 2.0, "2.4%", "green"),
+        ("CIC3", 18.0, 15.0, 10.0, "16", "red"),
+    ]
+    assert [k.direction_raw for k in tagged.kpis] == ["↑", "↓", "↑"]

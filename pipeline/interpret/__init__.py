@@ -36,7 +36,7 @@ from pipeline.interpret.tables import (
     table_to_actions,
     table_to_kpis,
 )
-from schemas.layout import LayoutDocument
+from schemas.layout import Block, LayoutDocument, Table
 from schemas.records import Plan, Theme
 
 __all__ = ["interpret", "THEME_HEADING", "TableTrace"]
@@ -63,6 +63,21 @@ class TableTrace:
     note: str  # why it was set aside, or what it gave
     n_actions: int = 0
     n_kpis: int = 0
+
+
+def boxed_heading(table: Table) -> str | None:
+    """A one-row table with one filled cell whose first line is short: a heading drawn in a
+    box ("Theme 2: Protecting children"), not a table of records."""
+    if table.n_rows != 1:
+        return None
+    filled = [c for c in table.rows[0] if c.is_origin and c.text.strip()]
+    if len(filled) != 1:
+        return None
+    first = normalise_space(filled[0].text.strip().split("\n")[0])
+    more = "\n" in filled[0].text.strip()
+    if len(first.split()) > 15 or (more and not _is_theme_heading(first)):
+        return None
+    return first
 
 
 def _is_theme_heading(text: str) -> bool:
@@ -96,6 +111,8 @@ def interpret(
     section = ""  # the last heading (a heading wrapped over two heading blocks, joined)
     after_heading = False
     for block in doc.blocks:
+        if block.table is not None and (boxed := boxed_heading(block.table)):
+            block = Block(kind="heading", text=boxed, level=3, prov=block.prov)
         if block.table is None and block.text.strip():
             caption = normalise_space(block.text)
         if block.kind == "heading":

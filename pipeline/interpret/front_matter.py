@@ -147,6 +147,10 @@ def _legend_from_table(table: Table) -> list[tuple[str, str, str | None]]:
             found.append((colour, wording, cells[0].fill))
         elif not texts[0] and cells[0].fill and wording:
             found.append(("", wording, cells[0].fill))
+        elif cells[0].fill and 0 < len(texts[0].split()) <= 4 and wording:
+            # "Complete" on a blue fill beside what it means: the fill is the colour, the
+            # word and the wording together say what it means.
+            found.append(("", f"{texts[0]}: {wording}", cells[0].fill))
     if len({colour or fill for colour, _, fill in found}) < 2:
         return []
     return found

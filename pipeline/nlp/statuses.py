@@ -256,7 +256,7 @@ def resolve_status(
         (None, None),
     )
     if colour is None and word:
-        colour = legend.colour_for(word) or load_status_words().common_colour.get(word)
+        colour = legend.colour_for(word)  # the plan's own key only: no colour is invented
         source = "derived" if colour else "text"
     marked = legend.meaning_of_mark(raw) if colour is None and not word else None
     if marked:
