@@ -464,9 +464,36 @@ def test_a_key_of_status_words_on_coloured_fills_gives_the_plan_its_legend():
 
 SCORECARD = [
     ["Ref", "Indicator", "Target", "Floor", "Latest", "Previous", "DoT", "RAG"],
-    ["EH1", "% of early help assessments completed within 45 days", "90%", "80%", "84%", "79%", "↑", "Amber"],
-    ["CP2", "% of child protection plans lasting two years or more", "2%", "5%", "1.5%", "2.4%", "↓", "Green"],
-    ["CIC3", "Number of children in care with three or more moves", "10", "15", "18", "16", "↑", "Red"],
+    [
+        "EH1",
+        "% of early help assessments completed within 45 days",
+        "90%",
+        "80%",
+        "84%",
+        "79%",
+        "↑",
+        "Amber",
+    ],
+    [
+        "CP2",
+        "% of child protection plans lasting two years or more",
+        "2%",
+        "5%",
+        "1.5%",
+        "2.4%",
+        "↓",
+        "Green",
+    ],
+    [
+        "CIC3",
+        "Number of children in care with three or more moves",
+        "10",
+        "15",
+        "18",
+        "16",
+        "↑",
+        "Red",
+    ],
 ]
 
 
@@ -490,3 +517,26 @@ def test_a_scorecard_table_gives_each_kpi_its_performance():
         ("CIC3", 18.0, 15.0, 10.0, "16", "red"),
     ]
     assert [k.direction_raw for k in tagged.kpis] == ["↑", "↓", "↑"]
+
+
+def test_a_styled_header_may_have_long_labels():
+    rows = [
+        [
+            "What we will do to make sure every child is seen by a worker who knows them",
+            "Who will lead this work",
+            "When it will be done by",
+        ],
+        [
+            "Establish a single point of contact for every family we support",
+            "Head of Early Help",
+            "June 2020",
+        ],
+        [
+            "Review every plan that has been open for more than two years",
+            "Service Manager",
+            "March 2021",
+        ],
+    ]
+    t = table(rows, fills={(0, c): "#1F4E79" for c in range(3)})
+    assert count_header_rows(t) == 1
+    assert read_table(t).kind == "actions"

@@ -229,8 +229,11 @@ def _header_score(texts: list[str]) -> float:
     return best
 
 
-def _label_like(text: str) -> bool:
-    return len(text) <= 70 and len(text.split()) <= 12 and not text.rstrip().endswith(".")
+def _label_like(text: str, long_ok: bool = False) -> bool:
+    """Reads as a column label: short, not a sentence. A row styled as a header that names
+    roles may have longer labels ("What we will do to achieve this outcome")."""
+    words, chars = (25, 160) if long_ok else (12, 70)
+    return len(text) <= chars and len(text.split()) <= words and not text.rstrip().endswith(".")
 
 
 def is_group_row(table: Table, r: int) -> bool:
@@ -271,9 +274,9 @@ def count_header_rows(table: Table) -> int:
             break
         if is_group_row(table, r):
             break
-        if not all(_label_like(t) for t in filled):
-            break
         words_hit = _header_score(filled) >= MIN_SCORE
+        if not all(_label_like(t, long_ok=words_hit and styled) for t in filled):
+            break
         merged_down = n > 0 and any(
             c.merged_from is not None and c.merged_from[0] < r for c in cells
         )
@@ -458,10 +461,7 @@ def role_scores(p: ColumnProfile) -> dict[str, tuple[float, float, float]]:
         if header and _contradicted(p, role):
             header *= 0.4
         content = content_score(p, role)
-        total = HEADER_WEIGHT * header + CONTENT_WEIGHT * content
-        if header and content:
-            total = max(total, header)  # agreement never costs
-        out[role] = (total, header, content)
+        out[role] = (HEADER_WEIGHT * header + CONTENT_WEIGHT * content, header, content)
     return out
 
 
