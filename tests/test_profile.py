@@ -536,6 +536,7 @@ def test_a_styled_header_may_have_long_labels():
             "Service Manager",
             "March 2021",
         ],
+        ["Introduce monthly practice weeks for every team", "Principal Social Worker", "Ongoing"],
     ]
     t = table(rows, fills={(0, c): "#1F4E79" for c in range(3)})
     assert count_header_rows(t) == 1

@@ -256,13 +256,17 @@ def count_header_rows(table: Table) -> int:
         return table.n_header_rows
     if table.n_rows < 2:
         return 0
-    body_fills = {c.fill for row in table.rows[min(3, table.n_rows - 1) :] for c in row}
+    body = table.rows[min(3, table.n_rows - 1) :]
+    body_fills = {c.fill for row in body for c in row}
+    body_bold = all(c.bold for row in body for c in row if c.text.strip())
     n = 0
     for r in range(min(MAX_HEADER_ROWS, table.n_rows - 1)):
         texts = _row_texts(table, r)
         filled = [t for t in texts if t]
         cells = table.rows[r]
-        styled = all(c.bold for c, t in zip(cells, texts, strict=True) if t) or (
+        styled = (
+            all(c.bold for c, t in zip(cells, texts, strict=True) if t) and not body_bold
+        ) or (
             cells[0].fill is not None
             and all(c.fill == cells[0].fill for c in cells)
             and cells[0].fill not in body_fills
@@ -275,7 +279,7 @@ def count_header_rows(table: Table) -> int:
         if is_group_row(table, r):
             break
         words_hit = _header_score(filled) >= MIN_SCORE
-        if not all(_label_like(t, long_ok=words_hit and styled) for t in filled):
+        if not all(_label_like(t, long_ok=styled) for t in filled):
             break
         merged_down = n > 0 and any(
             c.merged_from is not None and c.merged_from[0] < r for c in cells
