@@ -132,8 +132,11 @@ PLAN_COLUMNS = [
     "doc_kind",
     "doc_kind_basis",
     "n_warnings",
+    "identical_copies",
 ]
 ERROR_COLUMNS = ["source", "stage", "error", "kind", "severity"]
+# Every input file and what became of it, so no file goes missing unseen.
+FILE_COLUMNS = ["source", "path", "sha256", "plan_id", "outcome", "same_as"]
 LEAD_COLUMNS = [
     "plan_id",
     "authority",
@@ -147,6 +150,7 @@ LEAD_COLUMNS = [
     "expanded_from",
     "source",
     "page",
+    "lead_id",
 ]
 MILESTONE_COLUMNS = [
     "plan_id",
@@ -160,6 +164,7 @@ MILESTONE_COLUMNS = [
     "precision",
     "source",
     "page",
+    "milestone_id",
 ]
 THEME_COLUMNS = [
     "plan_id",
@@ -186,6 +191,7 @@ TAG_COLUMNS = [
     "text",
     "source",
     "page",
+    "tag_id",
 ]
 
 TABLE_COLUMNS: dict[str, list[str]] = {
@@ -193,6 +199,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "kpis": KPI_COLUMNS,
     "plans": PLAN_COLUMNS,
     "errors": ERROR_COLUMNS,
+    "files": FILE_COLUMNS,
     "leads": LEAD_COLUMNS,
     "milestones": MILESTONE_COLUMNS,
     "themes": THEME_COLUMNS,
