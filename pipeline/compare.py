@@ -200,16 +200,25 @@ def _fingerprints(frame: pd.DataFrame, text_col: str) -> pd.Series:
 
 
 def identical_files(plans: pd.DataFrame, files: pd.DataFrame | None = None) -> pd.DataFrame:
-    """(plan_id, source) of every file that is a byte-identical copy of a plan read: listed
-    as such in `files`, or a second row of one plan_id in `plans` (as an older run wrote)."""
+    """(plan_id, source, path) of every file that is a byte-identical copy of a plan read:
+    listed as such in `files`, or a second row of one plan_id in `plans` (as older runs
+    wrote, without a path)."""
     ordered = plans.sort_values(["source", "plan_id"])
     twins = ordered.loc[ordered["plan_id"].duplicated(keep="first"), ["plan_id", "source"]]
-    listed = pd.DataFrame(columns=["plan_id", "source"])
+    listed = pd.DataFrame(columns=["plan_id", "source", "path"])
     if files is not None and not files.empty:
         is_copy = (files["outcome"] == IDENTICAL_OUTCOME) & files["plan_id"].isin(plans["plan_id"])
-        listed = files.loc[is_copy, ["plan_id", "source"]]
-    both = pd.concat([twins, listed], ignore_index=True).drop_duplicates(ignore_index=True)
-    return both.astype(str)
+        listed = files.loc[is_copy, ["plan_id", "source", "path"]]
+    both = pd.concat([twins.assign(path=""), listed], ignore_index=True)
+    return both.drop_duplicates(ignore_index=True).astype(str)
+
+
+def _read_paths(files: pd.DataFrame | None) -> dict[str, str]:
+    """Plan id -> the path of the file it was read from (as `files` lists it)."""
+    if files is None or files.empty:
+        return {}
+    read = files[files["outcome"] == "read"]
+    return dict(zip(read["plan_id"], read["path"], strict=True))
 
 
 def plans_to_copies(
@@ -222,34 +231,40 @@ def plans_to_copies(
     """Every document and every identical copy of one, marked as `plans_to_similar_copies`
     says, each identical copy pointing at the same representative as the file read in its
     place, so exactly one row per document is compared."""
-    identical = identical_files(plans, files)
     unique = plans.sort_values(["source", "plan_id"]).drop_duplicates("plan_id")
     out = plans_to_similar_copies(unique, actions, kpis, threshold)
+    paths = _read_paths(files)
+    out.insert(
+        out.columns.get_loc("source") + 1, "path", [paths.get(p, "") for p in out["plan_id"]]
+    )
     by_plan = out.set_index("plan_id")
     rows = []
-    for plan_id, source in zip(identical["plan_id"], identical["source"], strict=True):
-        original = by_plan.loc[plan_id]
-        if source == original["source"]:
-            continue
-        representative = original["copy_of"] or plan_id
+    for copy in identical_files(plans, files).itertuples(index=False):
+        original = by_plan.loc[copy.plan_id]
+        if not copy.path and copy.source == original["source"]:
+            continue  # the very row kept, written twice
         rows.append(
             {
                 **original.to_dict(),
-                "plan_id": plan_id,
-                "source": source,
-                "copy_of": representative,
+                "plan_id": copy.plan_id,
+                "source": copy.source,
+                "path": copy.path,
+                "copy_of": original["copy_of"] or copy.plan_id,
                 "copy_of_source": original["copy_of_source"] or original["source"],
                 "excluded_reason": COPY_REASON,
                 "copy_basis": "; ".join(
                     b
-                    for b in (f"{IDENTICAL_BASIS} {original['source']}", original["copy_basis"])
+                    for b in (
+                        f"{IDENTICAL_BASIS} {original['path'] or original['source']}",
+                        original["copy_basis"],
+                    )
                     if b
                 ),
             }
         )
     if rows:
         out = pd.concat([out, pd.DataFrame(rows, columns=out.columns)], ignore_index=True)
-    return out.sort_values(["authority", "source", "plan_id"], ignore_index=True)
+    return out.sort_values(["authority", "source", "path", "plan_id"], ignore_index=True)
 
 
 def plans_to_similar_copies(
