@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: demo test bench lint samples browser clean
+.PHONY: demo test fuzz bench lint samples browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ demo: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Fuzz the readers and the interpreter with mutated samples (a short round is part of `make test`).
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	PLANX_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PLANX_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline extractors schemas tests samples benchmarks

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+import zlib
 from html import unescape
 from pathlib import Path
 
@@ -449,6 +450,7 @@ def check_package(path: Path, settings: ExtractSettings, *, label: str, required
         OSError,
         EOFError,
         NotImplementedError,
+        zlib.error,  # a member whose compressed bytes are damaged
     ) as exc:
         raise ExtractionError(
             "corrupt", f"not a valid {label} file (broken zip package: {exc})"
