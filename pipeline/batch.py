@@ -47,7 +47,7 @@ from pipeline.executors import (
 from pipeline.inputs import copy_result, identical_copies, tasks_to_files
 from pipeline.process import FileResult, RunSettings, file_sha256, process_file
 from pipeline.progress import NullProgress, Progress
-from pipeline.sinks import atomic_path, write_tables
+from pipeline.sinks import CSV_ORDER, atomic_path, write_tables
 from pipeline.tables import records_to_frames
 from schemas.records import ErrorRecord, Plan
 
@@ -251,6 +251,8 @@ def outputs_current(outdir: Path, digest: str | None) -> list[Path] | None:
         if note.get("inputs") != digest:
             return None
         files = note["files"]
+        if any(f"{table}.parquet" not in files for table in CSV_ORDER):
+            return None  # written by an older planx, without a table this one writes
         for name, sha in files.items():
             if file_sha256(outdir / name) != sha:
                 return None

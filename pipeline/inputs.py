@@ -53,7 +53,10 @@ def copy_result(task: Task, original: FileResult) -> FileResult:
     name = Path(task.path).name
     errors = [
         e.model_copy(
-            update={"source": name, "error": f"{e.error} (same bytes as {original.source})"}
+            update={
+                "source": name,
+                "error": f"same bytes as {original.source}, which failed: {e.error}",
+            }
         )
         for e in original.errors
         if e.severity == "failed"

@@ -3,6 +3,7 @@ and `planx check` proves it (and reports each way hand-broken outputs are wrong)
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,8 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import check as check_mod
+from pipeline.batch import OUTPUTS_NOTE, run_extract
 from pipeline.check import (
     Problem,
+    check_outdir,
     check_tables,
     count_mismatches,
     dangling_keys,
@@ -100,7 +103,11 @@ def test_every_file_is_listed_with_what_became_of_it(batch: Path):
     }
     # the copy of a file that failed is in errors under its own name
     errors = _csv(batch, "errors")
-    assert {"empty.txt", "empty (1).txt"} <= set(errors.loc[errors.severity == "failed", "source"])
+    failed = errors[errors.severity == "failed"].set_index("source")
+    assert failed.loc["empty (1).txt", "error"] == "empty file (0 bytes)"
+    assert failed.loc["empty.txt", "error"] == (
+        "same bytes as empty (1).txt, which failed: empty file (0 bytes)"
+    )
     plans = _csv(batch, "plans").set_index("source")
     assert len(plans) == 5
     assert set(plans.loc["plan.txt", "identical_copies"].split("; ")) == {
@@ -148,6 +155,23 @@ def test_each_council_once_in_every_comparison_with_one_copys_counts(batch: Path
         assert n == len(own), authority
     assert actions["action_id"].is_unique
     _assert_views_match_csvs(batch)
+
+
+def test_outputs_of_an_older_planx_are_written_again_with_every_table(tmp_path: Path):
+    """A set written before the files table existed is not "unchanged", even from the cache."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(PLANS / TEXT_PLAN, inputs / "plan.txt")
+    out = tmp_path / "out"
+    run_extract([inputs], out, batch={"workers": 1})
+    note = json.loads((out / OUTPUTS_NOTE).read_text(encoding="utf-8"))
+    for name in ("files.csv", "files.parquet"):
+        del note["files"][name]
+        (out / name).unlink()
+    (out / OUTPUTS_NOTE).write_text(json.dumps(note), encoding="utf-8")
+    again = run_extract([inputs], out, batch={"workers": 1})
+    assert again.n_cached == 1 and not again.outputs_unchanged
+    assert (out / "files.csv").exists() and check_outdir(out) == []
 
 
 # --------------------------------------------------------------------------- hand-broken outputs
