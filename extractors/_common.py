@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable
 from html import unescape
 from pathlib import Path
@@ -495,6 +496,7 @@ def check_package(path: Path, settings: ExtractSettings, *, label: str, required
         OSError,
         EOFError,
         NotImplementedError,
+        zlib.error,  # a member whose compressed bytes are damaged
     ) as exc:
         raise ExtractionError(
             "corrupt", f"not a valid {label} file (broken zip package: {exc})"

@@ -44,9 +44,10 @@ from pipeline.executors import (
     peak_rss_kb,
     run_inline,
 )
+from pipeline.inputs import copy_result, identical_copies, tasks_to_files
 from pipeline.process import FileResult, RunSettings, file_sha256, process_file
 from pipeline.progress import NullProgress, Progress
-from pipeline.sinks import atomic_path, write_tables
+from pipeline.sinks import CSV_ORDER, atomic_path, write_tables
 from pipeline.tables import records_to_frames
 from schemas.records import ErrorRecord, Plan
 
@@ -114,8 +115,10 @@ class BatchSettings:
 class RunSummary:
     outdir: Path
     n_files: int = 0
-    n_plans: int = 0
-    n_failed: int = 0
+    n_plans: int = 0  # plans read (identical files count once)
+    n_read: int = 0  # files that gave a plan, identical copies included
+    n_identical: int = 0  # files whose bytes repeat another input's: read once
+    n_failed: int = 0  # files that gave no plan
     n_actions: int = 0
     n_kpis: int = 0
     n_pages: int = 0
@@ -248,6 +251,8 @@ def outputs_current(outdir: Path, digest: str | None) -> list[Path] | None:
         if note.get("inputs") != digest:
             return None
         files = note["files"]
+        if any(f"{table}.parquet" not in files for table in CSV_ORDER):
+            return None  # written by an older planx, without a table this one writes
         for name, sha in files.items():
             if file_sha256(outdir / name) != sha:
                 return None
@@ -286,9 +291,9 @@ def _process_all(
     report: Callable[[FileResult, bool], None],
     note: Callable[[str], None],
     settle: Callable[[], None],
-) -> list[FileResult]:
-    """Every file's result, in path order: from the cache, else processed (and cached)."""
-    results: list[FileResult | None] = [None] * len(tasks)
+) -> dict[int, FileResult]:
+    """Every task's result by task index: from the cache, else processed (and cached)."""
+    results: dict[int, FileResult] = {}
     todo: list[Task] = []
     for task in tasks:
         hit = None
@@ -323,7 +328,7 @@ def _process_all(
         summary.stats = runner.stats
     elif todo:
         summary.stats.saw_rss_kb(peak_rss_kb())
-    return [r for r in results if r is not None]
+    return results
 
 
 def run_extract(
@@ -371,17 +376,37 @@ def run_extract(
             if on_result is not None:
                 on_result(result)
 
+        # Byte-identical files are one document: read once (see pipeline/inputs.py).
+        copy_of = identical_copies(tasks)
+        unique = [t for t in tasks if t.index not in copy_of]
         progress.start(len(tasks))
         try:
-            done = _process_all(
-                tasks, keys, cache, settings, batch, process, summary, report, progress.note, settle
+            by_index = _process_all(
+                unique,
+                keys,
+                cache,
+                settings,
+                batch,
+                process,
+                summary,
+                report,
+                progress.note,
+                settle,
             )
+            for index, original in sorted(copy_of.items()):
+                if original in by_index:
+                    by_index[index] = copy_result(tasks[index], by_index[original])
+                    report(by_index[index], False)
         finally:
             progress.close()
 
+        done = [by_index[t.index] for t in tasks if t.index in by_index]
         plans, errors = gather(done)
+        files = tasks_to_files(tasks, by_index, copy_of)
         summary.n_plans = len(plans)
-        summary.n_failed = sum(1 for r in done if r.plan is None)
+        summary.n_identical = len(copy_of)
+        summary.n_read = sum(1 for f in files if f.plan_id)
+        summary.n_failed = sum(1 for f in files if not f.plan_id)
         summary.n_actions = sum(len(p.actions) for p in plans)
         summary.n_kpis = sum(len(p.kpis) for p in plans)
         summary.n_pages = sum(r.pages or 0 for r in done)
@@ -392,9 +417,9 @@ def run_extract(
             summary.written, summary.outputs_unchanged = current, True
         else:
             warnings = Counter(e.source for e in errors if e.severity == "warning")
-            frames = records_to_frames(plans, errors, dict(warnings))
+            frames = records_to_frames(plans, errors, dict(warnings), files)
             # The records are in the tables now: free them before the sinks need memory.
-            del done, plans
+            del done, by_index, plans
             summary.written = commit_outputs(frames, outdir, digest)
         if cache is not None and batch.cache_dir is None and not summary.cache_failed:
             # The default cache serves this folder's outputs only: drop entries they no longer use.

@@ -1,4 +1,4 @@
-"""The `planx` command line: extract, compare, schema, explain.
+"""The `planx` command line: extract, compare, check, schema, explain.
 
 Commands stay thin: parse options, build settings, call one pipeline
 function, print what was written. Exit codes scripts can rely on:
@@ -6,6 +6,7 @@ function, print what was written. Exit codes scripts can rely on:
     0  success (some files may have failed: see errors.csv)
     1  no input file could be processed
     2  usage error (bad option, missing path)
+    3  the outputs failed their check (see `planx check`)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import click
 from pipeline import __version__
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-EXIT_OK, EXIT_NOTHING_PROCESSED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_NOTHING_PROCESSED, EXIT_USAGE, EXIT_CHECK_FAILED = 0, 1, 2, 3
 
 
 class IsoDate(click.ParamType):
@@ -195,9 +196,14 @@ def extract(
     except OSError as exc:  # e.g. no Dask scheduler at that address, output folder not writable
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
     cached = f" ({summary.n_cached} unchanged, from the cache)" if summary.n_cached else ""
+    identical = (
+        f" ({summary.n_identical} identical to another file, read once)"
+        if summary.n_identical
+        else ""
+    )
     click.echo(
-        f"{summary.n_plans} of {summary.n_files} files read{cached}: {summary.n_actions} actions, "
-        f"{summary.n_kpis} KPIs, {summary.n_pages} pages; "
+        f"{summary.n_read} of {summary.n_files} files read{identical}{cached}: "
+        f"{summary.n_actions} actions, {summary.n_kpis} KPIs, {summary.n_pages} pages; "
         f"{summary.n_failed} failed (see {outdir / 'errors.csv'})"
     )
     unchanged = " (unchanged: nothing new to write)" if summary.outputs_unchanged else ""
@@ -205,6 +211,7 @@ def extract(
         f"tables: {outdir}/*.csv, *.parquet; database: {outdir / 'plans.duckdb'}; "
         f"workbook: {outdir / 'plans.xlsx'}{unchanged}"
     )
+    _exit_if_check_fails(outdir, extract_only=True)
     if summary.n_files == 0:
         click.echo("no input files found", err=True)
         sys.exit(EXIT_NOTHING_PROCESSED)
@@ -235,6 +242,46 @@ def compare(outdir, as_of):
     for path in result.written:
         click.echo(f"wrote {path}")
     click.echo(f"report: {result.report}")
+    _exit_if_check_fails(outdir)
+
+
+def _exit_if_check_fails(outdir: Path, *, extract_only: bool = False) -> None:
+    """Check the outputs in OUTDIR: each problem is an error line, then exit 3."""
+    from pipeline.check import EXTRACT_TABLES, check_tables, read_outputs, report_problems
+
+    try:
+        tables = read_outputs(outdir, EXTRACT_TABLES) if extract_only else read_outputs(outdir)
+    except (OSError, ValueError) as exc:
+        click.echo(f"error: check failed: cannot read the tables in {outdir}: {exc}", err=True)
+        sys.exit(EXIT_CHECK_FAILED)
+    problems = check_tables(tables)
+    if problems:
+        report_problems(problems, lambda line: click.echo(line, err=True))
+        sys.exit(EXIT_CHECK_FAILED)
+
+
+@cli.command()
+@click.argument("outdir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def check(outdir):
+    """Check the tables in OUTDIR: nothing lost, nothing doubled.
+
+    Every input file is in plans.csv or errors.csv; every id is unique;
+    every reference (an action's plan, a lead's action or KPI, a tag's
+    record...) resolves; the counts in plans.csv equal the rows in
+    actions.csv and kpis.csv; and, after `planx compare`, every document is
+    compared once (a copy never hides its original) and every authority
+    with a compared document is in the comparisons. Each problem is printed
+    as an error line and the exit code is 3. `planx extract` and
+    `planx compare` run the same checks on what they wrote.
+
+    Example:
+
+    \b
+        planx extract plans/ -o out && planx compare out
+        planx check out
+    """
+    _exit_if_check_fails(outdir)
+    click.echo(f"{outdir}: all checks passed")
 
 
 @cli.command()

@@ -11,7 +11,9 @@ Plans that never name their council are compared under "[file name]", so
 two unnamed plans are not lumped together. The same plan read from several
 files (a PDF and a DOCX of one document) would count its actions twice, so a
 plan whose action and KPI texts mostly repeat another plan of the same
-authority is listed in compare_plans as a copy and left out.
+authority is listed in compare_plans as a copy and left out; so is every file
+with the same bytes as a file read (`files.csv`). Each copy points at the one
+document compared in its place, so a copy never hides its original.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from schemas.tables import (
 REPORT_NAME = "report.html"
 XLSX_NAME = "compare.xlsx"
 NEEDED = ("actions", "plans")  # the rest may be absent (an older run) and are then empty
-OPTIONAL = ("kpis", "leads")
+OPTIONAL = ("kpis", "leads", "files")
 NO_DATE = "no date"
 UNCLASSIFIED_ROLE = "Unclassified"
 NO_TARGET = "(no target)"
@@ -64,6 +66,8 @@ FORMAT_RANK = {"xlsx": 0, "docx": 0, "html": 0, "pdf": 1, "text": 2}
 # reason they were left out (a run from before doc_kind was read counts as plans).
 COMPARED_KINDS = ("plan", "performance_report", "")
 COPY_REASON = "copy"
+IDENTICAL_OUTCOME = "identical_copy"  # files.outcome of a file with another input's bytes
+IDENTICAL_BASIS = "identical bytes to"
 # Counts a report gives for its indicators are not counts of actions: their own source label.
 REPORTED_SOURCE = {"indicators": "reported_indicators"}
 # Share of shared records (actions + KPIs) above which two plans of one authority are copies.
@@ -197,13 +201,82 @@ def _fingerprints(frame: pd.DataFrame, text_col: str) -> pd.Series:
     return text.groupby(frame["plan_id"]).agg(set)
 
 
+def identical_files(plans: pd.DataFrame, files: pd.DataFrame | None = None) -> pd.DataFrame:
+    """(plan_id, source, path) of every file that is a byte-identical copy of a plan read:
+    listed as such in `files`, or a second row of one plan_id in `plans` (as older runs
+    wrote, without a path)."""
+    ordered = plans.sort_values(["source", "plan_id"])
+    twins = ordered.loc[ordered["plan_id"].duplicated(keep="first"), ["plan_id", "source"]]
+    listed = pd.DataFrame(columns=["plan_id", "source", "path"])
+    if files is not None and not files.empty:
+        is_copy = (files["outcome"] == IDENTICAL_OUTCOME) & files["plan_id"].isin(plans["plan_id"])
+        listed = files.loc[is_copy, ["plan_id", "source", "path"]]
+    both = pd.concat([twins.assign(path=""), listed], ignore_index=True)
+    return both.drop_duplicates(ignore_index=True).astype(str)
+
+
+def _read_paths(files: pd.DataFrame | None) -> dict[str, str]:
+    """Plan id -> the path of the file it was read from (as `files` lists it)."""
+    if files is None or files.empty:
+        return {}
+    read = files[files["outcome"] == "read"]
+    return dict(zip(read["plan_id"], read["path"], strict=True))
+
+
 def plans_to_copies(
     plans: pd.DataFrame,
     actions: pd.DataFrame,
     kpis: pd.DataFrame,
     threshold: float = DEFAULT_COPY_THRESHOLD,
+    files: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Every plan, with `copy_of` set when it repeats a richer plan of the same authority,
+    """Every document and every identical copy of one, marked as `plans_to_similar_copies`
+    says, each identical copy pointing at the same representative as the file read in its
+    place, so exactly one row per document is compared."""
+    unique = plans.sort_values(["source", "plan_id"]).drop_duplicates("plan_id")
+    out = plans_to_similar_copies(unique, actions, kpis, threshold)
+    paths = _read_paths(files)
+    out.insert(
+        out.columns.get_loc("source") + 1, "path", [paths.get(p, "") for p in out["plan_id"]]
+    )
+    by_plan = out.set_index("plan_id")
+    rows = []
+    for copy in identical_files(plans, files).itertuples(index=False):
+        original = by_plan.loc[copy.plan_id]
+        if not copy.path and copy.source == original["source"]:
+            continue  # the very row kept, written twice
+        rows.append(
+            {
+                **original.to_dict(),
+                "plan_id": copy.plan_id,
+                "source": copy.source,
+                "path": copy.path,
+                "copy_of": original["copy_of"] or copy.plan_id,
+                "copy_of_source": original["copy_of_source"] or original["source"],
+                "excluded_reason": COPY_REASON,
+                "copy_basis": "; ".join(
+                    b
+                    for b in (
+                        f"{IDENTICAL_BASIS} {original['path'] or original['source']}",
+                        original["copy_basis"],
+                    )
+                    if b
+                ),
+            }
+        )
+    if rows:
+        out = pd.concat([out, pd.DataFrame(rows, columns=out.columns)], ignore_index=True)
+    return out.sort_values(["authority", "source", "path", "plan_id"], ignore_index=True)
+
+
+def plans_to_similar_copies(
+    plans: pd.DataFrame,
+    actions: pd.DataFrame,
+    kpis: pd.DataFrame,
+    threshold: float = DEFAULT_COPY_THRESHOLD,
+) -> pd.DataFrame:
+    """Every plan (one row per plan_id), with `copy_of` set when it repeats a richer plan of
+    the same authority,
     and `excluded_reason` set when it is left out of the comparisons: "copy", or its
     `doc_kind` when it is neither a plan nor a performance report (an inspection report).
 
@@ -240,6 +313,7 @@ def plans_to_copies(
         ascending=[True, True, False, False, False, True, True],
     )
     copy_of: dict[str, str] = {}
+    basis: dict[str, str] = {}
     kept: dict[str, list[pd.Series]] = {}
     for _, plan in frame.iterrows():
         original = ""
@@ -249,11 +323,12 @@ def plans_to_copies(
         for other in kept.get(plan["authority"], []):
             a, b = plan["_records"], other["_records"]
             if a or b:
-                same = len(a & b) / max(len(a), len(b)) >= threshold
+                shared = len(a & b) / max(len(a), len(b))
+                same, why = shared >= threshold, f"{shared:.0%} of records shared"
             else:
-                same = plan["_reported"] == other["_reported"]
+                same, why = plan["_reported"] == other["_reported"], "same reported counts"
             if same:
-                original = other["plan_id"]
+                original, basis[plan["plan_id"]] = other["plan_id"], why
                 break
         copy_of[plan["plan_id"]] = original
         if not original:
@@ -278,6 +353,7 @@ def plans_to_copies(
             out["copy_of"], frame["_compared"], frame["doc_kind"], strict=True
         )
     ]
+    out["copy_basis"] = out["plan_id"].map(lambda p: basis.get(p, ""))
     out[["n_actions", "n_kpis"]] = out[["n_actions", "n_kpis"]].fillna(0).astype("int64")
     return out.sort_values(["authority", "source", "plan_id"], ignore_index=True)
 
@@ -574,11 +650,14 @@ def tables_to_comparisons(
     """Every comparison table, plus the KPI matches they were built from."""
     settings = CompareSettings.resolve(settings)
     copies = plans_to_copies(
-        tables["plans"], tables["actions"], tables["kpis"], settings.copy_threshold
+        tables["plans"], tables["actions"], tables["kpis"], settings.copy_threshold, tables["files"]
     )
     if not settings.skip_copies:
-        copies["copy_of"] = copies["copy_of_source"] = ""
-    kept = tables_without_copies(tables, copies)
+        # Compare similar plans as they are; a file with another's bytes is still one document.
+        similar = (copies["copy_of"] != "") & ~copies["copy_basis"].str.contains(IDENTICAL_BASIS)
+        copies.loc[similar, ["copy_of", "copy_of_source", "copy_basis", "excluded_reason"]] = ""
+    base = {n: f for n, f in tables.items() if n != "files"}
+    kept = tables_without_copies(base, copies)
     actions, plans, kpis, leads = (kept[n] for n in ("actions", "plans", "kpis", "leads"))
     matches = kpis_to_matches(kpis, settings.kpi)
     targets = kpis_to_targets(kpis, matches)
@@ -803,7 +882,9 @@ def run_compare(
         written += [outdir / f"{name}.csv", outdir / f"{name}.parquet"]
     write_database(outdir / DB_NAME, tables, frames, matches, as_of)
     write_xlsx({n.removeprefix("compare_"): frames[n] for n in COMPARE_TABLES}, outdir / XLSX_NAME)
-    kept = tables_without_copies(tables, frames["compare_plans"])
+    kept = tables_without_copies(
+        {n: f for n, f in tables.items() if n != "files"}, frames["compare_plans"]
+    )
     report = write_report(outdir / REPORT_NAME, kept, frames, as_of=as_of)
     written += [outdir / DB_NAME, outdir / XLSX_NAME, report]
     return CompareResult(written=written, report=report)

@@ -49,6 +49,7 @@ class FileResult:
     plan: Plan | None = None
     errors: list[ErrorRecord] = field(default_factory=list)
     pages: int | None = None
+    same_as: str = ""  # for a byte-identical copy: the path of the file read in its place
 
 
 def file_sha256(path: Path) -> str:

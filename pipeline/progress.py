@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 from typing import Literal, Protocol, TextIO
 
 from pipeline.process import FileResult
@@ -24,8 +25,15 @@ class Progress(Protocol):
     def close(self) -> None: ...
 
 
+def is_failure(result: FileResult) -> bool:
+    """The file gave no plan (an identical copy of a file read gives its original's)."""
+    return result.plan is None and not (result.same_as and not result.errors)
+
+
 def result_to_line(result: FileResult) -> str:
     """What one file gave, in a few words."""
+    if result.same_as and not result.errors:
+        return f"{result.source}: same bytes as {Path(result.same_as).name}, read once"
     if result.plan is None:
         failed = [e for e in result.errors if e.severity == "failed"] or result.errors
         reason = failed[0].error if failed else "no plan read"
@@ -39,7 +47,7 @@ def result_to_line(result: FileResult) -> str:
 def problem_lines(result: FileResult, *, warnings: bool) -> list[str]:
     """Error lines beyond the first failure (which `result_to_line` already says)."""
     lines = []
-    first_failure_shown = result.plan is None
+    first_failure_shown = is_failure(result)
     for err in result.errors:
         if err.severity == "failed" and first_failure_shown:
             first_failure_shown = False
@@ -81,7 +89,7 @@ class LineProgress:
 
     def advance(self, result: FileResult, *, cached: bool = False) -> None:
         self.done += 1
-        failed = result.plan is None
+        failed = is_failure(result)
         if self.quiet:
             # Only what went wrong: the failure and any partial results.
             if failed:
@@ -123,7 +131,7 @@ class BarProgress:
         self.pages += result.pages or 0
         if not cached:
             self.fresh_pages += result.pages or 0
-        if result.plan is None:
+        if is_failure(result):
             tqdm.write(result_to_line(result), file=self.stream)
         for line in problem_lines(result, warnings=False):
             tqdm.write(line, file=self.stream)

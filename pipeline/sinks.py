@@ -38,6 +38,7 @@ CSV_ORDER = (
     "actions",
     "kpis",
     "errors",
+    "files",
     "leads",
     "milestones",
     "themes",

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from pipeline.taxonomy import classify_theme
-from schemas.records import MEANINGS, ErrorRecord, Plan
+from schemas.records import MEANINGS, ErrorRecord, InputFile, Plan
 from schemas.tables import (
     BOOL_COLUMNS,
     COLOURS,
@@ -135,7 +135,8 @@ def plan_to_kpi_rows(plan: Plan) -> list[dict]:
     ]
 
 
-def plan_to_plan_row(plan: Plan, n_warnings: int = 0) -> dict:
+def plan_to_plan_row(plan: Plan, n_warnings: int = 0, identical_copies: Sequence[str] = ()) -> dict:
+    """The plan's row; `identical_copies` are the names of other files with the same bytes."""
     meanings = Counter(a.status.meaning for a in plan.actions)
     reported_meaning: Counter[str] = Counter()
     for colour, n in plan.reported_status_counts.items():
@@ -175,6 +176,7 @@ def plan_to_plan_row(plan: Plan, n_warnings: int = 0) -> dict:
         "doc_kind": plan.doc_kind,
         "doc_kind_basis": plan.doc_kind_basis,
         "n_warnings": n_warnings,
+        "identical_copies": "; ".join(identical_copies),
     }
     return row
 
@@ -186,6 +188,7 @@ def plan_to_lead_rows(plan: Plan) -> list[dict]:
     ]
     return [
         {
+            "lead_id": f"{record.id}-L{n:02d}",
             "plan_id": plan.plan_id,
             "authority": plan.authority,
             "action_id": action_id,
@@ -200,7 +203,7 @@ def plan_to_lead_rows(plan: Plan) -> list[dict]:
             "page": record.provenance.page,
         }
         for record, leads, action_id, kpi_id in records
-        for lead in leads
+        for n, lead in enumerate(leads, start=1)
     ]
 
 
@@ -218,9 +221,10 @@ def plan_to_milestone_rows(plan: Plan) -> list[dict]:
             "precision": m.date.precision or "",
             "source": plan.source,
             "page": a.provenance.page,
+            "milestone_id": m.id or f"{a.id}-M{n:02d}",
         }
         for a in plan.actions
-        for m in a.milestones
+        for n, m in enumerate(a.milestones, start=1)
     ]
 
 
@@ -315,9 +319,10 @@ def plan_to_tag_rows(plan: Plan) -> list[dict]:
             "text": span.text,
             "source": plan.source,
             "page": record.provenance.page,
+            "tag_id": f"{record.id}-S{n:03d}",
         }
         for record in [*plan.actions, *plan.kpis]
-        for span in record.spans
+        for n, span in enumerate(record.spans, start=1)
     ]
 
 
@@ -337,19 +342,34 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return frame
 
 
+def files_to_copies(files: Iterable[InputFile]) -> dict[str, list[str]]:
+    """Plan id -> names of the files that were identical copies of the one read."""
+    copies: dict[str, list[str]] = {}
+    for f in files:
+        if f.outcome == "identical_copy" and f.plan_id:
+            copies.setdefault(f.plan_id, []).append(f.source)
+    return copies
+
+
 def records_to_frames(
     plans: Sequence[Plan],
     errors: Iterable[ErrorRecord],
     warnings_by_source: dict[str, int] | None = None,
+    files: Sequence[InputFile] = (),
 ) -> dict[str, pd.DataFrame]:
     """All output tables, in a stable order (plans by source then id)."""
     plans = sorted(plans, key=lambda p: (p.source, p.plan_id))
     warnings_by_source = warnings_by_source or {}
+    copies = files_to_copies(files)
     rows: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
     for plan in plans:
         rows["actions"] += plan_to_action_rows(plan)
         rows["kpis"] += plan_to_kpi_rows(plan)
-        rows["plans"].append(plan_to_plan_row(plan, warnings_by_source.get(plan.source, 0)))
+        rows["plans"].append(
+            plan_to_plan_row(
+                plan, warnings_by_source.get(plan.source, 0), copies.get(plan.plan_id, ())
+            )
+        )
         rows["leads"] += plan_to_lead_rows(plan)
         rows["milestones"] += plan_to_milestone_rows(plan)
         rows["themes"] += plan_to_theme_rows(plan)
@@ -360,4 +380,5 @@ def records_to_frames(
         e.model_dump(include=set(ERROR_COLUMNS))
         for e in sorted(errors, key=lambda e: (e.source, e.stage, e.error))
     ]
+    rows["files"] = [f.model_dump() for f in sorted(files, key=lambda f: (f.path, f.source))]
     return {name: _frame(rows[name], TABLE_COLUMNS[name]) for name in TABLE_COLUMNS}

@@ -262,6 +262,19 @@ class Plan(_Record):
     warnings: list[str] = Field(default_factory=list)
 
 
+class InputFile(_Record):
+    """One input file of a batch and what became of it: read, an identical copy, or failed."""
+
+    source: str = Field(description="File name")
+    path: str = Field(description="Path relative to the folder the batch's inputs share")
+    sha256: str = ""
+    plan_id: str = Field("", description="The plan it was read as; blank when it failed")
+    outcome: Literal["read", "identical_copy", "failed"]
+    same_as: str = Field(
+        "", description="For an identical copy: the path of the file read in its place"
+    )
+
+
 class ErrorRecord(_Record):
     source: str
     stage: Literal["discover", "extract", "interpret", "nlp", "tabulate", "write", "batch"]

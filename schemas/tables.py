@@ -134,8 +134,11 @@ PLAN_COLUMNS = [
     "doc_kind",
     "doc_kind_basis",
     "n_warnings",
+    "identical_copies",
 ]
 ERROR_COLUMNS = ["source", "stage", "error", "kind", "severity"]
+# Every input file and what became of it, so no file goes missing unseen.
+FILE_COLUMNS = ["source", "path", "sha256", "plan_id", "outcome", "same_as"]
 LEAD_COLUMNS = [
     "plan_id",
     "authority",
@@ -149,6 +152,7 @@ LEAD_COLUMNS = [
     "expanded_from",
     "source",
     "page",
+    "lead_id",
 ]
 MILESTONE_COLUMNS = [
     "plan_id",
@@ -162,6 +166,7 @@ MILESTONE_COLUMNS = [
     "precision",
     "source",
     "page",
+    "milestone_id",
 ]
 THEME_COLUMNS = [
     "plan_id",
@@ -188,6 +193,7 @@ TAG_COLUMNS = [
     "text",
     "source",
     "page",
+    "tag_id",
 ]
 
 TABLE_COLUMNS: dict[str, list[str]] = {
@@ -195,6 +201,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "kpis": KPI_COLUMNS,
     "plans": PLAN_COLUMNS,
     "errors": ERROR_COLUMNS,
+    "files": FILE_COLUMNS,
     "leads": LEAD_COLUMNS,
     "milestones": MILESTONE_COLUMNS,
     "themes": THEME_COLUMNS,

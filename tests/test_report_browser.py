@@ -126,7 +126,10 @@ def test_report_renders_charts_without_errors(page, crafted_report: Path):
         page.locator('#chart-overdue rect.bar[data-group="Testshire"] title').text_content()
         == "Testshire: 2"
     )
-    assert page.locator("#summary-table tbody tr").count() == 4  # the scorecard counts too
+    # One row per authority compared: Testshire, Sampleton, Scoreshire (a performance report
+    # with no actions) and the unnamed plan.
+    summary = (crafted_report.parent / "compare_authority_summary.csv").read_text(encoding="utf-8")
+    assert page.locator("#summary-table tbody tr").count() == len(summary.splitlines()) - 1 == 4
     assert page.locator("#kpi-table tbody tr").count() == 2  # two measures found in both councils
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)

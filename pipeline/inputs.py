@@ -1,0 +1,105 @@
+"""A batch's input files: which are byte-identical copies, and what became of each.
+
+Byte-identical files are one document: one of them is read (the first in path
+order, unless another's name says what its bytes are and this one's does not),
+the others are listed as its copies (in `files`, in the plan's
+`identical_copies` and in `compare_plans`), so every id stays unique and every
+file stays visible.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from extractors import SUFFIX_FORMATS, SUPPORTED_SUFFIXES, sniff_format
+from pipeline.executors import Task
+from pipeline.process import FileResult
+from schemas.records import InputFile
+
+
+def _name_fits(path: str) -> int:
+    """0 when the file's suffix names what its bytes are, 1 when it is a suffix planx reads
+    (the content says otherwise or nothing), 2 when planx does not read that suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return 2
+    try:
+        return 0 if sniff_format(Path(path)) == SUFFIX_FORMATS[suffix] else 1
+    except OSError:
+        return 1
+
+
+def identical_copies(tasks: Sequence[Task]) -> dict[int, int]:
+    """Index of each task whose bytes repeat another's -> the index of the one to read."""
+    groups: dict[str, list[Task]] = {}
+    for task in sorted(tasks, key=lambda t: t.index):
+        if task.sha256:  # unhashed files are unreadable: process_file reports each
+            groups.setdefault(task.sha256, []).append(task)
+    copy_of: dict[int, int] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        # A .rtf and a .txt of the same bytes: read the one whose name planx can read.
+        original = min(group, key=lambda t: (_name_fits(t.path), t.index))
+        copy_of.update({t.index: original.index for t in group if t is not original})
+    return copy_of
+
+
+def copy_result(task: Task, original: FileResult) -> FileResult:
+    """What an identical copy gives: no plan of its own (its original's counts once) and,
+    when the original failed, the original's failures under the copy's own name."""
+    name = Path(task.path).name
+    errors = [
+        e.model_copy(
+            update={
+                "source": name,
+                "error": f"same bytes as {original.source}, which failed: {e.error}",
+            }
+        )
+        for e in original.errors
+        if e.severity == "failed"
+    ]
+    return FileResult(
+        path=task.path, source=name, sha256=task.sha256, errors=errors, same_as=original.path
+    )
+
+
+def shared_folder(paths: Sequence[str]) -> Path | None:
+    """The deepest folder holding every path (None for no paths)."""
+    if not paths:
+        return None
+    return Path(os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in paths]))
+
+
+def _relative(path: str, root: Path | None) -> str:
+    absolute = Path(os.path.abspath(path))
+    return absolute.relative_to(root).as_posix() if root is not None else absolute.name
+
+
+def tasks_to_files(
+    tasks: Sequence[Task], results: Mapping[int, FileResult], copy_of: Mapping[int, int]
+) -> list[InputFile]:
+    """Every input file with what became of it: read (its plan), an identical copy of a file
+    read in its place (that file's plan), or failed (its reasons are in errors)."""
+    root = shared_folder([t.path for t in tasks])
+    by_index = {t.index: t for t in tasks}
+    files = []
+    for task in sorted(tasks, key=lambda t: t.index):
+        original = copy_of.get(task.index, task.index)
+        read = results.get(original)
+        plan_id = read.plan.plan_id if read is not None and read.plan is not None else ""
+        own = results.get(task.index)
+        is_copy = original != task.index
+        files.append(
+            InputFile(
+                source=Path(task.path).name,
+                path=_relative(task.path, root),
+                sha256=task.sha256 or (own.sha256 if own is not None else ""),
+                plan_id=plan_id,
+                outcome="identical_copy" if is_copy else "read" if plan_id else "failed",
+                same_as=_relative(by_index[original].path, root) if is_copy else "",
+            )
+        )
+    return files
