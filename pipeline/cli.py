@@ -240,7 +240,7 @@ def compare(outdir, as_of):
 @cli.command()
 @click.option(
     "--table",
-    type=click.Choice(["plan", "action", "kpi", "error", "all"]),
+    type=click.Choice(["plan", "action", "kpi", "error", "inspection", "all"]),
     default="all",
     show_default=True,
     help="Which record's schema to print.",

@@ -43,6 +43,8 @@ CSV_ORDER = (
     "themes",
     "glossary",
     "legends",
+    "inspections",
+    "recommendations",
     "tags",
 )
 

@@ -32,7 +32,7 @@ from pipeline.nlp.dates import parse_date
 from schemas.layout import Block, LayoutDocument, Table
 from schemas.records import Inspection, Judgement, Recommendation
 
-__all__ = ["read_inspection", "load_inspection_cues", "normalise_grade"]
+__all__ = ["read_inspection", "load_inspection_cues", "normalise_grade", "cited_cells"]
 
 # A footnote marker run onto a heading's last word: "What needs to improve?1".
 _FOOTNOTE_MARK = re.compile(r"(?<=[A-Za-z?.)])\d{1,2}$")
@@ -42,6 +42,8 @@ _LABEL_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+")
 _LABELLED_GRADE = re.compile(r"^(?P<label>.{8,200}?)\s*:\s*(?P<grade>[^:]{3,40})$")
 # An item's number or bullet written into its text: "12. Ensure ...", "(b) Review ...".
 _WRITTEN_LABEL = re.compile(r"^(?P<label>\(?\d{1,3}[.)]|\([a-z]\))\s+(?=\S)")
+# A footnote set at the foot of a page, between an item and the rest of it: "1 The areas ...".
+_FOOTNOTE = re.compile(r"^\d{1,2}\s+[A-Z]")
 _SENTENCE_END = re.compile(r"[.!?;:)’”'\"]$")
 MAX_GROUP_LABEL_WORDS = 12  # "Outcomes for care leavers": a label over a group of items
 
@@ -61,6 +63,7 @@ class _Cues:
     lscb_heading: re.Pattern[str]
     lscb_part: re.Pattern[str]
     local_authority_part: re.Pattern[str]
+    citation_column: re.Pattern[str]
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -89,6 +92,7 @@ def load_inspection_cues() -> _Cues:
         lscb_heading=_compile(data["lscb_heading"]),
         lscb_part=_compile(data["lscb_part"]),
         local_authority_part=_compile(data["local_authority_part"]),
+        citation_column=_compile(data["citation_column"]),
     )
 
 
@@ -254,10 +258,16 @@ def _items(doc: LayoutDocument) -> list[_Item]:
                 last.text = f"{last.text} {text}"
                 continue
             items.append(_Item(label, text, about, section, block.prov.page))
-        elif last is not None and _continues(last.text, text):
+        elif last is not None and _continues(last.text, text) and not _FOOTNOTE.match(text):
             last.text = f"{last.text} {text}"
         # else: a group label ("Outcomes for care leavers"), an introduction or a footnote
     return items
+
+
+def cited_cells(extra: dict[str, str]) -> str:
+    """A plan record's cells under a column that names or quotes inspection recommendations."""
+    pattern = load_inspection_cues().citation_column
+    return " | ".join(v.strip() for k, v in extra.items() if v.strip() and pattern.search(k))
 
 
 def read_inspection(doc: LayoutDocument) -> Inspection:
