@@ -238,13 +238,19 @@ def _block_citations(items: pd.DataFrame, direct: dict) -> dict:
     return out
 
 
-def _shared_terms(names, rec_vec, item_vec) -> str:
+def _surface(texts: list[str]) -> dict[str, str]:
+    """Stem -> the word it was first written as, so shared terms read as words."""
+    words = [w for t in texts for w in _words(_expand(t, {}))]
+    return dict(reversed(list(zip(_stem_words(words), words, strict=True))))
+
+
+def _shared_terms(names, rec_vec, item_vec, surface: dict[str, str]) -> str:
     weights = rec_vec.multiply(item_vec)
     if not weights.nnz:
         return ""
     order = sorted(zip(weights.data, weights.indices, strict=True), reverse=True)
-    shown = list(dict.fromkeys(names[i] for _, i in order))
-    return "; ".join(shown[:MAX_SHARED_TERMS])
+    shown = [" ".join(surface.get(stem, stem) for stem in names[i].split()) for _, i in order]
+    return "; ".join(list(dict.fromkeys(shown))[:MAX_SHARED_TERMS])
 
 
 def recommendation_scores(
@@ -280,6 +286,7 @@ def recommendation_scores(
     rows = []
     for i, (_, rec) in enumerate(recs.iterrows()):
         n = int(rec["n"])
+        surface = _surface([rec["text"]])
         for j, (_, item) in enumerate(items.iterrows()):
             score = float(similarity[i, j])
             key = (n, item["item_id"])
@@ -291,7 +298,7 @@ def recommendation_scores(
                 tier, why = TIER_TEXT, ""
             else:
                 continue
-            shared = _shared_terms(names, rec_m[i], item_m[j])
+            shared = _shared_terms(names, rec_m[i], item_m[j], surface)
             rows.append(
                 {
                     "source": rec["source"],

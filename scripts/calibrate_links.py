@@ -7,8 +7,10 @@ plans answering three of them (../shared/rendered/: Bristol, Worcestershire, Cit
 DOCX). A recommendation is addressed by hand when its hand-checked expectation lists an
 action or KPI (Bristol) or the plan's own mapping lists it (Worcestershire); its score is
 its best text score with citations left out (the case of a plan that cites nothing). Each
-threshold is scored by F1 of "best score >= threshold" against the hand labels; the best
-is printed, with the link measures at the data file's threshold.
+threshold is scored by balanced accuracy (the mean of the shares of addressed and of
+unaddressed recommendations it gets right: both mistakes cost alike, whichever is more
+common) of "best score >= threshold" against the hand labels; the best (the lowest of a
+tie) is printed, with the link measures at the data file's threshold.
 """
 
 from __future__ import annotations
@@ -52,14 +54,17 @@ def main(outdir: Path) -> None:
     rows = [(labels[key], float(scores.get(key, 0.0))) for key in labels]
     print(f"{len(rows)} recommendations, {sum(y for y, _ in rows)} addressed by hand")
     best = (0.0, 0.0)
+    positives = sum(y for y, _ in rows)
+    negatives = len(rows) - positives
     for t in [x / 100 for x in range(5, 61)]:
         tp = sum(y and s >= t for y, s in rows)
-        fp = sum((not y) and s >= t for y, s in rows)
-        fn = sum(y and s < t for y, s in rows)
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        print(f"threshold {t:.2f}: tp {tp:2d} fp {fp:2d} fn {fn:2d} F1 {f1:.3f}")
-        best = max(best, (f1, -t))
-    print(f"best threshold {-best[1]:.2f} (F1 {best[0]:.3f})")
+        tn = sum((not y) and s < t for y, s in rows)
+        balanced = (tp / positives + tn / negatives) / 2
+        print(
+            f"threshold {t:.2f}: addressed {tp:2d}/{positives} right, unaddressed {tn:2d}/{negatives} right, balanced accuracy {balanced:.3f}"
+        )
+        best = max(best, (balanced, -t))
+    print(f"best threshold {-best[1]:.2f} (balanced accuracy {best[0]:.3f})")
     frames, _ = tables_to_comparisons(read_tables(outdir))
     links = frames["compare_recommendation_links"]
     for k in (1, 3, 5):
