@@ -296,3 +296,20 @@ def test_real_report_judgements_dates_and_recommendations(read_tables, expected_
         assert re.sub(r"\W+$", "", words[0]) == w["first"]
         assert re.sub(r"^\W+|\W+$", "", words[-1]) == w["last"]
         assert hashlib.sha256(" ".join(words).encode()).hexdigest() == w["sha256"], r["n"]
+
+
+def test_inspection_tables_validate_against_the_json_schema(ofsted_batch: Path):
+    import jsonschema
+
+    from schemas.json_schema import output_json_schema
+
+    schema = output_json_schema()
+    for name in ("inspections", "recommendations"):
+        frame = pd.read_parquet(ofsted_batch / f"{name}.parquet")
+        rows = json.loads(frame.to_json(orient="records", date_format="iso"))
+        for row in rows:
+            for key in ("inspection_start", "inspection_end", "published"):
+                if isinstance(row.get(key), str):
+                    row[key] = row[key][:10]
+        jsonschema.validate(rows, schema["properties"][name])
+    assert "Inspection" in schema["$defs"] and "Recommendation" in schema["$defs"]
