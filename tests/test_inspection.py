@@ -197,6 +197,24 @@ def test_without_a_grade_table_the_section_headings_give_the_judgements():
     assert found.recommendations == []
 
 
+def test_a_grade_table_drawn_as_lines_of_text():
+    doc = document(
+        heading("Inspection of Wexcombe local authority children’s services"),
+        para("Inspection dates: 3 to 14 June 2024"),
+        para("The impact of leaders on social work practice with children and families Good"),
+        para("The experiences and progress of care leavers Requires improvement to be good"),
+        para("Overall effectiveness Good"),
+        para("Services for children in care are good"),  # a sentence, not a judgement
+    )
+    found = read_inspection(doc)
+    assert {j.area: j.grade for j in found.judgements} == {
+        "leadership": "Good",
+        "care_leavers": "Requires improvement to be good",
+        "overall": "Good",
+    }
+    assert found.overall == "Good"
+
+
 def test_grades_are_written_as_the_tables_write_them():
     assert normalise_grade("require improvement") == "Requires improvement"
     assert normalise_grade("INADEQUATE.") == "Inadequate"

@@ -38,14 +38,18 @@ __all__ = ["read_inspection", "load_inspection_cues", "normalise_grade", "cited_
 _FOOTNOTE_MARK = re.compile(r"(?<=[A-Za-z?.)])\d{1,2}$")
 # A judgement label's own numbering: "2.1 Adoption performance".
 _LABEL_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+")
-# A label ending in its grade: "The experiences and progress of care leavers: inadequate".
-_LABELLED_GRADE = re.compile(r"^(?P<label>.{8,200}?)\s*:\s*(?P<grade>[^:]{3,40})$")
+# A label ending in its grade: "The experiences and progress of care leavers: inadequate",
+# or a grade table drawn as lines of text: "Overall effectiveness Inadequate".
+_LABELLED_GRADE = re.compile(
+    r"^(?P<label>.{8,200}?)(?<!\bare)(?<!\bis)(?<!\bbe)\s*(?::\s*|\s)"
+    r"(?P<grade>outstanding|good|requires improvement(?: to be good)?|inadequate|not judged)\.?$",
+    re.IGNORECASE,
+)
 # An item's number or bullet written into its text: "12. Ensure ...", "(b) Review ...".
 _WRITTEN_LABEL = re.compile(r"^(?P<label>\(?\d{1,3}[.)]|\([a-z]\))\s+(?=\S)")
 # A footnote set at the foot of a page, between an item and the rest of it: "1 The areas ...".
 _FOOTNOTE = re.compile(r"^\d{1,2}\s+[A-Z]")
 _SENTENCE_END = re.compile(r"[.!?;:)’”'\"]$")
-MAX_GROUP_LABEL_WORDS = 12  # "Outcomes for care leavers": a label over a group of items
 
 
 @dataclass(frozen=True)
@@ -166,12 +170,13 @@ def _judgements(doc: LayoutDocument) -> tuple[list[Judgement], str]:
             elif m := cues.overall_sentence.search(label):
                 overall = overall or normalise_grade(m.group("grade"))
         break
-    if not judgements:  # no grade table: the section headings carry the grades
+    if not judgements:  # no grade table: lines on the opening pages or headings carry them
+        opening = {id(b) for b in _opening(doc)}
         for block in doc.blocks:
-            if block.kind != "heading":
+            if block.table is not None or not (block.kind == "heading" or id(block) in opening):
                 continue
             m = _LABELLED_GRADE.match(_clean(block.text))
-            if m and cues.grade.match(m.group("grade")) and _area(m.group("label")):
+            if m and _area(m.group("label")):
                 label = m.group("label")
                 if all(j.label != label for j in judgements):
                     grade = normalise_grade(m.group("grade"))
