@@ -140,8 +140,9 @@ def plans_to_items(actions: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
 
     return pd.concat(
         [
-            frame(actions, "action", "action_id", "action", ["objective", "theme"]),
-            frame(kpis, "kpi", "kpi_id", "measure", ["theme"]),
+            # A theme's words are shared by all its items, so they blur which one is meant.
+            frame(actions, "action", "action_id", "action", ["objective"]),
+            frame(kpis, "kpi", "kpi_id", "measure", []),
         ],
         ignore_index=True,
     )
