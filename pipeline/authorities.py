@@ -25,6 +25,8 @@ class Authority:
     region: str = ""
     stat_neighbours: tuple[str, ...] = ()
     overall_effectiveness_grade: str = ""
+    inspection_end_date: str = ""  # ISO date of the inspection that gave the grade
+    publication_date: str = ""  # and of its report
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ def load_register() -> Register:
             region=row["region"],
             stat_neighbours=tuple(x for x in row["stat_neighbours"].split(",") if x),
             overall_effectiveness_grade=row["overall_effectiveness_grade"],
+            inspection_end_date=row.get("inspection_end_date", ""),
+            publication_date=row.get("publication_date", ""),
         )
         authorities.append(a)
         for spelling in [a.name, *filter(None, row["aliases"].split("|"))]:

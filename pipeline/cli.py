@@ -287,7 +287,7 @@ def check(outdir):
 @cli.command()
 @click.option(
     "--table",
-    type=click.Choice(["plan", "action", "kpi", "error", "all"]),
+    type=click.Choice(["plan", "action", "kpi", "error", "inspection", "all"]),
     default="all",
     show_default=True,
     help="Which record's schema to print.",

@@ -28,7 +28,18 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from pipeline.compare_inspections import (
+    REGISTER_BASIS,
+    inspections_to_plans,
+    recommendation_views,
+    recommendations_to_coverage,
+    register_frame,
+    scores_to_links,
+    summary_with_inspections,
+    tables_to_scores,
+)
 from pipeline.kpi_match import KpiMatchSettings, measures_to_matches
+from pipeline.recommendation_links import LinkSettings
 from pipeline.sinks import (
     DB_NAME,
     FORMULA_TRIGGERS,
@@ -51,7 +62,7 @@ from schemas.tables import (
 REPORT_NAME = "report.html"
 XLSX_NAME = "compare.xlsx"
 NEEDED = ("actions", "plans")  # the rest may be absent (an older run) and are then empty
-OPTIONAL = ("kpis", "leads", "files")
+OPTIONAL = ("kpis", "leads", "files", "glossary", "inspections", "recommendations")
 NO_DATE = "no date"
 UNCLASSIFIED_ROLE = "Unclassified"
 NO_TARGET = "(no target)"
@@ -83,6 +94,8 @@ COMPARE_TABLES = (
     "compare_overdue",
     "compare_kpi_targets",
     "compare_kpi_pivot",
+    "compare_recommendation_links",
+    "compare_recommendation_coverage",
 )
 OVERDUE_COLUMNS = [
     "action_id", "authority", "ref", "action", "due_date", "status_meaning", "source", "page",
@@ -99,6 +112,7 @@ class CompareSettings:
     skip_copies: bool = True
     copy_threshold: float = DEFAULT_COPY_THRESHOLD
     kpi: KpiMatchSettings = field(default_factory=KpiMatchSettings)
+    links: LinkSettings = field(default_factory=LinkSettings.default)
 
     def __post_init__(self) -> None:
         if not 0 < self.copy_threshold <= 1:
@@ -115,6 +129,8 @@ class CompareSettings:
         values = dict(settings)
         if not isinstance(values.get("kpi"), KpiMatchSettings):
             values["kpi"] = KpiMatchSettings.resolve(values.get("kpi"))
+        if isinstance(values.get("links"), dict):
+            values["links"] = LinkSettings(**{**vars(LinkSettings.default()), **values["links"]})
         return cls(**values)
 
 
@@ -646,8 +662,9 @@ def tables_to_comparisons(
     tables: dict[str, pd.DataFrame],
     as_of: dt.date | None = None,
     settings: CompareSettings | dict | None = None,
-) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Every comparison table, plus the KPI matches they were built from."""
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """Every comparison table, plus the tables the SQL views read beside the extract's (the
+    KPI matches, the recommendation scores, the plans answering each inspection, the register)."""
     settings = CompareSettings.resolve(settings)
     copies = plans_to_copies(
         tables["plans"], tables["actions"], tables["kpis"], settings.copy_threshold, tables["files"]
@@ -661,9 +678,18 @@ def tables_to_comparisons(
     actions, plans, kpis, leads = (kept[n] for n in ("actions", "plans", "kpis", "leads"))
     matches = kpis_to_matches(kpis, settings.kpi)
     targets = kpis_to_targets(kpis, matches)
+    pairs = inspections_to_plans(tables["inspections"], plans)
+    scores = tables_to_scores(
+        {**kept, "recommendations": tables["recommendations"]}, pairs, settings.links
+    )
+    links = scores_to_links(scores, settings.links.top_n)
+    register = register_frame()
+    summary = summary_with_inspections(
+        tables_to_summary(actions, plans, kpis, copies), tables["inspections"], register
+    )
     frames = {
         "compare_plans": copies,
-        "compare_authority_summary": tables_to_summary(actions, plans, kpis, copies),
+        "compare_authority_summary": summary,
         "compare_theme_counts": actions_to_theme_counts(actions),
         "compare_status_mix": actions_to_status_mix(actions, plans),
         "compare_lead_roles": leads_to_role_counts(leads),
@@ -671,8 +697,18 @@ def tables_to_comparisons(
         "compare_overdue": actions_to_overdue(actions, as_of),
         "compare_kpi_targets": targets,
         "compare_kpi_pivot": targets_to_pivot(targets),
+        "compare_recommendation_links": links,
+        "compare_recommendation_coverage": recommendations_to_coverage(
+            tables["recommendations"], links, pairs, settings.links.addressed_threshold
+        ),
     }
-    return frames, matches
+    extras = {
+        "compare_kpi_matches": matches,
+        "compare_recommendation_scores": scores,
+        "compare_inspection_plans": pairs,
+        "compare_register": register,
+    }
+    return frames, extras
 
 
 # --------------------------------------------------------------------------- SQL views
@@ -807,15 +843,27 @@ def comparison_views() -> dict[str, str]:
             k AS (SELECT {_AUTH} AS authority, COUNT(*) AS n_kpis FROM {_kept("kpis")} GROUP BY ALL),
             c AS (SELECT authority, COUNT(*) AS n_copies_skipped,
                          string_agg(DISTINCT source, '; ' ORDER BY source) AS copies_skipped
-                  FROM compare_plans WHERE copy_of <> '' GROUP BY ALL)
+                  FROM compare_plans WHERE copy_of <> '' GROUP BY ALL),
+            li AS (SELECT authority, overall, inspection_end, published, source FROM (
+                       SELECT {_AUTH} AS authority, overall, TRY_CAST(inspection_end AS DATE) AS inspection_end,
+                              TRY_CAST(published AS DATE) AS published, source,
+                              ROW_NUMBER() OVER (PARTITION BY {_AUTH}
+                                                 ORDER BY TRY_CAST(inspection_end AS DATE) DESC NULLS LAST, source DESC) AS k
+                       FROM inspections) WHERE k = 1)
             SELECT p.authority, COALESCE(p.authority_la_code, '') AS authority_la_code,
                    COALESCE(p.authority_ons_code, '') AS authority_ons_code, COALESCE(p.region, '') AS region,
                    p.n_plans, COALESCE(a.n_actions, 0) AS n_actions, COALESCE(k.n_kpis, 0) AS n_kpis,
                    {", ".join(f"COALESCE(a.n_{m}, 0) AS n_{m}" for m in MEANINGS)},
                    p.n_reported, COALESCE(p.sources, '') AS sources,
-                   COALESCE(c.n_copies_skipped, 0) AS n_copies_skipped, COALESCE(c.copies_skipped, '') AS copies_skipped
+                   COALESCE(c.n_copies_skipped, 0) AS n_copies_skipped, COALESCE(c.copies_skipped, '') AS copies_skipped,
+                   CASE WHEN li.source IS NOT NULL THEN li.overall ELSE COALESCE(NULLIF(r.overall, ''), '') END AS inspection_overall,
+                   CASE WHEN li.source IS NOT NULL THEN li.inspection_end WHEN NULLIF(r.overall, '') IS NOT NULL THEN TRY_CAST(r.inspection_end AS DATE) END AS inspection_end,
+                   CASE WHEN li.source IS NOT NULL THEN li.published WHEN NULLIF(r.overall, '') IS NOT NULL THEN TRY_CAST(r.published AS DATE) END AS inspection_published,
+                   CASE WHEN li.source IS NOT NULL THEN li.source WHEN NULLIF(r.overall, '') IS NOT NULL THEN '{REGISTER_BASIS}' ELSE '' END AS inspection_basis
             FROM p LEFT JOIN a USING (authority) LEFT JOIN k USING (authority) LEFT JOIN c USING (authority)
+                   LEFT JOIN li USING (authority) LEFT JOIN compare_register r ON r.la_code = COALESCE(p.authority_la_code, '')
             ORDER BY p.authority""",
+        **recommendation_views(_AUTH),
     }
 
 
@@ -826,8 +874,9 @@ def write_database(
     db: Path,
     base: dict[str, pd.DataFrame],
     frames: dict[str, pd.DataFrame],
-    matches: pd.DataFrame,
+    extras: dict[str, pd.DataFrame],
     as_of: dt.date | None,
+    links: LinkSettings | None = None,
 ) -> None:
     """Add the comparison tables and views to the extract's database, atomically.
 
@@ -846,12 +895,19 @@ def write_database(
                 for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
             }
             tables = {n: f for n, f in base.items() if n not in existing} | frames
-            tables["compare_kpi_matches"] = matches
+            tables.update(extras)
             views = comparison_views()
             for name in views:
                 con.execute(f'DROP VIEW IF EXISTS "{name}"')
-            con.execute("CREATE OR REPLACE TABLE compare_settings (as_of DATE)")
-            con.execute("INSERT INTO compare_settings VALUES (?)", [as_of])
+            links = links or LinkSettings.default()
+            con.execute(
+                "CREATE OR REPLACE TABLE compare_settings "
+                "(as_of DATE, addressed_threshold DOUBLE, top_n INTEGER)"
+            )
+            con.execute(
+                "INSERT INTO compare_settings VALUES (?, ?, ?)",
+                [as_of, links.addressed_threshold, links.top_n],
+            )
             for name, frame in tables.items():
                 con.register("_frame", frame)
                 con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
@@ -874,13 +930,14 @@ def run_compare(
 
     outdir = Path(outdir)
     tables = read_tables(outdir)
-    frames, matches = tables_to_comparisons(tables, as_of, settings)
+    settings = CompareSettings.resolve(settings)
+    frames, extras = tables_to_comparisons(tables, as_of, settings)
     written: list[Path] = []
     for name in COMPARE_TABLES:
         write_csv(frames[name], outdir / f"{name}.csv")
         write_parquet(frames[name], outdir / f"{name}.parquet")
         written += [outdir / f"{name}.csv", outdir / f"{name}.parquet"]
-    write_database(outdir / DB_NAME, tables, frames, matches, as_of)
+    write_database(outdir / DB_NAME, tables, frames, extras, as_of, settings.links)
     write_xlsx({n.removeprefix("compare_"): frames[n] for n in COMPARE_TABLES}, outdir / XLSX_NAME)
     kept = tables_without_copies(
         {n: f for n, f in tables.items() if n != "files"}, frames["compare_plans"]

@@ -44,6 +44,8 @@ CSV_ORDER = (
     "themes",
     "glossary",
     "legends",
+    "inspections",
+    "recommendations",
     "tags",
 )
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from pipeline.interpret.inspection import cited_cells
 from pipeline.taxonomy import classify_theme
 from schemas.records import MEANINGS, ErrorRecord, InputFile, Plan
 from schemas.tables import (
@@ -22,6 +23,7 @@ from schemas.tables import (
     ERROR_COLUMNS,
     FLOAT_COLUMNS,
     INT_COLUMNS,
+    JUDGEMENT_AREAS,
     TABLE_COLUMNS,
 )
 
@@ -86,6 +88,7 @@ def plan_to_action_rows(plan: Plan) -> list[dict]:
                 ),
                 "n_milestones": len(a.milestones),
                 "flags": "; ".join(a.flags),
+                "recommendation_cited": cited_cells(a.extra),
             }
         )
     return rows
@@ -130,6 +133,7 @@ def plan_to_kpi_rows(plan: Plan) -> list[dict]:
             "meaning_basis": k.status.meaning_basis,
             "direction_raw": k.direction_raw,
             "flags": "; ".join(k.flags),
+            "recommendation_cited": cited_cells(k.extra),
         }
         for k in plan.kpis
     ]
@@ -306,6 +310,61 @@ def plan_to_legend_rows(plan: Plan) -> list[dict]:
     return rows
 
 
+def plan_to_inspection_rows(plan: Plan) -> list[dict]:
+    """One row for an inspection report: its dates, framework and a column per judgement."""
+    found = plan.inspection
+    if found is None:
+        return []
+    grades = {}
+    for j in found.judgements:
+        grades.setdefault(j.area, j.grade)
+    return [
+        {
+            "plan_id": plan.plan_id,
+            "source": plan.source,
+            "authority": plan.authority,
+            "authority_la_code": plan.authority_la_code,
+            "authority_ons_code": plan.authority_ons_code,
+            "framework": found.framework,
+            "inspection_start": found.inspection_start,
+            "inspection_end": found.inspection_end,
+            "published": found.published,
+            "overall": found.overall,
+            **{area: grades.get(area, "") for area in JUDGEMENT_AREAS},
+            "n_recommendations": len(found.recommendations),
+            "n_recommendations_lscb": sum(r.about == "LSCB" for r in found.recommendations),
+            "judgements": "; ".join(f"{j.label}: {j.grade}" for j in found.judgements),
+            "dates_raw": found.dates_raw,
+            "published_raw": found.published_raw,
+            "title": found.title,
+        }
+    ]
+
+
+def plan_to_recommendation_rows(plan: Plan) -> list[dict]:
+    """One row per recommendation of an inspection report, in the report's order."""
+    found = plan.inspection
+    if found is None:
+        return []
+    return [
+        {
+            "plan_id": plan.plan_id,
+            "source": plan.source,
+            "authority": plan.authority,
+            "n": r.n,
+            "text": r.text,
+            "about": r.about,
+            "page": r.page,
+            "label": r.label,
+            "section": r.section,
+            "authority_la_code": plan.authority_la_code,
+            "inspection_end": found.inspection_end,
+            "published": found.published,
+        }
+        for r in found.recommendations
+    ]
+
+
 def plan_to_tag_rows(plan: Plan) -> list[dict]:
     return [
         {
@@ -376,6 +435,8 @@ def records_to_frames(
         rows["glossary"] += plan_to_glossary_rows(plan)
         rows["legends"] += plan_to_legend_rows(plan)
         rows["tags"] += plan_to_tag_rows(plan)
+        rows["inspections"] += plan_to_inspection_rows(plan)
+        rows["recommendations"] += plan_to_recommendation_rows(plan)
     rows["errors"] = [
         e.model_dump(include=set(ERROR_COLUMNS))
         for e in sorted(errors, key=lambda e: (e.source, e.stage, e.error))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas.records import KPI, Action, ErrorRecord, Plan
+from schemas.records import KPI, Action, ErrorRecord, Inspection, Plan
 from schemas.tables import (
     BOOL_COLUMNS,
     CONTRACT_COLUMNS,
@@ -20,7 +20,13 @@ from schemas.tables import (
 )
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-RECORD_MODELS = {"plan": Plan, "action": Action, "kpi": KPI, "error": ErrorRecord}
+RECORD_MODELS = {
+    "plan": Plan,
+    "action": Action,
+    "kpi": KPI,
+    "error": ErrorRecord,
+    "inspection": Inspection,
+}
 ENUMS = {
     "status": ["red", "amber", "green", "blue", ""],
     "status_meaning": ["complete", "on_track", "at_risk", "off_track", "not_started", "unknown"],
@@ -28,6 +34,8 @@ ENUMS = {
     "meaning_basis": ["plan_legend", "common_reading", "section", "none"],
     "doc_kind": ["plan", "performance_report", "inspection_report", "other"],
     "reported_counts_of": ["indicators", "actions", ""],
+    "about": ["local authority", "LSCB"],
+    "framework": ["SIF", "ILACS", ""],
 }
 
 

@@ -223,6 +223,47 @@ class StatusLegend(_Record):
         return None
 
 
+class Judgement(_Record):
+    """One graded judgement of an inspection, as the report prints it."""
+
+    area: str = Field(
+        description="Which judgement: help_and_protection, children_in_care, adoption, "
+        "care_leavers, leadership, lscb or overall; '' when the label names none of them"
+    )
+    label: str = Field(description="The judgement's label as printed")
+    grade: str = Field(
+        description="The grade in the report's own words, e.g. 'Requires improvement'"
+    )
+
+
+class Recommendation(_Record):
+    """One thing an inspection report says must improve, whole (joined across lines and pages)."""
+
+    n: int = Field(description="1..N in the report's order")
+    label: str = Field("", description="The number or bullet printed before it, e.g. '126.'")
+    text: str
+    about: Literal["local authority", "LSCB"] = "local authority"
+    section: str = Field(
+        "", description="The heading it sits under, e.g. 'Priority and immediate action'"
+    )
+    page: int | None = None
+
+
+class Inspection(_Record):
+    """What an inspection report of a council's children's services found."""
+
+    framework: str = Field("", description="'SIF' (2013-2018), 'ILACS' (2018 on) or ''")
+    title: str = ""
+    dates_raw: str = Field("", description="The inspection dates as printed")
+    inspection_start: dt.date | None = None
+    inspection_end: dt.date | None = None
+    published_raw: str = ""
+    published: dt.date | None = Field(None, description="Where the report prints it")
+    overall: str = Field("", description="The overall judgement, in the report's own words")
+    judgements: list[Judgement] = Field(default_factory=list)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+
+
 class Plan(_Record):
     plan_id: str
     source: str
@@ -258,6 +299,9 @@ class Plan(_Record):
     )
     reported_counts_of: Literal["actions", "indicators", ""] = Field(
         "", description="What the reported counts count"
+    )
+    inspection: Inspection | None = Field(
+        None, description="What an inspection report found (doc_kind inspection_report)"
     )
     warnings: list[str] = Field(default_factory=list)
 

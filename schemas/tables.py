@@ -96,6 +96,7 @@ ACTION_COLUMNS = [
     "lead_role_families",
     "n_milestones",
     "flags",
+    "recommendation_cited",
 ]
 KPI_COLUMNS = [
     *CONTRACT_COLUMNS["kpis"],
@@ -114,6 +115,7 @@ KPI_COLUMNS = [
     "meaning_basis",
     "direction_raw",
     "flags",
+    "recommendation_cited",
 ]
 PLAN_COLUMNS = [
     *CONTRACT_COLUMNS["plans"],
@@ -181,6 +183,48 @@ THEME_COLUMNS = [
 ]
 GLOSSARY_COLUMNS = ["plan_id", "authority", "abbreviation", "expansion", "source"]
 LEGEND_COLUMNS = ["plan_id", "authority", "colour", "label", "meaning", "fill", "kind", "mark"]
+# An inspection report: one row per report, one column per judgement (grades as printed).
+JUDGEMENT_AREAS = (
+    "help_and_protection",
+    "children_in_care",
+    "adoption",
+    "care_leavers",
+    "leadership",
+    "lscb",
+)
+INSPECTION_COLUMNS = [
+    "plan_id",
+    "source",
+    "authority",
+    "authority_la_code",
+    "authority_ons_code",
+    "framework",
+    "inspection_start",
+    "inspection_end",
+    "published",
+    "overall",
+    *JUDGEMENT_AREAS,
+    "n_recommendations",
+    "n_recommendations_lscb",
+    "judgements",
+    "dates_raw",
+    "published_raw",
+    "title",
+]
+RECOMMENDATION_COLUMNS = [
+    "plan_id",
+    "source",
+    "authority",
+    "n",
+    "text",
+    "about",
+    "page",
+    "label",
+    "section",
+    "authority_la_code",
+    "inspection_end",
+    "published",
+]
 # What the NLP stage tagged in each record's cells, so a reviewer can see why a value was read.
 TAG_COLUMNS = [
     "plan_id",
@@ -208,10 +252,25 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "glossary": GLOSSARY_COLUMNS,
     "legends": LEGEND_COLUMNS,
     "tags": TAG_COLUMNS,
+    "inspections": INSPECTION_COLUMNS,
+    "recommendations": RECOMMENDATION_COLUMNS,
 }
 # Column types for empty frames and for typed sinks (dates as dates, counts as integers).
-DATE_COLUMNS = {"start_date", "due_date", "target_due", "date", "period_start", "period_end"}
+DATE_COLUMNS = {
+    "start_date",
+    "due_date",
+    "target_due",
+    "date",
+    "period_start",
+    "period_end",
+    "inspection_start",
+    "inspection_end",
+    "published",
+}
 INT_COLUMNS = {
+    "n",
+    "n_recommendations",
+    "n_recommendations_lscb",
     "page",
     "start",
     "end",

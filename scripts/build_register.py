@@ -3,7 +3,7 @@
     python scripts/build_register.py ../shared/reference/ofsted_csc_ilacs_overview.xlsx
 
 Keeps only the public identifiers planx needs (name, DfE and ONS codes, region,
-statistical neighbours, latest overall grade) and adds the display name and
+statistical neighbours, latest overall grade and the dates of that inspection) and adds the display name and
 the other names councils call themselves in their documents.
 """
 
@@ -48,6 +48,15 @@ def aliases_of(name: str, display: str) -> list[str]:
     return sorted(out - {display})
 
 
+def iso_date(value: object) -> str:
+    """The register's day-first dates ('15/09/2023', '27/10/23') as ISO dates; '' when blank."""
+    text = str(value).strip()
+    if not text or text == "nan":
+        return ""
+    parsed = pd.to_datetime(text, dayfirst=True, errors="coerce")
+    return "" if pd.isna(parsed) else parsed.date().isoformat()
+
+
 def build(xlsx: Path) -> pd.DataFrame:
     ref = pd.read_excel(xlsx, dtype=str)
     rows = []
@@ -70,6 +79,8 @@ def build(xlsx: Path) -> pd.DataFrame:
                 "overall_effectiveness_grade": str(rec["overall_effectiveness_grade"]).strip()
                 if str(rec["overall_effectiveness_grade"]) != "nan"
                 else "",
+                "inspection_end_date": iso_date(rec["inspection_end_date"]),
+                "publication_date": iso_date(rec["publication_date"]),
             }
         )
     return pd.DataFrame(rows).sort_values("la_code").reset_index(drop=True)

@@ -38,10 +38,13 @@ from schemas.records import (
     KPI,
     Action,
     DateValue,
+    Inspection,
+    Judgement,
     Lead,
     LegendEntry,
     Plan,
     Provenance,
+    Recommendation,
     Status,
     StatusLegend,
 )
@@ -58,6 +61,8 @@ VIEWS = [
     "overdue",
     "kpi_targets",
     "authority_summary",
+    "recommendation_links",
+    "recommendation_coverage",
 ]
 
 # --------------------------------------------------------------------------- crafted corpus
@@ -106,7 +111,9 @@ def _testshire(plan_id: str, source: str) -> Plan:
         _action(plan_id, source, 1, "Front door and MASH", "1.1", "Review MASH thresholds with partners", d(2017, 3, 31), "green", [hos]),
         _action(plan_id, source, 2, "Front door and MASH", "1.2", "Audit referrals to the front door", d(2016, 12, 31), "red", [director, tm]),
         _action(plan_id, source, 3, "Care leavers", "2.1", "Pathway plans for all care leavers", d(2016, 10, 31), "blue", [hos]),
-        _action(plan_id, source, 4, "Care leavers", "2.2", "Agree a staying put policy", None, "amber"),
+        _action(plan_id, source, 4, "Care leavers", "2.2", "Agree a staying put policy", None, "amber").model_copy(
+            update={"extra": {"Ofsted recommendation": "Rec 3"}}
+        ),
         _action(plan_id, source, 5, "Workforce", FORMULA, f"{XSS} recruit permanent social workers", d(2016, 11, 30), "red"),
     ]  # fmt: skip
     kpis = [
@@ -141,11 +148,23 @@ def crafted_plans() -> list[Plan]:
         plan_id="cccccccccccccccc", source="unnamed.txt", sha256="c" * 64, format="text",
         actions=[_action("cccccccccccccccc", "unnamed.txt", 1, "Early help", "1", "Improve the early help offer", d(2018, 1, 15), None)],
     )  # fmt: skip
-    # Testshire's inspection report: listed in compare_plans, never compared.
+    # Testshire's inspection report: listed in compare_plans, never compared; its
+    # recommendations are linked to the Testshire plan's actions (cited, by text, or none).
     inspection = Plan(
         plan_id="eeeeeeeeeeeeeeee", source="testshire_inspection.pdf", sha256="e" * 64, format="pdf",
         authority="Testshire", doc_kind="inspection_report", doc_kind_basis="inspection cues: ...",
         actions=[_action("eeeeeeeeeeeeeeee", "testshire_inspection.pdf", 1, "Early help", "", "Improve the early help offer", None, None)],
+        inspection=Inspection(
+            framework="ILACS", inspection_start=d(2016, 6, 6), inspection_end=d(2016, 6, 17),
+            overall="Requires improvement to be good",
+            judgements=[Judgement(area="care_leavers", label="Care leavers", grade="Inadequate")],
+            recommendations=[
+                Recommendation(n=1, text="Ensure that MASH thresholds are understood and applied by partners.", page=2),
+                Recommendation(n=2, text="Improve pathway plans for care leavers.", page=2),
+                Recommendation(n=3, text="Increase the use of staying put arrangements.", page=2),
+                Recommendation(n=4, text="Strengthen the oversight of privately fostered children.", page=3),
+            ],
+        ),
     )  # fmt: skip
     # A performance report that gives counts of its indicators, not of actions.
     scorecard = Plan(
@@ -303,6 +322,30 @@ def test_overdue_column_used_without_as_of(crafted_base: Path, tmp_path: Path):
     assert overdue["ref"].tolist() == ["1.2"] and overdue["basis"].tolist() == ["overdue column"]
 
 
+def test_crafted_recommendations_linked_cited_by_text_or_not_at_all(crafted: Path):
+    links = _csv(crafted, "compare_recommendation_links")
+    assert set(links["authority"]) == {"Testshire"}
+    top = links[links["rank"] == "1"].set_index("rec_n")
+    # The plan's "Ofsted recommendation" column cites recommendation 3 beside action 2.2.
+    assert (top.loc["3", "item_ref"], top.loc["3", "basis"]) == ("2.2", "cited")
+    assert top.loc["3", "terms"].startswith("names recommendation 3")
+    # The others by their words: thresholds at the MASH, care leavers' pathway plans.
+    assert (top.loc["1", "item_ref"], top.loc["1", "basis"]) == ("1.1", "text")
+    assert top.loc["2", "item_ref"] == "2.1"
+    assert "pathway plan" in top.loc["2", "terms"]
+    # Only the kept copy of the plan is linked.
+    assert set(links["item_source"]) == {"testshire_plan.docx"}
+    cover = _csv(crafted, "compare_recommendation_coverage").set_index("rec_n")
+    assert list(cover["addressed"]) == ["True", "True", "True", "False"]
+    assert list(cover["basis"]) == ["text", "text", "cited", ""]
+    assert set(cover["n_plans"]) == {"1"}
+    summary = _csv(crafted, "compare_authority_summary").set_index("authority")
+    assert summary.loc["Testshire", "inspection_overall"] == "Requires improvement to be good"
+    assert summary.loc["Testshire", "inspection_end"] == "2016-06-17"
+    assert summary.loc["Testshire", "inspection_basis"] == "testshire_inspection.pdf"
+    assert summary.loc["Sampleton", "inspection_basis"] == ""  # not in the register either
+
+
 def test_crafted_kpis_matched_across_councils(crafted: Path):
     targets = _csv(crafted, "compare_kpi_targets")
     by_key = targets.groupby("measure_key")
@@ -359,6 +402,7 @@ def _views_in_fresh_process(db: Path) -> dict[str, list[list]]:
     script = (
         "import duckdb, json, sys\n"
         "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+        "con.execute('SET enable_progress_bar = false')  # a slow machine's bar would go to stdout\n"
         f"names = {VIEWS!r}\n"
         "out = {n: [list(r) for r in con.execute(f'SELECT * FROM v_compare_{n}').fetchall()] for n in names}\n"
         "out.update({n + '_columns': [d[0] for d in con.execute(f'SELECT * FROM v_compare_{n}').description] for n in names})\n"

@@ -191,3 +191,31 @@ def test_rows_render_a_page_at_a_time(page, big_report: Path):
     page.fill("#filter-text", "action number 44")
     assert _rows(page) == 11  # 44 and 440-449
     assert page.problems == []
+
+
+def test_report_lists_recommendations_unaddressed_first_with_their_links(
+    page, crafted_report: Path
+):
+    _open(page, crafted_report)
+    assert page.problems == []
+    block = page.locator(
+        '#recommendations-list .inspection[data-source="testshire_inspection.pdf"]'
+    )
+    recs = block.locator(".rec")
+    assert recs.count() == 4
+    # The one no action answers comes first, marked as such; then the report's order.
+    assert recs.evaluate_all("els => els.map(e => e.dataset.rec)") == ["4", "1", "2", "3"]
+    assert recs.first.get_attribute("data-addressed") == "false"
+    assert "not addressed" in recs.first.locator(".badge").first.text_content()
+    cited = block.locator('.rec[data-rec="3"]')
+    assert "addressed (cited)" in cited.locator(".badge").first.text_content()
+    first_link = cited.locator("table.links tbody tr").first
+    cells = first_link.locator("td").all_text_contents()
+    assert cells[2] == "2.2" and cells[4] == "at risk" and cells[6].startswith("cited")
+    assert "3 of 4 recommendations addressed" in block.locator(".hint").first.text_content()
+    assert (
+        page.locator("#recommendation-count").text_content() == "4 recommendations, 1 not addressed"
+    )
+    # The summary table gives Testshire's latest inspection.
+    row = page.locator("#summary-table tbody tr", has_text="Testshire")
+    assert "Requires improvement to be good" in row.locator("td.inspection").text_content()

@@ -25,6 +25,7 @@ from pipeline.interpret.front_matter import (
     is_count_table,
     is_legend_table,
 )
+from pipeline.interpret.inspection import read_inspection
 from pipeline.interpret.profile import TableContext as ReadingContext
 from pipeline.interpret.profile import TableReading, read_table
 from pipeline.interpret.tables import (
@@ -242,4 +243,6 @@ def interpret(
         warnings=list(doc.warnings),
     )
     kind = document_kind(doc, plan)
-    return plan.model_copy(update={"doc_kind": kind.kind, "doc_kind_basis": kind.basis})
+    found = read_inspection(doc) if kind.kind == "inspection_report" else None
+    update = {"doc_kind": kind.kind, "doc_kind_basis": kind.basis, "inspection": found}
+    return plan.model_copy(update=update)

@@ -111,6 +111,8 @@ def tables_to_payload(
         "overdue": [] if note else frame_to_records(overdue.drop(columns=["action"])),
         "overdue_note": note,
         "kpi_targets": frame_to_records(frames["compare_kpi_targets"]),
+        "recommendations": frame_to_records(frames["compare_recommendation_coverage"]),
+        "recommendation_links": frame_to_records(frames["compare_recommendation_links"]),
         "actions": frame_to_rows(actions, ACTION_COLUMNS),
     }
 

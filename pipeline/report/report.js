@@ -65,7 +65,7 @@
   function renderSummary() {
     var table = document.getElementById("summary-table");
     var head = ["Authority", "LA code", "ONS code", "Region", "Plans", "Actions", "KPIs", "Status mix (actions)",
-                "Reported in prose", "Sources"];
+                "Reported in prose", "Latest inspection", "Sources"];
     var tr = el("tr");
     head.forEach(function (h, i) { tr.appendChild(el("th", h, i >= 4 && i <= 6 ? "num" : "")); });
     var thead = el("thead"); thead.appendChild(tr); table.appendChild(thead);
@@ -97,10 +97,109 @@
         src.appendChild(el("div", "left out as copies of these:", "kpi-detail"));
         r.copies_skipped.split("; ").forEach(function (f) { src.appendChild(el("div", f, "kpi-detail")); });
       }
+      row.appendChild(inspectionCell(r));
       row.appendChild(src);
       tbody.appendChild(row);
     });
     table.appendChild(tbody);
+  }
+  function inspectionCell(r) {
+    var td = el("td", r.inspection_overall || "", "inspection");
+    if (!blank(r.inspection_published || r.inspection_end)) {
+      td.appendChild(el("span", "published " + (r.inspection_published || "") +
+        (blank(r.inspection_end) ? "" : "; inspected to " + r.inspection_end), "kpi-detail"));
+    }
+    if (!blank(r.inspection_basis)) {
+      td.appendChild(el("span", r.inspection_basis === "register" ? "from the register" : "read from " + r.inspection_basis, "kpi-detail"));
+    }
+    return td;
+  }
+
+  // ------------------------------------------------------------------ recommendations
+
+  function renderRecommendations() {
+    var box = document.getElementById("recommendations-list");
+    var recs = data.recommendations || [];
+    var links = data.recommendation_links || [];
+    if (!recs.length) { emptyNote(box, "No inspection report was read in this batch."); return; }
+    var linksOf = {};
+    links.forEach(function (l) {
+      var key = l.source + "\u0000" + l.rec_n;
+      (linksOf[key] = linksOf[key] || []).push(l);
+    });
+    var sources = unique(recs.map(function (r) { return r.source; }));
+    sources.sort(function (a, b) {
+      var ra = recs.filter(function (r) { return r.source === a; })[0];
+      var rb = recs.filter(function (r) { return r.source === b; })[0];
+      return byText(ra.authority + a, rb.authority + b);
+    });
+    var total = 0, open = 0;
+    sources.forEach(function (source) {
+      var mine = recs.filter(function (r) { return r.source === source; });
+      var block = el("div", null, "inspection");
+      block.setAttribute("data-source", source);
+      var addressed = mine.filter(function (r) { return r.addressed === true; }).length;
+      block.appendChild(el("h3", mine[0].authority + " \u2014 " + source));
+      var answered = mine[0].n_plans > 0;
+      block.appendChild(el("p", answered
+        ? addressed + " of " + mine.length + " recommendations addressed by " + mine[0].n_plans + " plan(s) in this batch"
+        : "No plan in this batch answers this inspection (same authority, dated after it or undated).", "hint"));
+      // Unaddressed first, then in the report's order.
+      mine = mine.slice().sort(function (a, b) {
+        return (a.addressed === true) - (b.addressed === true) || a.rec_n - b.rec_n;
+      });
+      mine.forEach(function (r) {
+        total += 1;
+        if (r.addressed !== true) { open += 1; }
+        var item = el("div", null, "rec " + (r.addressed === true ? "addressed" : "unaddressed"));
+        item.setAttribute("data-rec", r.rec_n);
+        item.setAttribute("data-addressed", r.addressed === true ? "true" : "false");
+        var title = el("p", null, "rec-text");
+        title.appendChild(el("strong", r.rec_n + ". "));
+        title.appendChild(document.createTextNode(r.text));
+        item.appendChild(title);
+        var state = r.addressed === true
+          ? "addressed (" + r.basis + ")" : answered ? "not addressed" : "no plan";
+        var badge = el("span", state, "badge");
+        badge.title = blank(r.best_score) ? "no link" : "best score " + r.best_score;
+        var meta = el("p", null, "kpi-detail");
+        meta.appendChild(badge);
+        meta.appendChild(document.createTextNode(" " + (r.about === "LSCB" ? "for the LSCB" : "for the local authority") +
+          (blank(r.page) ? "" : ", p. " + r.page) + "; " + r.n_linked_actions + " action(s), " + r.n_linked_kpis + " KPI(s) linked"));
+        item.appendChild(meta);
+        var mineLinks = linksOf[r.source + "\u0000" + r.rec_n] || [];
+        if (mineLinks.length) {
+          var table = el("table", null, "data links");
+          var tr = el("tr");
+          ["#", "Kind", "Ref", "Action or KPI", "Status", "Score", "Why", "Source"].forEach(function (h) { tr.appendChild(el("th", h)); });
+          var thead = el("thead"); thead.appendChild(tr); table.appendChild(thead);
+          var tbody = el("tbody");
+          mineLinks.forEach(function (l) {
+            var row = el("tr");
+            row.setAttribute("data-item-id", l.item_id);
+            row.appendChild(el("td", l.rank, "num"));
+            row.appendChild(el("td", l.item_kind));
+            row.appendChild(el("td", l.item_ref));
+            row.appendChild(el("td", l.item_text, "action"));
+            var st = el("td");
+            var sb = el("span", meaningText(l.status_meaning || "unknown"), "badge");
+            sb.style.borderColor = STATUS_COLOURS[l.status_meaning] || "#999";
+            st.appendChild(sb); row.appendChild(st);
+            row.appendChild(el("td", blank(l.score) ? "" : Number(l.score).toFixed(2), "num"));
+            row.appendChild(el("td", l.basis + (blank(l.terms) ? "" : ": " + l.terms)));
+            row.appendChild(el("td", l.item_source + (blank(l.item_page) ? "" : " p. " + l.item_page), "src"));
+            tbody.appendChild(row);
+          });
+          table.appendChild(tbody);
+          var scroll = el("div", null, "scroll"); scroll.appendChild(table);
+          item.appendChild(scroll);
+        }
+        block.appendChild(item);
+      });
+      box.appendChild(block);
+    });
+    document.getElementById("recommendation-count").textContent =
+      total + " recommendations, " + open + " not addressed";
   }
 
   // ------------------------------------------------------------------ charts
@@ -417,6 +516,7 @@
   renderSummary();
   renderCharts();
   renderKpis();
+  renderRecommendations();
   renderActions();
   document.documentElement.setAttribute("data-rendered", "true");
 })();
