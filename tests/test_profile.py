@@ -101,7 +101,7 @@ def test_a_headerless_indicator_table_is_read_from_its_cells():
         HEADERLESS_PROFILE,
         copies=copies,
         spans={(0, 1): 4, (3, 1): 4},
-        icons={(1, 0): "#92D050", (2, 0): "#FF0000"},
+        icons={(1, 0): "#92D050", (2, 0): "#FF0000", (4, 0): "#FFC000"},
     )
     reading = read_table(t, TableContext(fill_to_colour=fill_to_colour))
     assert reading.n_header_rows == 0
@@ -541,3 +541,26 @@ def test_a_styled_header_may_have_long_labels():
     t = table(rows, fills={(0, c): "#1F4E79" for c in range(3)})
     assert count_header_rows(t) == 1
     assert read_table(t).kind == "actions"
+
+
+def test_placeholders_say_nothing_of_a_columns_type():
+    rows = [
+        ["", "1) Healthy weight", "", ""],
+        [
+            "--",
+            "600 to 700 women",
+            "It was estimated that between 600 and 700 women were affected.",
+            "",
+        ],
+        ["", "69.3%", "In 2018/19, 69.3% of children had a good level of development here.", ""],
+        ["", "--", "The crude rate of admissions did not differ from the national rate.", ""],
+        [
+            "",
+            "6.9 per 1,000",
+            "In 2017, the rate of teenage conceptions was 6.9 per 1,000 here.",
+            "",
+        ],
+    ]
+    copies = {(0, c): (0, 1) for c in (2, 3)}
+    t = table(rows, copies=copies, spans={(0, 1): 3})
+    assert read_table(t).roles.get("actual") == 1

@@ -84,6 +84,7 @@ LEADING_CODE = re.compile(
     r"[A-Z]\d{1,3}(?:\.\d{1,3})*)[.):]?\s+(?=\S)"
 )
 _INITIALS = re.compile(r"^[A-Z][A-Za-z&]{1,6}$")
+PLACEHOLDER = re.compile(r"^(?:-{1,3}|–|—|n/?a|tbc|tba|\*|\.{1,3}|x)$", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 
@@ -328,6 +329,8 @@ def profile_columns(
         for r in rows:
             cell = table.rows[r][c]
             text = grid[r][c].strip()
+            if PLACEHOLDER.match(text):
+                text = ""  # "--", "n/a": no value, so no evidence of the column's type
             colour = cell_colour(cell, ctx.fill_to_colour)
             if not text and not colour:
                 continue

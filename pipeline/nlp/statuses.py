@@ -197,7 +197,14 @@ class LegendReading:
         return cls(legend=legend, meanings=meanings, colours=tuple(colours.items()))
 
     def meaning_of(self, colour: str) -> str | None:
-        return dict(self.meanings).get(colour)
+        """What the plan's key says the colour means; "unknown" where the key names the
+        colour but says no judgement is made; None where the key says nothing of it."""
+        said = dict(self.meanings).get(colour)
+        if said is None and any(
+            e.colour == colour and key_meaning(e.label) == "unknown" for e in self.legend.entries
+        ):
+            return "unknown"
+        return said
 
     def meaning_of_mark(self, text: str) -> str | None:
         """What the key says a mark means, when the cell holds only that mark ("○")."""
