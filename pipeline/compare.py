@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from pipeline.history import HISTORY_TABLES, history_views, tables_to_history
 from pipeline.kpi_match import KpiMatchSettings, measures_to_matches
 from pipeline.sinks import (
     DB_NAME,
@@ -79,6 +80,7 @@ COMPARE_TABLES = (
     "compare_overdue",
     "compare_kpi_targets",
     "compare_kpi_pivot",
+    *HISTORY_TABLES,  # versions of one plan: pipeline/history.py
 )
 OVERDUE_COLUMNS = [
     "action_id", "authority", "ref", "action", "due_date", "status_meaning", "source", "page",
@@ -573,9 +575,14 @@ def tables_to_comparisons(
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Every comparison table, plus the KPI matches they were built from."""
     settings = CompareSettings.resolve(settings)
-    copies = plans_to_copies(
-        tables["plans"], tables["actions"], tables["kpis"], settings.copy_threshold
+    # Versions of one plan (pipeline/history.py): copies are sought within a version, and
+    # only the latest version of each plan is compared.
+    history = tables_to_history(
+        tables,
+        lambda p, a, k: plans_to_copies(p, a, k, settings.copy_threshold),
+        copy_threshold=settings.copy_threshold,
     )
+    copies = history.plans
     if not settings.skip_copies:
         copies["copy_of"] = copies["copy_of_source"] = ""
     kept = tables_without_copies(tables, copies)
@@ -592,6 +599,7 @@ def tables_to_comparisons(
         "compare_overdue": actions_to_overdue(actions, as_of),
         "compare_kpi_targets": targets,
         "compare_kpi_pivot": targets_to_pivot(targets),
+        **history.frames,
     }
     return frames, matches
 
@@ -737,6 +745,7 @@ def comparison_views() -> dict[str, str]:
                    COALESCE(c.n_copies_skipped, 0) AS n_copies_skipped, COALESCE(c.copies_skipped, '') AS copies_skipped
             FROM p LEFT JOIN a USING (authority) LEFT JOIN k USING (authority) LEFT JOIN c USING (authority)
             ORDER BY p.authority""",
+        **history_views(),
     }
 
 

@@ -125,6 +125,9 @@ PLAN_COLUMNS = [
     "period_end",
     "version",
     "date",
+    "as_at",
+    "as_at_raw",
+    "as_at_source",
     "n_themes",
     "has_legend",
     "legend",
@@ -203,7 +206,15 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "tags": TAG_COLUMNS,
 }
 # Column types for empty frames and for typed sinks (dates as dates, counts as integers).
-DATE_COLUMNS = {"start_date", "due_date", "target_due", "date", "period_start", "period_end"}
+DATE_COLUMNS = {
+    "start_date",
+    "due_date",
+    "target_due",
+    "date",
+    "period_start",
+    "period_end",
+    "as_at",
+}
 INT_COLUMNS = {
     "page",
     "start",

@@ -406,6 +406,12 @@ def _front_texts(blocks: Sequence[Block]) -> list[str]:
     return texts
 
 
+def front_texts(blocks: Sequence[Block]) -> list[str]:
+    """The texts at the top of a document: its first blocks, and the first rows of its
+    tables with each label cell ("Date:") joined to the value beside or below it."""
+    return _front_texts(blocks)
+
+
 def find_title(blocks: Sequence[Block]) -> str:
     """The plan's title: the short line near the top that most reads like one (naming a
     plan, report or programme, with a period, in a few words), joined with a line just
@@ -501,6 +507,7 @@ __all__ = [
     "find_reported_counts",  # status counts in prose and count tables: counts.py
     "find_status_counts",
     "find_title",
+    "front_texts",
     "is_count_table",
     "is_legend_table",
     "normalise",
