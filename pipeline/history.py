@@ -505,12 +505,26 @@ def _with_copies(
 
 def _representatives(lin: _Lineage, copies: pd.DataFrame) -> list[PlanInfo]:
     """The copy kept of each version; where the copy rule left two plans of one version
-    (their texts read too differently), the one with most actions, then by file name."""
+    (their texts read too differently), the one read from the most structured format (as
+    the copy rule ranks them), then with most actions, then by file name."""
+    from pipeline.compare import FORMAT_RANK
+
     copy_of = dict(zip(copies["plan_id"], copies["copy_of"], strict=True))
+    formats = dict(zip(copies["plan_id"], copies["format"], strict=True))
     reps = []
     for group in lin.versions:
         kept = [p for p in group if not copy_of.get(p.plan_id)]
-        reps.append(min(kept or group, key=lambda p: (-len(p.items), p.source, p.plan_id)))
+        reps.append(
+            min(
+                kept or group,
+                key=lambda p: (
+                    FORMAT_RANK.get(formats.get(p.plan_id, ""), len(FORMAT_RANK)),
+                    -len(p.items),
+                    p.source,
+                    p.plan_id,
+                ),
+            )
+        )
     return reps
 
 
