@@ -28,6 +28,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from pipeline.interpret.as_at import STATED_SOURCES
+from schemas.tables import CHANGE_KINDS, HISTORY_COLUMNS
 
 # Only these kinds of document are versions of a plan (as compare.COMPARED_KINDS).
 COMPARED_KINDS = ("plan", "performance_report", "")
@@ -35,25 +36,11 @@ COPY_REASON = "copy"
 EARLIER_VERSION_REASON = "earlier_version"
 VERSION_REASONS = ("", EARLIER_VERSION_REASON)
 UNKNOWN = "unknown"
-# Change kinds, in the order a reader takes them for one action.
-CHANGE_KINDS = ("text", "ref", "status", "due_date", "lead", "added", "dropped")
-HISTORY_TABLES = ("compare_lineages", "compare_changes", "action_history", "action_keys")
-ACTION_HISTORY_COLUMNS = [
-    "lineage_id", "action_key", "plan_id", "as_at", "ref", "status", "status_meaning", "due_date",
-    "leads", "progress", "authority", "version_no", "as_at_source", "action_id", "action",
-    "position", "source", "page", "matched_by", "match_score",
-]  # fmt: skip
-CHANGE_COLUMNS = [
-    "authority", "lineage_id", "from_plan_id", "to_plan_id", "from_as_at", "to_as_at", "action_key",
-    "ref", "action", "change", "old", "new", "from_version", "to_version", "from_action_id",
-    "to_action_id", "from_source", "to_source",
-]  # fmt: skip
-LINEAGE_COLUMNS = [
-    "authority", "lineage_id", "title", "n_versions", "first_as_at", "last_as_at", "as_at_dates",
-    "as_at_sources", "plan_ids", "sources", "n_actions_by_version", "latest_plan_id",
-    *(f"n_{k}" for k in CHANGE_KINDS), "n_changes",
-]  # fmt: skip
-ACTION_KEY_COLUMNS = ["action_id", "plan_id", "source", "lineage_id", "action_key"]
+HISTORY_TABLES = tuple(HISTORY_COLUMNS)
+ACTION_HISTORY_COLUMNS = HISTORY_COLUMNS["action_history"]
+CHANGE_COLUMNS = HISTORY_COLUMNS["compare_changes"]
+LINEAGE_COLUMNS = HISTORY_COLUMNS["compare_lineages"]
+ACTION_KEY_COLUMNS = HISTORY_COLUMNS["action_keys"]
 PLAN_HISTORY_COLUMNS = ["lineage_id", "version_no", "n_versions", "as_at", "as_at_source"]
 # Words a title drops before two versions' titles are compared: dates, periods, versions.
 _TITLE_NOISE = re.compile(
@@ -687,7 +674,7 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
             frame[col] = pd.array(frame[col], dtype="Int64")
         elif col == "match_score":
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Float64")
-        elif col.startswith("n_") and col != "n_actions_by_version":
+        elif col.startswith("n_"):
             frame[col] = pd.array(frame[col], dtype="Int64")
         else:
             frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
@@ -739,7 +726,7 @@ def _lineage_frame(lineages: Sequence[_Lineage], changes: pd.DataFrame) -> pd.Da
             "as_at_sources": "; ".join(r.as_at_source for r in lin.reps),
             "plan_ids": "; ".join(r.plan_id for r in lin.reps),
             "sources": "; ".join(r.source for r in lin.reps),
-            "n_actions_by_version": "; ".join(str(len(r.items)) for r in lin.reps),
+            "actions_by_version": "; ".join(str(len(r.items)) for r in lin.reps),
             "latest_plan_id": lin.reps[-1].plan_id,
         }
         for kind in CHANGE_KINDS:
@@ -884,7 +871,7 @@ def history_views() -> dict[str, str]:
                        string_agg(v.plan_id, '; ' ORDER BY v.version_no) AS plan_ids,
                        string_agg(v.source, '; ' ORDER BY v.version_no) AS sources,
                        string_agg(CAST(COALESCE(n.n, 0) AS VARCHAR), '; ' ORDER BY v.version_no)
-                           AS n_actions_by_version,
+                           AS actions_by_version,
                        arg_max(v.plan_id, v.version_no) AS latest_plan_id
                 FROM v LEFT JOIN n USING (plan_id) GROUP BY v.authority, v.lineage_id),
             c AS (SELECT lineage_id, {counts} FROM v_compare_changes GROUP BY ALL)

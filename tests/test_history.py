@@ -330,7 +330,7 @@ def test_crafted_versions_plans_and_lineages(crafted_tables):
     lineages = history.frames["compare_lineages"].set_index("authority")
     assert lineages.loc["Versionshire", "n_versions"] == 2
     assert lineages.loc["Versionshire", "as_at_dates"] == "2019-03-31; 2019-06-30"
-    assert lineages.loc["Versionshire", "n_actions_by_version"] == "4; 4"
+    assert lineages.loc["Versionshire", "actions_by_version"] == "4; 4"
     assert lineages.loc["Versionshire", "latest_plan_id"] == "3333333333333333"
     counts = {
         k: lineages.loc["Versionshire", f"n_{k}"] for k in ("status", "ref", "added", "dropped")
@@ -458,7 +458,7 @@ def test_sample_versions_are_dated_from_their_front_pages(one_batch: Path):
             ), doc
     lineage = _csv(one_batch, "compare_lineages").set_index("authority").loc["Pendlemere"]
     assert lineage["as_at_dates"] == "; ".join(v["as_at"] for v in expected["versions"])
-    assert lineage["n_actions_by_version"] == "; ".join(
+    assert lineage["actions_by_version"] == "; ".join(
         str(v["n_actions"]) for v in expected["versions"]
     )
     assert int(lineage["n_changes"]) == len(expected["changes"])
@@ -498,3 +498,21 @@ def test_history_tables_are_written_everywhere(one_batch: Path):
 def test_cached_runs_give_the_same_lineage_and_changes(one_batch: Path, two_runs: Path):
     for name in ("compare_changes", "compare_lineages", "action_history", "action_keys"):
         pd.testing.assert_frame_equal(_csv(two_runs, name), _csv(one_batch, name), obj=name)
+
+
+def test_history_rows_validate_against_the_schema(one_batch: Path):
+    import jsonschema
+
+    from schemas.json_schema import output_json_schema
+
+    schema = output_json_schema()["properties"]
+    for name in ("compare_changes", "compare_lineages", "action_history", "action_keys"):
+        frame = pd.read_parquet(one_batch / f"{name}.parquet")
+        assert list(frame.columns) == list(schema[name]["items"]["properties"]), name
+        rows = json.loads(frame.to_json(orient="records", date_format="iso"))
+        jsonschema.validate(rows, schema[name])
+    assert schema["compare_changes"]["items"]["properties"]["change"]["enum"] == [
+        "text", "ref", "status", "due_date", "lead", "added", "dropped"
+    ]  # fmt: skip
+    required = schema["action_history"]["items"]["required"]
+    assert required[:4] == ["lineage_id", "action_key", "plan_id", "as_at"]
