@@ -465,9 +465,9 @@ def test_sample_versions_are_dated_from_their_front_pages(one_batch: Path):
 
 
 def test_copies_of_one_version_in_other_formats_give_no_changes(one_batch: Path):
-    from pipeline.history import _items
+    from pipeline.history import items_by_plan
 
-    items = _items(pd.read_parquet(one_batch / "actions.parquet"))
+    items = items_by_plan(pd.read_parquet(one_batch / "actions.parquet"))
     plans = _csv(one_batch, "plans")
     for version in _expected_history()["versions"]:
         names = [Path(d).name for d in version["documents"]]
