@@ -11,7 +11,9 @@ Plans that never name their council are compared under "[file name]", so
 two unnamed plans are not lumped together. The same plan read from several
 files (a PDF and a DOCX of one document) would count its actions twice, so a
 plan whose action and KPI texts mostly repeat another plan of the same
-authority is listed in compare_plans as a copy and left out.
+authority is listed in compare_plans as a copy and left out. Of a plan read in several
+dated versions (pipeline/history/), only the latest version is compared; copies are sought
+within each version.
 """
 
 from __future__ import annotations
