@@ -35,7 +35,10 @@ def status_flows(older: pd.DataFrame, newer: pd.DataFrame) -> list[dict]:
         target=joined["status_meaning_to"].fillna(DROPPED),
     )
     counts = pairs.groupby(["source", "target"]).size().rename("n").reset_index()
-    counts = counts.sort_values(["n", "source", "target"], ascending=[False, True, True])
+    # What moved first, most actions first; then what stayed as it was.
+    counts = counts.assign(_same=counts["source"] == counts["target"]).sort_values(
+        ["_same", "n", "source", "target"], ascending=[True, False, True, True]
+    )
     return [
         {"from": r.source, "to": r.target, "n": int(r.n)} for r in counts.itertuples(index=False)
     ]
