@@ -13,7 +13,9 @@ files (a PDF and a DOCX of one document) would count its actions twice, so a
 plan whose action and KPI texts mostly repeat another plan of the same
 authority is listed in compare_plans as a copy and left out; so is every file
 with the same bytes as a file read (`files.csv`). Each copy points at the one
-document compared in its place, so a copy never hides its original.
+document compared in its place, so a copy never hides its original. Of a plan
+read in several dated versions (pipeline/history/), only the latest version is
+compared; copies are sought within each version.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from pipeline.compare_inspections import (
     summary_with_inspections,
     tables_to_scores,
 )
+from pipeline.history import HISTORY_TABLES, history_views, tables_to_history
 from pipeline.kpi_match import KpiMatchSettings, measures_to_matches
 from pipeline.recommendation_links import LinkSettings
 from pipeline.sinks import (
@@ -96,6 +99,7 @@ COMPARE_TABLES = (
     "compare_kpi_pivot",
     "compare_recommendation_links",
     "compare_recommendation_coverage",
+    *HISTORY_TABLES,  # versions of one plan: pipeline/history.py
 )
 OVERDUE_COLUMNS = [
     "action_id", "authority", "ref", "action", "due_date", "status_meaning", "source", "page",
@@ -666,9 +670,14 @@ def tables_to_comparisons(
     """Every comparison table, plus the tables the SQL views read beside the extract's (the
     KPI matches, the recommendation scores, the plans answering each inspection, the register)."""
     settings = CompareSettings.resolve(settings)
-    copies = plans_to_copies(
-        tables["plans"], tables["actions"], tables["kpis"], settings.copy_threshold, tables["files"]
+    # Versions of one plan (pipeline/history.py): copies are sought within a version, and
+    # only the latest version of each plan is compared.
+    history = tables_to_history(
+        tables,
+        lambda p, a, k: plans_to_copies(p, a, k, settings.copy_threshold, tables["files"]),
+        copy_threshold=settings.copy_threshold,
     )
+    copies = history.plans
     if not settings.skip_copies:
         # Compare similar plans as they are; a file with another's bytes is still one document.
         similar = (copies["copy_of"] != "") & ~copies["copy_basis"].str.contains(IDENTICAL_BASIS)
@@ -701,6 +710,7 @@ def tables_to_comparisons(
         "compare_recommendation_coverage": recommendations_to_coverage(
             tables["recommendations"], links, pairs, settings.links.addressed_threshold
         ),
+        **history.frames,
     }
     extras = {
         "compare_kpi_matches": matches,
@@ -864,6 +874,7 @@ def comparison_views() -> dict[str, str]:
                    LEFT JOIN li USING (authority) LEFT JOIN compare_register r ON r.la_code = COALESCE(p.authority_la_code, '')
             ORDER BY p.authority""",
         **recommendation_views(_AUTH),
+        **history_views(),
     }
 
 

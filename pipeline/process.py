@@ -156,5 +156,7 @@ def process_file(path: str | Path, settings: RunSettings | None = None) -> FileR
         raise  # the batch's memory guard reports it, not the file
     except Exception as exc:
         result.errors.append(stage_error(path, "nlp", exc, "values left as written: ", "partial"))
-    result.plan = plan
+    from pipeline.interpret.as_at import with_as_at
+
+    result.plan = with_as_at(plan, doc)  # after NLP, which reads the plan's period and date
     return result

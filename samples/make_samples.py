@@ -16,7 +16,7 @@ import json
 import sys
 from collections.abc import Collection
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -24,6 +24,7 @@ import _plan_eastmarsh  # noqa: E402
 import _plan_harrowden  # noqa: E402
 import _plan_kestrel_bay  # noqa: E402
 import _plan_northam_vale  # noqa: E402
+import _plan_pendlemere  # noqa: E402
 import _plan_saltmere  # noqa: E402
 import _plan_wexcombe  # noqa: E402
 from _bad import MANIFEST, bad_files  # noqa: E402
@@ -36,14 +37,19 @@ from _render_xlsx import render_xlsx  # noqa: E402
 from _truth import Plan, expected_of  # noqa: E402
 
 SAMPLES_DIR = Path(__file__).resolve().parent
-PLAN_MODULES: tuple[ModuleType, ...] = (
+# A plan module gives PLAN and document() (and xlsx_sheets() for a spreadsheet); the
+# versions of one plan over time give one such object each.
+PLAN_MODULES: tuple[Any, ...] = (
     _plan_harrowden,
     _plan_northam_vale,
     _plan_eastmarsh,
     _plan_kestrel_bay,
     _plan_wexcombe,
     _plan_saltmere,
+    *_plan_pendlemere.MODULES,
 )
+# Plans published in several versions: expected/history/<name>.json lists what changed.
+HISTORIES = {"pendlemere_2019-20_improvement_plan": _plan_pendlemere.expected_history}
 # PDF page breaks (and so the expected pages) were fixed with this reportlab.
 GENERATED_WITH_REPORTLAB = "5.1.0"
 ALL_OUTPUTS = frozenset({"pdf", "docx", "txt", "html", "xlsx", "json", "bad"})
@@ -141,7 +147,7 @@ def check_quirks(plan: Plan, layout: dict) -> None:
         raise AssertionError(f"{plan.stem}: {len(plan.actions())} actions, expected 15-40")
 
 
-def render_format(fmt: str, module: ModuleType, doc: Document) -> bytes | str:
+def render_format(fmt: str, module: Any, doc: Document) -> bytes | str:
     """One non-PDF rendering of a plan's document."""
     if fmt == "docx":
         return render_docx(doc)
@@ -200,6 +206,11 @@ def build(out_root: Path = SAMPLES_DIR, outputs: Collection[str] = ALL_OUTPUTS) 
             expected = expected_of(plan, layout, row_pages(doc, info))
             path = out_root / "expected" / f"{plan.stem}.json"
             _write(path, json.dumps(expected, indent=1, ensure_ascii=False) + "\n")
+            written.append(path)
+    if "json" in outputs:
+        for name, history in HISTORIES.items():
+            path = out_root / "expected" / "history" / f"{name}.json"
+            _write(path, json.dumps(history(), indent=1, ensure_ascii=False) + "\n")
             written.append(path)
     if "bad" in outputs:
         for name, data in bad_files(first_pdf).items():

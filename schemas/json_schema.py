@@ -7,14 +7,17 @@ exported as JSON) against `properties.<table>.items`; the nested records
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
-from schemas.records import KPI, Action, ErrorRecord, Inspection, Plan
+from schemas.records import KPI, Action, AsAtSource, ErrorRecord, Inspection, Plan
 from schemas.tables import (
     BOOL_COLUMNS,
+    CHANGE_KINDS,
     CONTRACT_COLUMNS,
     DATE_COLUMNS,
     FLOAT_COLUMNS,
+    HISTORY_COLUMNS,
+    HISTORY_REQUIRED,
     INT_COLUMNS,
     TABLE_COLUMNS,
 )
@@ -36,7 +39,13 @@ ENUMS = {
     "reported_counts_of": ["indicators", "actions", ""],
     "about": ["local authority", "LSCB"],
     "framework": ["SIF", "ILACS", ""],
+    "as_at_source": list(get_args(AsAtSource)),
+    "change": list(CHANGE_KINDS),
+    "matched_by": ["text", "ref", "similar", ""],
 }
+# Every table's columns: the extract's, and the plan history's (written by `planx compare`).
+ALL_COLUMNS = {**TABLE_COLUMNS, **HISTORY_COLUMNS}
+REQUIRED = {**CONTRACT_COLUMNS, **HISTORY_REQUIRED}
 
 
 def _column_schema(column: str) -> dict[str, Any]:
@@ -58,12 +67,12 @@ def _column_schema(column: str) -> dict[str, Any]:
 
 
 def table_row_schema(table: str) -> dict[str, Any]:
-    columns = TABLE_COLUMNS[table]
+    columns = ALL_COLUMNS[table]
     return {
         "type": "object",
         "title": f"{table} row",
         "properties": {c: _column_schema(c) for c in columns},
-        "required": CONTRACT_COLUMNS.get(table, []),
+        "required": REQUIRED.get(table, []),
         "additionalProperties": True,
     }
 
@@ -83,6 +92,6 @@ def output_json_schema(which: str = "all") -> dict[str, Any]:
         "title": "planx output",
         "description": "Rows of each table planx writes (CSV/Parquet/DuckDB), and the nested Plan records.",
         "type": "object",
-        "properties": {t: {"type": "array", "items": table_row_schema(t)} for t in TABLE_COLUMNS},
+        "properties": {t: {"type": "array", "items": table_row_schema(t)} for t in ALL_COLUMNS},
         "$defs": defs,
     }

@@ -17,6 +17,7 @@ Meaning = Literal["complete", "on_track", "at_risk", "off_track", "not_started",
 Precision = Literal["day", "week", "month", "quarter", "season", "year"]
 StatusSource = Literal["text", "fill", "font", "icon", "derived"]
 Direction = Literal["improving", "stable", "worsening"]
+AsAtSource = Literal["position", "quarter", "report_date", "period_end", "file_date", ""]
 DocKind = Literal["plan", "performance_report", "inspection_report", "other"]
 LeadKind = Literal["person", "initials", "role", "team", "unknown"]
 RoleFamily = Literal[
@@ -281,6 +282,16 @@ class Plan(_Record):
     version: str = ""
     date: dt.date | None = None
     date_raw: str = ""
+    as_at: dt.date | None = Field(
+        None, description="The date the document reports progress at (see as_at_source)"
+    )
+    as_at_raw: str = Field("", description="The words the as-at date was read from")
+    as_at_source: AsAtSource = Field(
+        "",
+        description="Where the as-at date came from: a position statement ('Position at ...', "
+        "'Update: March 2019'), a quarter named, the document's date, the end of its period, "
+        "or the file's creation date",
+    )
     themes: list[Theme] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     kpis: list[KPI] = Field(default_factory=list)

@@ -127,6 +127,9 @@ PLAN_COLUMNS = [
     "period_end",
     "version",
     "date",
+    "as_at",
+    "as_at_raw",
+    "as_at_source",
     "n_themes",
     "has_legend",
     "legend",
@@ -255,6 +258,38 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "inspections": INSPECTION_COLUMNS,
     "recommendations": RECOMMENDATION_COLUMNS,
 }
+# Plan history (written by `planx compare`, pipeline/history.py): versions of one plan, each
+# action's key across versions, and what changed between consecutive versions.
+CHANGE_KINDS = ("text", "ref", "status", "due_date", "lead", "added", "dropped")
+HISTORY_COLUMNS: dict[str, list[str]] = {
+    "compare_lineages": [
+        "authority", "lineage_id", "title", "n_versions", "first_as_at", "last_as_at",
+        "as_at_dates", "as_at_sources", "plan_ids", "sources", "actions_by_version",
+        "latest_plan_id", *(f"n_{k}" for k in CHANGE_KINDS), "n_changes",
+    ],
+    "compare_changes": [
+        "authority", "lineage_id", "from_plan_id", "to_plan_id", "from_as_at", "to_as_at",
+        "action_key", "ref", "action", "change", "old", "new",
+        # added
+        "from_version", "to_version", "from_action_id", "to_action_id", "from_source", "to_source",
+    ],
+    "action_history": [
+        "lineage_id", "action_key", "plan_id", "as_at", "ref", "status", "status_meaning",
+        "due_date", "leads", "progress",
+        # added
+        "authority", "version_no", "as_at_source", "action_id", "action", "position", "source",
+        "page", "matched_by", "match_score",
+    ],
+    "action_keys": ["action_id", "plan_id", "source", "lineage_id", "action_key"],
+}  # fmt: skip
+# The columns the plan-history tables promise (the rest are added for tracing).
+HISTORY_REQUIRED: dict[str, list[str]] = {
+    "compare_lineages": HISTORY_COLUMNS["compare_lineages"],
+    "compare_changes": HISTORY_COLUMNS["compare_changes"][:12],
+    "action_history": HISTORY_COLUMNS["action_history"][:10],
+    "action_keys": HISTORY_COLUMNS["action_keys"],
+}
+
 # Column types for empty frames and for typed sinks (dates as dates, counts as integers).
 DATE_COLUMNS = {
     "start_date",
@@ -266,6 +301,11 @@ DATE_COLUMNS = {
     "inspection_start",
     "inspection_end",
     "published",
+    "as_at",
+    "from_as_at",
+    "to_as_at",
+    "first_as_at",
+    "last_as_at",
 }
 INT_COLUMNS = {
     "n",
@@ -282,11 +322,15 @@ INT_COLUMNS = {
     "n_themes",
     "n_milestones",
     "n_warnings",
+    "version_no",
+    "from_version",
+    "to_version",
+    "position",
     *(f"n_{m}" for m in MEANINGS),
     *(f"reported_{c}" for c in COLOURS),
     *(f"reported_{m}" for m in MEANINGS),
 }
-FLOAT_COLUMNS = {"target_value", "actual_value", "floor_value"}
+FLOAT_COLUMNS = {"target_value", "actual_value", "floor_value", "match_score"}
 BOOL_COLUMNS = {"overdue", "has_legend"}
 # Text columns whose names start like counts' ("reported_", "n_").
 TEXT_COUNT_LIKE_COLUMNS = {"reported_counts_of"}

@@ -63,6 +63,8 @@ VIEWS = [
     "authority_summary",
     "recommendation_links",
     "recommendation_coverage",
+    "changes",
+    "lineages",
 ]
 
 # --------------------------------------------------------------------------- crafted corpus
@@ -580,16 +582,23 @@ def corpus(shared_dir: Path, samples_dir: Path, tmp_path_factory: pytest.TempPat
 
 
 def _expected_samples(samples_dir: Path, outdir: Path) -> dict[str, dict]:
-    """Each sample's expected record, keyed by the authority its files were compared under."""
+    """The expected record of each authority's compared sample (of a plan published in
+    several versions, the latest), keyed by the authority its files were compared under,
+    with how many files of the authority were left out as copies."""
     plans = _csv(outdir, "compare_plans")
-    out = {}
+    stems = plans["source"].map(lambda s: Path(s).stem)
+    out: dict[str, dict] = {}
+    copies: dict[str, int] = {}
     for p in sorted((samples_dir / "expected").glob("*.json")):
-        authorities = set(
-            plans.loc[plans["source"].map(lambda s: Path(s).stem) == p.stem, "authority"]
-        )
+        mine = plans[stems == p.stem]
+        authorities = set(mine["authority"])
         assert len(authorities) == 1, (p.stem, authorities)
-        out[authorities.pop()] = json.loads(p.read_text(encoding="utf-8"))
-    return out
+        authority = authorities.pop()
+        expected = json.loads(p.read_text(encoding="utf-8"))
+        copies[authority] = copies.get(authority, 0) + len(expected["formats"]) - 1
+        if (mine["excluded_reason"] == "").any():
+            out[authority] = expected
+    return {a: {**e, "n_copies": copies[a]} for a, e in out.items()}
 
 
 def test_corpus_actions_per_authority(corpus: Path, samples_dir: Path):
@@ -597,9 +606,10 @@ def test_corpus_actions_per_authority(corpus: Path, samples_dir: Path):
     for authority, expected in _expected_samples(samples_dir, corpus).items():
         assert int(summary.loc[authority, "n_actions"]) == expected["counts"]["actions"], authority
         assert int(summary.loc[authority, "n_kpis"]) == expected["counts"]["kpis"], authority
-        # Every format of a sample is one plan: the others are left out as copies.
+        # Every format of a sample is one plan: the others are left out as copies; of a plan
+        # in several versions only the latest is compared.
         assert int(summary.loc[authority, "n_plans"]) == 1, authority
-        assert int(summary.loc[authority, "n_copies_skipped"]) == len(expected["formats"]) - 1
+        assert int(summary.loc[authority, "n_copies_skipped"]) == expected["n_copies"]
     # Hand-counted in the seeds: the Bristol plan has 58 numbered actions (1.1.1 ...) and 34 KPIs.
     assert int(summary.loc["Bristol", "n_actions"]) == 58
     assert int(summary.loc["Bristol", "n_kpis"]) == 34
@@ -645,8 +655,14 @@ def test_corpus_documents_are_plans_and_all_compared(corpus: Path):
     reports = {s for s, k in kinds.items() if k == "performance_report"}
     assert reports == {s for s in kinds if "performance_report" in s}  # the KPI-card sample
     assert set(kinds.values()) == {"plan", "performance_report"}
-    assert set(plans["excluded_reason"]) == {"", "copy"}
+    assert set(plans["excluded_reason"]) == {"", "copy", "earlier_version"}
     assert ((plans["excluded_reason"] == "copy") == (plans["copy_of"] != "")).all()
+    # The sample plan published in three versions: the two earlier ones are left out.
+    earlier = plans.loc[plans["excluded_reason"] == "earlier_version", "source"]
+    assert sorted(Path(s).stem for s in earlier) == [
+        "pendlemere_2019-20_improvement_plan_2019-06",
+        "pendlemere_2019-20_improvement_plan_2019-09",
+    ]
 
 
 def test_corpus_views_match_csvs(corpus: Path):

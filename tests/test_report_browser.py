@@ -219,3 +219,45 @@ def test_report_lists_recommendations_unaddressed_first_with_their_links(
     # The summary table gives Testshire's latest inspection.
     row = page.locator("#summary-table tbody tr", has_text="Testshire")
     assert "Requires improvement to be good" in row.locator("td.inspection").text_content()
+
+
+@pytest.fixture(scope="module")
+def history_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.test_history import crafted_versions
+
+    return _report(crafted_versions(), tmp_path_factory.mktemp("browser_history"))
+
+
+def _flow(page, before: str, after: str) -> str | None:
+    return page.get_attribute(f'#history g.flow[data-from="{before}"][data-to="{after}"]', "data-n")
+
+
+def test_what_changed_between_the_last_two_versions(page, history_report: Path):
+    _open(page, history_report)
+    page.wait_for_selector("html[data-history-rendered=true]", timeout=15000)
+    assert page.locator("#history .lineage").count() == 1  # the plan seen once has no section
+    lineage = page.locator("#history .lineage")
+    assert "Versionshire" in lineage.locator("h3").text_content()
+    # Status flow: every action of the two versions, by its status before and after.
+    assert page.locator("#history g.flow").count() == 5
+    assert _flow(page, "on_track", "complete") == "1"
+    assert _flow(page, "at_risk", "at_risk") == "1"
+    assert _flow(page, "new", "not_started") == "1"
+    assert _flow(page, "on_track", "dropped") == "1"
+    assert page.locator("#history svg.flows rect").count() == 10
+    # The slipped action with its old and new dates; the action added and the one dropped.
+    due = page.locator("#history table.due-moved tbody tr td").all_text_contents()
+    assert due[2:] == ["2019-09-30", "2019-12-31"]
+    assert "foster carers" in page.locator("#history table.added tbody").text_content()
+    assert "Audit referrals" in page.locator("#history table.dropped tbody").text_content()
+    assert page.locator('#history .badge[data-change="ref"]').text_content() == "renumbered 2"
+    assert "1 plan(s) were read in one version only" in page.text_content("#history")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#history").screenshot(path=str(ARTIFACTS / "report_history.png"))
+    assert page.problems == []
+
+
+def test_what_changed_without_versions_says_so(page, crafted_report: Path):
+    _open(page, crafted_report)
+    assert "No plan was read in more than one version" in page.text_content("#history")
+    assert page.problems == []

@@ -68,8 +68,8 @@ def expected() -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in EXPECTED}
 
 
-def test_six_documents_are_committed(expected: dict[str, dict]) -> None:
-    assert len(expected) == 6
+def test_nine_documents_are_committed(expected: dict[str, dict]) -> None:
+    assert len(expected) == 9  # one plan in three versions
     assert {e["plan"]["authority"] for e in expected.values()} == {
         "Harrowden",
         "Northam Vale",
@@ -77,6 +77,7 @@ def test_six_documents_are_committed(expected: dict[str, dict]) -> None:
         "Kestrel Bay",
         "Wexcombe",
         "Saltmere",
+        "Pendlemere",
     }
 
 

@@ -123,3 +123,50 @@ def test_count_beside_a_colour_is_no_key_wording():
     assert find_legend(doc).entries == []
     plan = interpret(doc, plan_id="p", sha256="s")
     assert plan.reported_status_counts == {"green": 17, "amber": 12, "red": 9}
+
+
+def test_key_of_status_words_alone_is_set_aside():
+    # A text export keeps a key's words but not its fills: a status word beside what it means.
+    key = table(
+        [
+            ["Status", "What it means"],
+            ["Complete", "Delivered and signed off"],
+            ["On track", "Progressing to plan"],
+            ["At risk", "Some slippage"],
+            ["Not started", "Work has not begun"],
+        ]
+    ).table
+    assert is_legend_table(key)
+    doc = document(
+        heading("Status key"),
+        table(key.texts()),
+        heading("Actions"),
+        table(
+            [
+                ["Ref", "Action", "Lead", "Due", "Status"],
+                [
+                    "1",
+                    "Review the thresholds with partners",
+                    "Head of Service",
+                    "Mar 2020",
+                    "On track",
+                ],
+                ["2", "Publish the early help offer", "Head of Early Help", "Jun 2020", "At risk"],
+            ],
+            index=1,
+        ),
+    )
+    plan = interpret(doc, plan_id="p", sha256="0" * 64)
+    assert [a.ref for a in plan.actions] == ["1", "2"]
+
+
+def test_actions_with_status_words_are_no_key():
+    # Longer tables, or status words beside only one meaning, are records, not a key.
+    rows = [
+        ["Status", "Action"],
+        *[["On track", f"Review the plan for area {n}"] for n in range(9)],
+    ]
+    assert not is_legend_table(table(rows).table)
+    assert not is_legend_table(
+        table([["Status", "Action"], ["On track", "Review"], ["In progress", "Audit"]]).table
+    )

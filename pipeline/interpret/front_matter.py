@@ -156,14 +156,33 @@ def _legend_from_table(table: Table) -> list[tuple[str, str, str | None]]:
     return found
 
 
+def _word_key_meanings(table: Table) -> list[str]:
+    """The meaning of each row of a key written in status words alone, as a text export
+    keeps one once its fills are gone ("On track | Progressing to plan"): a status word
+    (one of the meaning words in status_words.json) beside words saying what it means."""
+    from pipeline.nlp.lexicon import load_status_words  # the data, not the NLP pipeline
+
+    words = {p: m for m, phrases in load_status_words().meanings.items() for p in phrases}
+    found = []
+    for row in table.rows:
+        texts = [c.text.strip() for c in row if c.is_origin or c.merged_from[0] != c.row]
+        meaning = words.get(texts[0].strip(" :*").lower()) if texts else None
+        if meaning and any(re.search(r"[A-Za-z]{2}", t) for t in texts[1:]):
+            found.append(meaning)
+    return found
+
+
 def is_legend_table(table: Table) -> bool:
-    """A small key table: most of its body rows are a colour beside what it means."""
+    """A small key table: most of its body rows are a colour beside what it means, or (with
+    no colours, as in a text export) a status word beside what it means."""
+    body = table.n_rows - table.n_header_rows
     rows = _legend_from_table(table)
-    return (
-        len(rows) >= 2
-        and len(rows) >= (table.n_rows - table.n_header_rows) - 1
-        and table.n_rows <= 8
-    )
+    if len(rows) >= 2 and len(rows) >= body - 1 and table.n_rows <= 8:
+        return True
+    if table.n_cols > 3 or table.n_rows > 8:
+        return False
+    meanings = _word_key_meanings(table)
+    return len(set(meanings)) >= 2 and len(meanings) >= body - 1
 
 
 def _key_sentences(blocks: Sequence[Block]) -> dict[str, str]:
@@ -406,6 +425,12 @@ def _front_texts(blocks: Sequence[Block]) -> list[str]:
     return texts
 
 
+def front_texts(blocks: Sequence[Block]) -> list[str]:
+    """The texts at the top of a document: its first blocks, and the first rows of its
+    tables with each label cell ("Date:") joined to the value beside or below it."""
+    return _front_texts(blocks)
+
+
 def find_title(blocks: Sequence[Block]) -> str:
     """The plan's title: the short line near the top that most reads like one (naming a
     plan, report or programme, with a period, in a few words), joined with a line just
@@ -501,6 +526,7 @@ __all__ = [
     "find_reported_counts",  # status counts in prose and count tables: counts.py
     "find_status_counts",
     "find_title",
+    "front_texts",
     "is_count_table",
     "is_legend_table",
     "normalise",

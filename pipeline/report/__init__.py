@@ -24,10 +24,12 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import __version__
+from pipeline.report.history import frames_to_history
 from pipeline.sinks import atomic_path
 from schemas.records import MEANINGS
 
 TITLE = "Improvement plans compared"
+SCRIPTS = ("report.js", "history.js")  # run in this order, as one inline script
 # Columns of the actions table the report embeds, so every row can be traced to its source.
 ACTION_COLUMNS = [
     "action_id", "authority", "ref", "theme", "theme_std", "action", "leads", "due_date", "due_raw", "status",
@@ -114,6 +116,7 @@ def tables_to_payload(
         "recommendations": frame_to_records(frames["compare_recommendation_coverage"]),
         "recommendation_links": frame_to_records(frames["compare_recommendation_links"]),
         "actions": frame_to_rows(actions, ACTION_COLUMNS),
+        "history": frames_to_history(frames),  # "What changed": pipeline/report/history.py
     }
 
 
@@ -128,7 +131,7 @@ def _csp_hash(text: str) -> str:
 def payload_to_html(
     payload: dict, *, title: str = TITLE, subtitle: str = "", footer: str = ""
 ) -> str:
-    js, css = _asset("report.js"), _asset("report.css")
+    js, css = "\n".join(_asset(name) for name in SCRIPTS), _asset("report.css")
     # Only this page's own script and style may run: nothing from the network, nothing injected.
     csp = (
         f"default-src 'none'; script-src {_csp_hash(js)}; style-src {_csp_hash(css)}; img-src data:"
