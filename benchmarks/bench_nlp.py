@@ -32,7 +32,7 @@ from schemas.records import (  # noqa: E402
     GlossaryEntry,
     Milestone,
     Plan,
-    Provenance,
+    RecordProvenance,
     Status,
 )
 
@@ -83,7 +83,7 @@ def synthetic_plans(
     n_plans: int = 40, actions: int = 120, kpis: int = 30, seed: int = 7
 ) -> list[Plan]:
     rng = random.Random(seed)
-    prov = Provenance(source="bench")
+    prov = RecordProvenance(source="bench")
     plans = []
     for p in range(n_plans):
         acts = []

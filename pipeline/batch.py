@@ -44,11 +44,11 @@ from pipeline.executors import (
     peak_rss_kb,
     run_inline,
 )
+from pipeline.flatten import records_to_frames
 from pipeline.inputs import copy_result, identical_copies, tasks_to_files
 from pipeline.process import FileResult, RunSettings, file_sha256, process_file
 from pipeline.progress import NullProgress, Progress
 from pipeline.sinks import CSV_ORDER, atomic_path, write_tables
-from pipeline.tables import records_to_frames
 from schemas.records import ErrorRecord, Plan
 
 DEFAULT_TIMEOUT_S = 300.0

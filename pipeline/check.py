@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from schemas.tables import TABLE_COLUMNS
+from schemas.table_columns import TABLE_COLUMNS
 
 Tables = Mapping[str, pd.DataFrame]
 

@@ -52,7 +52,7 @@ from pipeline.sinks import (
     write_xlsx,
 )
 from schemas.records import MEANINGS
-from schemas.tables import (
+from schemas.table_columns import (
     BOOL_COLUMNS,
     COLOURS,
     DATE_COLUMNS,

@@ -1,7 +1,6 @@
 """Typed models: the layout model (extractors -> interpreter) and the output records."""
 
-from schemas.layout import Block, Cell, LayoutDocument, Table
-from schemas.layout import Provenance as LayoutProvenance
+from schemas.layout import Block, Cell, LayoutDocument, LayoutProvenance, Table
 from schemas.records import (
     KPI,
     Action,
@@ -12,7 +11,7 @@ from schemas.records import (
     LegendEntry,
     Milestone,
     Plan,
-    Provenance,
+    RecordProvenance,
     Status,
     StatusLegend,
     TaggedSpan,
@@ -33,7 +32,7 @@ __all__ = [
     "LegendEntry",
     "Milestone",
     "Plan",
-    "Provenance",
+    "RecordProvenance",
     "Status",
     "StatusLegend",
     "Table",

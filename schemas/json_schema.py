@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+from pydantic.json_schema import GenerateJsonSchema
+
 from schemas.records import KPI, Action, AsAtSource, ErrorRecord, Inspection, Plan
-from schemas.tables import (
+from schemas.table_columns import (
     BOOL_COLUMNS,
     CHANGE_KINDS,
     CONTRACT_COLUMNS,
@@ -77,13 +79,30 @@ def table_row_schema(table: str) -> dict[str, Any]:
     }
 
 
+# Models renamed in the code keep the names dashboards have validated against.
+PUBLISHED_NAMES = {"RecordProvenance": "Provenance"}
+
+
+class _PublishedNames(GenerateJsonSchema):
+    """Pydantic's schema generator, naming each model as the published schema does."""
+
+    def normalize_name(self, name: str) -> str:
+        """The published name of a model."""
+        return super().normalize_name(PUBLISHED_NAMES.get(name, name))
+
+
 def output_json_schema(which: str = "all") -> dict[str, Any]:
+    """The JSON Schema of one record (`which`), or of every table's rows and the records."""
     if which != "all":
-        schema = RECORD_MODELS[which].model_json_schema(mode="serialization")
+        schema = RECORD_MODELS[which].model_json_schema(
+            mode="serialization", schema_generator=_PublishedNames
+        )
         return {"$schema": DRAFT, **schema}
     defs: dict[str, Any] = {}
     for model in RECORD_MODELS.values():
-        schema = model.model_json_schema(mode="serialization", ref_template="#/$defs/{model}")
+        schema = model.model_json_schema(
+            mode="serialization", ref_template="#/$defs/{model}", schema_generator=_PublishedNames
+        )
         defs.update(schema.pop("$defs", {}))
         defs[model.__name__] = schema
     return {

@@ -20,7 +20,7 @@ BlockKind = Literal["heading", "paragraph", "list_item", "table"]
 
 
 @dataclass(frozen=True)
-class Provenance:
+class LayoutProvenance:
     """Where a block, row or cell came from; enough to find it again by eye."""
 
     source: str
@@ -105,10 +105,10 @@ class Table:
             labels.append(" / ".join(parts))
         return labels
 
-    def row_provenance(self, row: int) -> Provenance:
+    def row_provenance(self, row: int) -> LayoutProvenance:
         first = self.rows[row][0] if self.rows and self.rows[row] else None
         pages = [c.page for c in self.rows[row] if c.page is not None] if first else []
-        return Provenance(
+        return LayoutProvenance(
             source=self.source,
             page=min(pages) if pages else None,
             table_index=self.index,
@@ -121,6 +121,10 @@ class Table:
                 ]
             ),
         )
+
+
+# The name the extractors import (the records' own is schemas.records.RecordProvenance).
+Provenance = LayoutProvenance
 
 
 def _union(boxes: list[BBox]) -> BBox | None:
@@ -142,7 +146,7 @@ class Block:
     table: Table | None = None
     bold: bool = False
     list_label: str | None = None  # "1.", "(a)", "•" where the format computes it
-    prov: Provenance = field(default_factory=lambda: Provenance(source=""))
+    prov: LayoutProvenance = field(default_factory=lambda: LayoutProvenance(source=""))
     # Pieces of the text printed in a colour (not black, white or grey), in order, with their
     # colour "#RRGGBB": a key of coloured symbols ("● Progressing") is read from them.
     colour_runs: tuple[tuple[str, str], ...] = ()

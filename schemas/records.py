@@ -45,8 +45,10 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
 
-class Provenance(_Record):
+class RecordProvenance(_Record):
     """Where a record came from: enough to find it again in the source document."""
+
+    model_config = ConfigDict(title="Provenance")  # its name in the published JSON Schema
 
     source: str = Field(description="File name of the input document")
     page: int | None = Field(None, description="1-based page (PDF); None for formats without pages")
@@ -147,7 +149,7 @@ class Action(_Record):
     extra: dict[str, str] = Field(default_factory=dict, description="Other columns, by header")
     flags: list[str] = Field(default_factory=list)
     spans: list[TaggedSpan] = Field(default_factory=list)
-    provenance: Provenance
+    provenance: RecordProvenance
 
 
 class KPI(_Record):
@@ -176,7 +178,7 @@ class KPI(_Record):
     extra: dict[str, str] = Field(default_factory=dict)
     flags: list[str] = Field(default_factory=list)
     spans: list[TaggedSpan] = Field(default_factory=list)
-    provenance: Provenance
+    provenance: RecordProvenance
 
 
 class Theme(_Record):

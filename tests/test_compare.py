@@ -27,13 +27,13 @@ from pipeline.compare import (
     read_tables,
     run_compare,
 )
+from pipeline.flatten import records_to_frames
 from pipeline.kpi_match import (
     KpiMatchSettings,
     measures_to_matches,
     text_to_normalised,
 )
 from pipeline.sinks import write_tables
-from pipeline.tables import records_to_frames
 from schemas.records import (
     KPI,
     Action,
@@ -43,8 +43,8 @@ from schemas.records import (
     Lead,
     LegendEntry,
     Plan,
-    Provenance,
     Recommendation,
+    RecordProvenance,
     Status,
     StatusLegend,
 )
@@ -91,7 +91,7 @@ def _action(plan: str, source: str, n: int, theme: str, ref: str, text: str, due
         leads=list(leads),
         due=DateValue(raw=due.isoformat() if due else "TBC", date=due),
         status=Status(raw=colour or "", colour=colour, meaning=COMMON.get(colour, "unknown")),
-        provenance=Provenance(source=source, page=n, table_index=0, row_index=n),
+        provenance=RecordProvenance(source=source, page=n, table_index=0, row_index=n),
     )
 
 
@@ -101,7 +101,7 @@ def _kpi(plan: str, source: str, n: int, measure: str, target: str) -> KPI:
         plan_id=plan,
         measure=measure,
         target_raw=target,
-        provenance=Provenance(source=source, page=10 + n),
+        provenance=RecordProvenance(source=source, page=10 + n),
     )
 
 

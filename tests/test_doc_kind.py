@@ -12,10 +12,10 @@ from extractors import extract
 from pipeline.interpret import interpret
 from pipeline.interpret.doc_kind import document_kind, inspection_cues, load_cues
 from pipeline.nlp.statuses import legend_with_meanings
-from schemas.records import KPI, Action, LegendEntry, Plan, Provenance, Status, StatusLegend
+from schemas.records import KPI, Action, LegendEntry, Plan, RecordProvenance, Status, StatusLegend
 from tests.layout_builders import document, heading, para, table
 
-PROV = Provenance(source="test.pdf")
+PROV = RecordProvenance(source="test.pdf")
 
 
 def _plan(**fields) -> Plan:

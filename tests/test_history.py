@@ -17,6 +17,7 @@ import pytest
 
 from pipeline.batch import run_extract
 from pipeline.compare import plans_to_copies, read_tables, run_compare
+from pipeline.flatten import records_to_frames
 from pipeline.history import (
     HistorySettings,
     Item,
@@ -27,9 +28,8 @@ from pipeline.history import (
 )
 from pipeline.interpret.as_at import document_as_at, read_as_at
 from pipeline.sinks import write_tables
-from pipeline.tables import records_to_frames
 from schemas.layout import LayoutDocument
-from schemas.records import Action, DateValue, Lead, Plan, Provenance, Status
+from schemas.records import Action, DateValue, Lead, Plan, RecordProvenance, Status
 from tests.layout_builders import document, para, table
 from tests.test_compare import _assert_views_match_csvs
 
@@ -214,7 +214,7 @@ def _action(plan: str, n: int, ref: str, text: str, meaning: str, due=None, lead
         leads=[Lead(raw=lead, name=lead)],
         due=DateValue(raw=due.isoformat() if due else "", date=due),
         status=Status(meaning=meaning),
-        provenance=Provenance(source=f"{plan}.docx", row_index=n),
+        provenance=RecordProvenance(source=f"{plan}.docx", row_index=n),
     )
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipeline.flatten import records_to_frames
 from pipeline.interpret import interpret
 from pipeline.interpret.inspection import cited_cells, normalise_grade, read_inspection
-from pipeline.tables import records_to_frames
 from schemas.layout import Block, Provenance
-from schemas.tables import JUDGEMENT_AREAS
+from schemas.table_columns import JUDGEMENT_AREAS
 from tests.layout_builders import SOURCE, document, heading, item, para, table
 
 EXPECTED = Path(__file__).resolve().parent / "expected" / "ofsted"

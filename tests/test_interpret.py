@@ -7,7 +7,7 @@ import pytest
 from extractors import extract
 from pipeline.interpret import interpret
 from pipeline.interpret.columns import headers_to_roles
-from pipeline.interpret.tables import split_milestones
+from pipeline.interpret.table_records import split_milestones
 
 
 @pytest.fixture(scope="module")

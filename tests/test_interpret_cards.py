@@ -11,8 +11,7 @@ from pipeline.interpret import interpret
 from pipeline.interpret.cards import badge_parts, cards_to_kpis, direction_key, with_card_kpis
 from pipeline.nlp import build_nlp, tag_plans
 from schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
-from schemas.records import KPI
-from schemas.records import Provenance as RecordProvenance
+from schemas.records import KPI, RecordProvenance
 
 
 def block(text: str, kind: str = "paragraph", page: int = 2, bold: bool = False) -> Block:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
+from pipeline.flatten import plan_to_kpi_rows, records_to_frames
 from pipeline.nlp import build_nlp, tag_plans
 from pipeline.nlp.directions import (
     arrow_movement,
@@ -14,12 +15,11 @@ from pipeline.nlp.directions import (
     load_direction_words,
     text_to_direction,
 )
-from pipeline.tables import plan_to_kpi_rows, records_to_frames
 from schemas.json_schema import output_json_schema
-from schemas.records import KPI, LegendEntry, Plan, Provenance, Status, StatusLegend
-from schemas.tables import CONTRACT_COLUMNS, KPI_COLUMNS
+from schemas.records import KPI, LegendEntry, Plan, RecordProvenance, Status, StatusLegend
+from schemas.table_columns import CONTRACT_COLUMNS, KPI_COLUMNS
 
-PROV = Provenance(source="report.pdf", page=3)
+PROV = RecordProvenance(source="report.pdf", page=3)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.nlp import build_nlp, tag_plans
 from pipeline.nlp.leads import name_case, role_family
-from schemas.records import KPI, Action, GlossaryEntry, Lead, Plan, Provenance
+from schemas.records import KPI, Action, GlossaryEntry, Lead, Plan, RecordProvenance
 
 CASES = [
     c
@@ -18,7 +18,7 @@ CASES = [
     )
     if c["kind"] == "lead"
 ]
-PROV = Provenance(source="test.txt")
+PROV = RecordProvenance(source="test.txt")
 
 
 def make_plan(

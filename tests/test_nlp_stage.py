@@ -21,13 +21,13 @@ from schemas.records import (
     LegendEntry,
     Milestone,
     Plan,
-    Provenance,
+    RecordProvenance,
     Status,
     StatusLegend,
 )
 
 CASES = json.loads((Path(__file__).parent / "data" / "nlp_cases.json").read_text(encoding="utf-8"))
-PROV = Provenance(source="test.txt")
+PROV = RecordProvenance(source="test.txt")
 
 
 @pytest.fixture(scope="module")

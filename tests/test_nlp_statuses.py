@@ -9,10 +9,10 @@ import pytest
 
 from pipeline.nlp import build_nlp, tag_plans
 from pipeline.nlp.statuses import fill_to_colour, label_to_meaning, legend_with_meanings
-from schemas.records import Action, LegendEntry, Plan, Provenance, Status, StatusLegend
+from schemas.records import Action, LegendEntry, Plan, RecordProvenance, Status, StatusLegend
 
 CASES = json.loads((Path(__file__).parent / "data" / "nlp_cases.json").read_text(encoding="utf-8"))
-PROV = Provenance(source="test.txt")
+PROV = RecordProvenance(source="test.txt")
 
 # Legends worded as the seed plans word them (meanings left "unknown", as the interpreter hands them).
 LEGENDS = {
@@ -282,7 +282,7 @@ def test_icon_status_end_to_end(tmp_path):
 
 def _key_block(text: str, runs: tuple[tuple[str, str], ...]):
     from schemas.layout import Block, LayoutDocument
-    from schemas.layout import Provenance as LayoutProv
+    from schemas.layout import LayoutProvenance as LayoutProv
 
     block = Block(kind="paragraph", text=text, prov=LayoutProv(source="t"), colour_runs=runs)
     return LayoutDocument(source="t", format="docx", blocks=(block,))

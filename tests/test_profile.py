@@ -14,7 +14,7 @@ from pipeline.interpret.profile import (
     read_table,
     year_columns,
 )
-from pipeline.interpret.tables import year_label_period
+from pipeline.interpret.table_records import year_label_period
 from pipeline.nlp.statuses import fill_to_colour
 from tests.layouts import document, heading, paragraph, table
 

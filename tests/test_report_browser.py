@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.compare import run_compare
+from pipeline.flatten import records_to_frames
 from pipeline.sinks import write_tables
-from pipeline.tables import records_to_frames
 from schemas.records import Plan
 from tests.test_compare import AS_OF, XSS, _action, crafted_plans
 

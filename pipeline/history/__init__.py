@@ -28,7 +28,7 @@ from pipeline.history.match import (
     same_state_share,
 )
 from pipeline.history.views import EARLIER_VERSION_REASON, history_views
-from schemas.tables import CHANGE_KINDS, HISTORY_COLUMNS
+from schemas.table_columns import CHANGE_KINDS, HISTORY_COLUMNS
 
 HISTORY_TABLES = tuple(HISTORY_COLUMNS)
 

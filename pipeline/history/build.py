@@ -27,7 +27,7 @@ from pipeline.history.match import (
     text_key,
 )
 from pipeline.history.views import EARLIER_VERSION_REASON
-from schemas.tables import CHANGE_KINDS, HISTORY_COLUMNS
+from schemas.table_columns import CHANGE_KINDS, HISTORY_COLUMNS
 
 COPY_REASON = "copy"
 ACTION_HISTORY_COLUMNS = HISTORY_COLUMNS["action_history"]

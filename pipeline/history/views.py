@@ -3,7 +3,7 @@ compare_lineages."""
 
 from __future__ import annotations
 
-from schemas.tables import CHANGE_KINDS
+from schemas.table_columns import CHANGE_KINDS
 
 EARLIER_VERSION_REASON = "earlier_version"
 

@@ -28,15 +28,15 @@ from pipeline.interpret.front_matter import (
 from pipeline.interpret.inspection import read_inspection
 from pipeline.interpret.profile import TableContext as ReadingContext
 from pipeline.interpret.profile import TableReading, read_table
-from pipeline.interpret.tables import (
+from pipeline.interpret.table_records import (
     SECTION_DONE,
     THEME_TEXT,
     TableContext,
-    normalise_space,
     record_table_to_row,
     table_to_actions,
     table_to_kpis,
 )
+from pipeline.interpret.text import collapse_whitespace
 from schemas.layout import Block, LayoutDocument, Table
 from schemas.records import Plan, Theme
 
@@ -74,7 +74,7 @@ def boxed_heading(table: Table) -> str | None:
     filled = [c for c in table.rows[0] if c.is_origin and c.text.strip()]
     if len(filled) != 1:
         return None
-    first = normalise_space(filled[0].text.strip().split("\n")[0])
+    first = collapse_whitespace(filled[0].text.strip().split("\n")[0])
     more = "\n" in filled[0].text.strip()
     if len(first.split()) > 15 or (more and not _is_theme_heading(first)):
         return None
@@ -115,9 +115,9 @@ def interpret(
         if block.table is not None and (boxed := boxed_heading(block.table)):
             block = Block(kind="heading", text=boxed, level=3, prov=block.prov)
         if block.table is None and block.text.strip():
-            caption = normalise_space(block.text)
+            caption = collapse_whitespace(block.text)
         if block.kind == "heading":
-            text = normalise_space(block.text)
+            text = collapse_whitespace(block.text)
             section = f"{section} {text}" if after_heading else text
             after_heading = True
         else:

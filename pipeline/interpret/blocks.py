@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.interpret.labels import FieldLabels, LabelledValue, load_field_labels
-from schemas.layout import Block, LayoutDocument, Table
-from schemas.layout import Provenance as BlockProvenance
-from schemas.records import Action, DateValue, Provenance, Status
+from pipeline.interpret.text import collapse_whitespace
+from schemas.layout import Block, LayoutDocument, LayoutProvenance, Table
+from schemas.records import Action, DateValue, RecordProvenance, Status
 
 MIN_ACTIONS = 3  # fewer paragraph actions than this in a document are taken as prose
 MAX_THEME_WORDS = 14
@@ -50,10 +50,6 @@ THEME_NUMBER = re.compile(
     r"(?:[.):]|\s*[-–:]|\s)\s*\S",
     re.IGNORECASE,
 )
-
-
-def normalise_space(text: str) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
 
 
 @dataclass
@@ -109,7 +105,7 @@ class _Themes:
 
 def _opening(block: Block) -> tuple[str, str]:
     """(ref, text after the ref) of a block that opens with a number, else ("", text)."""
-    text = normalise_space(block.text)
+    text = collapse_whitespace(block.text)
     if block.kind == "list_item" and block.list_label and LIST_NUMBER.match(block.list_label):
         return LIST_NUMBER.match(block.list_label).group(1), text  # type: ignore[union-attr]
     if m := NUMBERED.match(text):
@@ -148,7 +144,7 @@ def _theme_text(block: Block, text: str) -> str:
     number in its label)."""
     if block.kind == "list_item" and block.list_label:
         return f"{block.list_label} {text}"
-    return normalise_space(block.text)
+    return collapse_whitespace(block.text)
 
 
 def _looks_like_theme(text: str) -> bool:
@@ -156,7 +152,7 @@ def _looks_like_theme(text: str) -> bool:
 
 
 def _to_action(item: _Item, source: str) -> Action:
-    text = normalise_space(" ".join([item.text, *item.sub_items]))
+    text = collapse_whitespace(" ".join([item.text, *item.sub_items]))
     f = item.fields
     return Action(
         theme=item.theme,
@@ -166,10 +162,10 @@ def _to_action(item: _Item, source: str) -> Action:
         start=DateValue(raw=f["start"]) if f.get("start") else None,
         due=DateValue(raw=f["due"]) if f.get("due") else None,
         status=Status(raw=f.get("status", "")),
-        progress=normalise_space(" ".join(item.progress)),
+        progress=collapse_whitespace(" ".join(item.progress)),
         success_measure=f.get("success_measure", ""),
         flags=["from_paragraphs"],
-        provenance=Provenance(
+        provenance=RecordProvenance(
             source=source,
             page=item.block.prov.page,
             bbox=item.block.prov.bbox,
@@ -200,7 +196,7 @@ def blocks_to_actions(doc: LayoutDocument, labels: FieldLabels | None = None) ->
         if block.table is not None:
             close()
             continue
-        whole = normalise_space(block.text)
+        whole = collapse_whitespace(block.text)
         opening = labels.starts_with_label(whole)
         numbered_label = ACTION_NUMBERED_LABEL.match(whole)
         if numbered_label or (opening and opening.role in ("action", "ref")):
@@ -255,7 +251,9 @@ def label_grid_to_blocks(table: Table, labels: FieldLabels | None = None) -> lis
     cells = [(r, c) for c in range(table.n_cols) for r in range(table.n_rows) if grid[r][c].strip()]
     if not cells:
         return []
-    opening = {rc: labels.starts_with_label(normalise_space(grid[rc[0]][rc[1]])) for rc in cells}
+    opening = {
+        rc: labels.starts_with_label(collapse_whitespace(grid[rc[0]][rc[1]])) for rc in cells
+    }
     roles = {v.role for v in opening.values() if v is not None}
     labelled = sum(1 for v in opening.values() if v is not None)
     if (
@@ -266,13 +264,13 @@ def label_grid_to_blocks(table: Table, labels: FieldLabels | None = None) -> lis
         return []
     blocks: list[Block] = []
     for r, c in cells:
-        text = normalise_space(grid[r][c])
+        text = collapse_whitespace(grid[r][c])
         cell = table.rows[r][c]
         if opening[(r, c)] is None and blocks:
             last = blocks[-1]
             blocks[-1] = Block(kind="paragraph", text=f"{last.text} {text}", prov=last.prov)
             continue
-        prov = BlockProvenance(
+        prov = LayoutProvenance(
             source=table.source, page=cell.page, table_index=table.index, row_index=r
         )
         blocks.append(Block(kind="paragraph", text=text, prov=prov))

@@ -36,7 +36,7 @@ from pipeline.interpret.labels import (
     load_field_labels,
 )
 from schemas.layout import Block, LayoutDocument, Table
-from schemas.records import KPI, Provenance, Status
+from schemas.records import KPI, RecordProvenance, Status
 
 STATUS_WORDS = Path(__file__).resolve().parents[1] / "data" / "status_words.json"
 MAX_TITLE_WORDS = 30
@@ -291,7 +291,7 @@ def _to_kpi(card: _Card, source: str) -> KPI | None:
         previous_raw=v.get("previous", ""),
         direction_raw=v.get("direction", "") or card.direction,
         flags=["from_card"],
-        provenance=Provenance(
+        provenance=RecordProvenance(
             source=source,
             page=anchor.page,
             table_index=anchor.table_index,

@@ -14,7 +14,7 @@ import re
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-from pipeline.interpret.tables import normalise_space
+from pipeline.interpret.text import collapse_whitespace
 from schemas.layout import Table
 from schemas.records import Action
 
@@ -43,11 +43,11 @@ def table_to_directory(table: Table) -> dict[str, str]:
     entries: dict[str, str] = {}
     for row in table.texts():
         for text in row:
-            text = normalise_space(text)
+            text = collapse_whitespace(text)
             m = OWNED_CELL.match(text)
             if m and _is_owner_list(m.group("owners")):
                 entries.setdefault(
-                    normalise_space(m.group("title")), normalise_space(m.group("owners"))
+                    collapse_whitespace(m.group("title")), collapse_whitespace(m.group("owners"))
                 )
     return entries if len(entries) >= MIN_ENTRIES else {}
 

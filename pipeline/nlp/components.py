@@ -52,7 +52,7 @@ KIND_LABEL = {
 
 
 @dataclass(frozen=True)
-class Cell:
+class RecordField:
     """Which record field a Doc holds and how to read it."""
 
     plan: int
@@ -240,7 +240,7 @@ class DateTagger:
     def __call__(self, doc: Doc) -> Doc:
         if not _is(doc, KIND_DATE):
             return doc
-        cell: Cell = doc._.planx_cell
+        cell: RecordField = doc._.planx_cell
         ctx: DateContext = doc._.planx_plan.dates
         if cell.column:
             ctx = dataclasses.replace(ctx, column=cell.column)
@@ -318,7 +318,7 @@ class StatusTagger:
         meanings = [s.label_.split(":", 1)[1] for s in spans if s.label_.startswith("meaning:")]
         for span in spans:
             _add_span(doc, self.spans_key, span.start_char, span.end_char, "STATUS")
-        cell: Cell = doc._.planx_cell
+        cell: RecordField = doc._.planx_cell
         doc._.planx_result = resolve_status(
             doc.text,
             cell.fill,
@@ -390,7 +390,7 @@ PIPE_NAMES: tuple[str, ...] = (
 )
 
 __all__ = [
-    "Cell",
+    "RecordField",
     "PIPE_NAMES",
     "PlanContext",
     "SPAN_KEYS",

@@ -25,8 +25,8 @@ from pipeline.nlp.components import (
     KIND_TARGET,
     PIPE_NAMES,
     SPAN_KEYS,
-    Cell,
     PlanContext,
+    RecordField,
     register_extensions,
 )
 from pipeline.nlp.dates import DateContext, DateMatch, parse_date, parse_period
@@ -172,11 +172,11 @@ def plan_to_context(plan: Plan, lexicon: Lexicon) -> PlanContext:
     )
 
 
-def _status_cell(p: int, record: str, i: int, st: Status) -> Cell | None:
+def _status_cell(p: int, record: str, i: int, st: Status) -> RecordField | None:
     """A record's status cell, with every colour it shows besides its words; None if blank."""
     if not (st.raw.strip() or st.fill or st.text_colour or st.icon_fill):
         return None
-    return Cell(
+    return RecordField(
         p,
         record,
         i,
@@ -188,43 +188,43 @@ def _status_cell(p: int, record: str, i: int, st: Status) -> Cell | None:
     )
 
 
-def _plan_cells(p: int, plan: Plan) -> Iterator[tuple[Cell, str]]:
+def _plan_cells(p: int, plan: Plan) -> Iterator[tuple[RecordField, str]]:
     for i, a in enumerate(plan.actions):
         if a.lead_raw.strip():
-            yield Cell(p, "action", i, "lead_raw", KIND_LEAD), a.lead_raw
+            yield RecordField(p, "action", i, "lead_raw", KIND_LEAD), a.lead_raw
         if a.start is not None and a.start.raw.strip():
-            yield Cell(p, "action", i, "start", KIND_DATE, role="start"), a.start.raw
+            yield RecordField(p, "action", i, "start", KIND_DATE, role="start"), a.start.raw
         if a.due is not None and a.due.raw.strip():
-            yield Cell(p, "action", i, "due", KIND_DATE, role="due"), a.due.raw
+            yield RecordField(p, "action", i, "due", KIND_DATE, role="due"), a.due.raw
         if (status_cell := _status_cell(p, "action", i, a.status)) is not None:
             yield status_cell, a.status.raw
         for m, milestone in enumerate(a.milestones):
             text = milestone.date.raw if milestone.date.raw.strip() else milestone.column
             if text.strip():
                 yield (
-                    Cell(
+                    RecordField(
                         p, "action", i, f"milestones[{m}].date", KIND_DATE, column=milestone.column
                     ),
                     text,
                 )
     for i, k in enumerate(plan.kpis):
         if k.owner_raw.strip():
-            yield Cell(p, "kpi", i, "owner_raw", KIND_LEAD), k.owner_raw
+            yield RecordField(p, "kpi", i, "owner_raw", KIND_LEAD), k.owner_raw
         if k.frequency_raw.strip():
-            yield Cell(p, "kpi", i, "frequency_raw", KIND_FREQUENCY), k.frequency_raw
+            yield RecordField(p, "kpi", i, "frequency_raw", KIND_FREQUENCY), k.frequency_raw
         if k.target_raw.strip():
-            yield Cell(p, "kpi", i, "target_raw", KIND_TARGET), k.target_raw
+            yield RecordField(p, "kpi", i, "target_raw", KIND_TARGET), k.target_raw
         if k.target_due is not None and k.target_due.raw.strip():
-            yield Cell(p, "kpi", i, "target_due", KIND_DATE, role="due"), k.target_due.raw
+            yield RecordField(p, "kpi", i, "target_due", KIND_DATE, role="due"), k.target_due.raw
         # A KPI's rating is read through the plan's key exactly as an action's status is;
         # a rating shown only by a coloured arrow, icon or text counts as its fill.
         if (status_cell := _status_cell(p, "kpi", i, k.status)) is not None:
             yield status_cell, k.status.raw
         for name in ("actual_raw", "floor_raw"):
             if getattr(k, name).strip():
-                yield Cell(p, "kpi", i, name, KIND_TARGET), getattr(k, name)
+                yield RecordField(p, "kpi", i, name, KIND_TARGET), getattr(k, name)
         if k.direction_raw.strip():
-            yield Cell(p, "kpi", i, "direction_raw", KIND_DIRECTION), k.direction_raw
+            yield RecordField(p, "kpi", i, "direction_raw", KIND_DIRECTION), k.direction_raw
 
 
 def plans_to_docs(plans: list[Plan], contexts: list[PlanContext], nlp: Language) -> Iterator[Doc]:
@@ -269,7 +269,7 @@ class Readings:
     spans: dict[RecordKey, list[TaggedSpan]] = dataclasses.field(default_factory=dict)
 
     def add(self, doc: Doc) -> None:
-        cell: Cell = doc._.planx_cell
+        cell: RecordField = doc._.planx_cell
         self.values[(cell.plan, cell.record, cell.index, cell.field)] = doc._.planx_result
         self.spans.setdefault((cell.plan, cell.record, cell.index), []).extend(doc_to_spans(doc))
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pipeline.interpret.columns import ColumnRoles, headers_to_roles
 from pipeline.interpret.inline import text_to_inline_fields
 from pipeline.interpret.profile import LEADING_CODE, TableReading, is_group_row
+from pipeline.interpret.text import collapse_whitespace
 from schemas.layout import Cell, Table
-from schemas.records import KPI, Action, DateValue, Milestone, Provenance, Status
+from schemas.records import KPI, Action, DateValue, Milestone, RecordProvenance, Status
 
 # "1.2.4", "2.2c", "A8", "1a", "6.1" -- a ref as councils write one at the start of a cell.
 REF = re.compile(r"^(?:[A-Z]{1,3}\s?)?\d{1,3}(?:\.\d{1,3}){0,4}[a-z]?$")
@@ -37,10 +38,6 @@ MILESTONE_DATE = re.compile(
     rf"^(\d{{1,2}}(?:st|nd|rd|th)?\s*{_MONTH_ABBR})\.?\s*[-–—:]\s*(.*)$", re.IGNORECASE | re.DOTALL
 )
 ACTION_FIELDS = ("lead", "due", "start", "status", "kpi_ref", "progress")
-
-
-def normalise_space(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def ref_depth(ref: str) -> int:
@@ -131,7 +128,7 @@ def _rows(table: Table, start: int) -> list[_Row]:
 
 
 def normalise_lines(text: str) -> str:
-    return "\n".join(normalise_space(line) for line in text.split("\n") if line.strip())
+    return "\n".join(collapse_whitespace(line) for line in text.split("\n") if line.strip())
 
 
 def _cell(row: _Row, roles: ColumnRoles, role: str) -> str:
@@ -202,16 +199,16 @@ def _status(table: Table, row: _Row, col: int | None, section_done: bool = False
         return Status()
     cell = table.rows[row.index][col]
     return Status(
-        raw=normalise_space(row.texts[col]),
+        raw=collapse_whitespace(row.texts[col]),
         fill=cell.fill,
         text_colour=cell.text_colour,
         icon_fill=cell.icon_fill,
     )
 
 
-def _provenance(table: Table, r: int) -> Provenance:
+def _provenance(table: Table, r: int) -> RecordProvenance:
     p = table.row_provenance(r)
-    return Provenance(
+    return RecordProvenance(
         source=p.source, page=p.page, table_index=p.table_index, row_index=p.row_index, bbox=p.bbox
     )
 
@@ -224,11 +221,11 @@ def split_milestones(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for piece in pieces:
         if m := MILESTONE_DATE.match(piece):
-            out.append((normalise_space(m.group(1)), normalise_space(m.group(2))))
+            out.append((collapse_whitespace(m.group(1)), collapse_whitespace(m.group(2))))
         elif out:
-            out[-1] = (out[-1][0], normalise_space(out[-1][1] + " " + piece))
+            out[-1] = (out[-1][0], collapse_whitespace(out[-1][1] + " " + piece))
         else:
-            out.append(("", normalise_space(piece)))
+            out.append(("", collapse_whitespace(piece)))
     return out
 
 
@@ -253,7 +250,7 @@ def table_to_actions(reading: TableReading, ctx: TableContext) -> TableRecords:
             # the action column's text, read as any other.
             row.texts[action_col], row.texts[row.single] = row.texts[row.single], ""  # type: ignore[index]
         if _is_group_row(row, roles, table.n_cols):
-            group_theme = normalise_space(row.texts[row.single])  # type: ignore[index]
+            group_theme = collapse_whitespace(row.texts[row.single])  # type: ignore[index]
             out.themes.append(group_theme)
             pending.append((row, "__group__", group_theme))
             continue
@@ -281,7 +278,7 @@ def table_to_actions(reading: TableReading, ctx: TableContext) -> TableRecords:
             theme = text
             continue
         if theme_col is not None and row.texts[theme_col]:
-            theme = normalise_space(row.texts[theme_col])
+            theme = collapse_whitespace(row.texts[theme_col])
             if theme not in out.themes:
                 out.themes.append(theme)
         has_fields = (
@@ -300,7 +297,7 @@ def table_to_actions(reading: TableReading, ctx: TableContext) -> TableRecords:
                 or (following and ref_depth(following[0]) > ref_depth(ref))
             )
         ):
-            ctx.objectives[ref] = normalise_space(f"{ref} {text}")
+            ctx.objectives[ref] = collapse_whitespace(f"{ref} {text}")
             continue
         if (
             not ref
@@ -314,7 +311,7 @@ def table_to_actions(reading: TableReading, ctx: TableContext) -> TableRecords:
             prev = out.actions[-1]
             # A row that only continues the action above (split by a page or table break).
             out.actions[-1] = prev.model_copy(
-                update={"text": normalise_space(prev.text + " " + text)}
+                update={"text": collapse_whitespace(prev.text + " " + text)}
             )
             _append_extras(out.actions, row, roles)
             continue
@@ -345,7 +342,7 @@ def _append_extras(actions: list[Action], row: _Row, roles: ColumnRoles) -> None
     ):
         extra = _cell(row, roles, role)
         if extra:
-            update[attr] = normalise_space(getattr(prev, attr) + " " + extra)
+            update[attr] = collapse_whitespace(getattr(prev, attr) + " " + extra)
     if update:
         actions[-1] = prev.model_copy(update=update)
 
@@ -372,19 +369,20 @@ def _row_to_action(
             )
     used = set(roles.by_role.values()) | set(roles.months)
     extra = {
-        (roles.labels[c] or f"column {c + 1}"): normalise_space(t)
+        (roles.labels[c] or f"column {c + 1}"): collapse_whitespace(t)
         for c, t in enumerate(row.texts)
         if c not in used
         and t
         and not (
-            c == (roles.get("action") or 0) + 1 and normalise_space(t) == normalise_space(text)
+            c == (roles.get("action") or 0) + 1
+            and collapse_whitespace(t) == collapse_whitespace(text)
         )
     }
     lead = _cell(row, roles, "lead")
     due = _cell(row, roles, "due") or _cell(row, roles, "target_due")
     start = _cell(row, roles, "start")
     if not (lead and due):
-        inline = text_to_inline_fields(normalise_space(text))
+        inline = text_to_inline_fields(collapse_whitespace(text))
         lead, due, start = (
             lead or inline.get("lead", ""),
             due or inline.get("due", ""),
@@ -401,15 +399,15 @@ def _row_to_action(
         theme_ref=theme_ref,
         objective=objective,
         ref=ref,
-        text=normalise_space(text),
+        text=collapse_whitespace(text),
         lead_raw=normalise_lines(lead),  # line breaks separate leads
-        due=DateValue(raw=normalise_space(due)) if due else None,
-        start=DateValue(raw=normalise_space(start)) if start else None,
+        due=DateValue(raw=collapse_whitespace(due)) if due else None,
+        start=DateValue(raw=collapse_whitespace(start)) if start else None,
         status=_status(table, row, status_col, ctx.section_done),
-        progress=normalise_space(_cell(row, roles, "progress")),
-        evidence=normalise_space(_cell(row, roles, "evidence")),
-        success_measure=normalise_space(_cell(row, roles, "success_measure")),
-        kpi_refs=normalise_space(_cell(row, roles, "kpi_ref")),
+        progress=collapse_whitespace(_cell(row, roles, "progress")),
+        evidence=collapse_whitespace(_cell(row, roles, "evidence")),
+        success_measure=collapse_whitespace(_cell(row, roles, "success_measure")),
+        kpi_refs=collapse_whitespace(_cell(row, roles, "kpi_ref")),
         milestones=milestones,
         extra=extra,
         provenance=_provenance(table, row.index),
@@ -446,14 +444,14 @@ def table_to_kpis(reading: TableReading, ctx: TableContext) -> TableRecords:
         if _is_group_row(row, roles, table.n_cols) and (
             row.spans_table or row.single != measure_col
         ):
-            theme = normalise_space(row.texts[row.single])  # type: ignore[index]
+            theme = collapse_whitespace(row.texts[row.single])  # type: ignore[index]
             out.themes.append(theme)
             continue
         if theme_col is not None and row.texts[theme_col]:
-            theme = normalise_space(row.texts[theme_col])
+            theme = collapse_whitespace(row.texts[theme_col])
             if theme not in out.themes:
                 out.themes.append(theme)
-        measure = normalise_space(row.texts[measure_col])
+        measure = collapse_whitespace(row.texts[measure_col])
         ref = _cell(row, roles, "ref")
         if not ref and numbered:
             ref, measure = _split_ref(measure, numbered)
@@ -471,7 +469,7 @@ def table_to_kpis(reading: TableReading, ctx: TableContext) -> TableRecords:
         ):
             prev = out.kpis[-1]
             out.kpis[-1] = prev.model_copy(
-                update={"measure": normalise_space(prev.measure + " " + measure)}
+                update={"measure": collapse_whitespace(prev.measure + " " + measure)}
             )
             continue
         target, target_due = (
@@ -486,29 +484,29 @@ def table_to_kpis(reading: TableReading, ctx: TableContext) -> TableRecords:
         if not actual and (latest := _latest_value(row, value_years or tuple(roles.months))):
             actual = latest[1]  # the latest of a row of values by year or month
         extra = {
-            (roles.labels[c] or f"column {c + 1}"): normalise_space(t)
+            (roles.labels[c] or f"column {c + 1}"): collapse_whitespace(t)
             for c, t in enumerate(row.texts)
             if c not in used and t
         }
         for c in (*target_years, *value_years, *sorted(roles.months)):
             if row.texts[c]:
-                extra[roles.labels[c] or f"column {c + 1}"] = normalise_space(row.texts[c])
+                extra[roles.labels[c] or f"column {c + 1}"] = collapse_whitespace(row.texts[c])
         out.kpis.append(
             KPI(
                 plan_id=ctx.plan_id,
                 theme=theme,
-                ref=normalise_space(ref),
+                ref=collapse_whitespace(ref),
                 measure=measure,
                 owner_raw=normalise_lines(_cell(row, roles, "lead")),
-                frequency_raw=normalise_space(_cell(row, roles, "frequency")),
-                target_raw=normalise_space(target),
-                target_due=DateValue(raw=normalise_space(target_due)) if target_due else None,
-                baseline_raw=normalise_space(_cell(row, roles, "baseline")),
+                frequency_raw=collapse_whitespace(_cell(row, roles, "frequency")),
+                target_raw=collapse_whitespace(target),
+                target_due=DateValue(raw=collapse_whitespace(target_due)) if target_due else None,
+                baseline_raw=collapse_whitespace(_cell(row, roles, "baseline")),
                 status=_status(table, row, roles.get("status")),
-                actual_raw=normalise_space(actual),
-                floor_raw=normalise_space(_cell(row, roles, "floor")),
-                previous_raw=normalise_space(_cell(row, roles, "previous")),
-                direction_raw=normalise_space(_cell(row, roles, "direction")),
+                actual_raw=collapse_whitespace(actual),
+                floor_raw=collapse_whitespace(_cell(row, roles, "floor")),
+                previous_raw=collapse_whitespace(_cell(row, roles, "previous")),
+                direction_raw=collapse_whitespace(_cell(row, roles, "direction")),
                 extra=extra,
                 provenance=_provenance(table, row.index),
             )
@@ -524,7 +522,7 @@ def _latest_value(row: _Row, cols: tuple[int, ...]) -> tuple[int, str] | None:
     """The rightmost of these columns whose cell holds a figure ('74.0%', '13'), not a note
     ('To be set in 2009 ...')."""
     for col in sorted(cols, reverse=True):
-        text = normalise_space(row.texts[col]) if col < len(row.texts) else ""
+        text = collapse_whitespace(row.texts[col]) if col < len(row.texts) else ""
         if text and _HAS_DIGIT.search(text) and len(text.split()) <= 4:
             return col, text
     return None

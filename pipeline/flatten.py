@@ -16,7 +16,7 @@ import pandas as pd
 from pipeline.interpret.inspection import cited_cells
 from pipeline.taxonomy import classify_theme
 from schemas.records import MEANINGS, ErrorRecord, InputFile, Plan
-from schemas.tables import (
+from schemas.table_columns import (
     BOOL_COLUMNS,
     COLOURS,
     DATE_COLUMNS,
