@@ -234,14 +234,16 @@ def compare(outdir, as_of):
         planx compare out --as-of 2017-06-30
     """
     from pipeline.compare import run_compare
+    from pipeline.report import write_report
 
     try:
         result = run_compare(outdir, as_of=as_of)
     except FileNotFoundError as exc:
         raise click.ClickException(f"{exc}; run `planx extract ... -o {outdir}` first") from exc
-    for path in result.written:
+    report = write_report(result)
+    for path in [*result.written, report]:
         click.echo(f"wrote {path}")
-    click.echo(f"report: {result.report}")
+    click.echo(f"report: {report}")
     _exit_if_check_fails(outdir)
 
 

@@ -2,10 +2,12 @@
 and KPIs answer each recommendation (pipeline/recommendation_links.py), whether each
 recommendation is addressed, and each authority's latest inspection grade.
 
-Each comparison is a pandas frame here and a DuckDB view (`VIEWS`) over the base tables and
-the tables this module writes beside them (`compare_recommendation_scores`,
-`compare_inspection_plans`, `compare_register`), which hold what SQL cannot redo (the
-text similarity, the choice of answering plans, the register).
+What SQL cannot compute is computed here, as tables the views read beside the extract's:
+`compare_recommendation_scores` (the text similarity of each recommendation to each action
+and KPI), `compare_inspection_plans` (which plans answer which inspection) and
+`compare_register` (the register's grades). The comparisons themselves are the SQL views
+`recommendation_views` gives: the top links of each recommendation, and whether it is
+addressed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.authorities import load_register
+from pipeline.copies import authority_label
 from pipeline.recommendation_links import (
     SCORE_COLUMNS,
     LinkSettings,
@@ -23,15 +26,10 @@ from pipeline.recommendation_links import (
 __all__ = [
     "INSPECTION_PLAN_COLUMNS",
     "LINK_COLUMNS",
-    "COVERAGE_COLUMNS",
-    "SUMMARY_COLUMNS",
     "register_frame",
     "inspections_to_plans",
     "plans_to_items",
     "tables_to_scores",
-    "scores_to_links",
-    "recommendations_to_coverage",
-    "summary_with_inspections",
     "recommendation_views",
 ]
 
@@ -40,22 +38,7 @@ LINK_COLUMNS = [
     "authority", "source", "rec_n", "rank", "item_kind", "item_id", "item_ref", "score", "basis",
     "terms", "item_text", "status_meaning", "item_source", "item_page",
 ]  # fmt: skip
-COVERAGE_COLUMNS = [
-    "authority", "source", "rec_n", "about", "text", "page", "n_plans", "addressed", "basis",
-    "best_score", "n_linked_actions", "n_linked_kpis",
-]  # fmt: skip
-SUMMARY_COLUMNS = [
-    "inspection_overall",
-    "inspection_end",
-    "inspection_published",
-    "inspection_basis",
-]
 REGISTER_BASIS = "register"
-
-
-def _label(frame: pd.DataFrame) -> pd.Series:
-    named = frame["authority"].astype(str).str.strip()
-    return named.where(named != "", "[" + frame["source"].astype(str) + "]")
 
 
 def _date(series: pd.Series) -> pd.Series:
@@ -85,10 +68,10 @@ def inspections_to_plans(inspections: pd.DataFrame, plans: pd.DataFrame) -> pd.D
     if inspections.empty or plans.empty:
         return pd.DataFrame(columns=INSPECTION_PLAN_COLUMNS)
     ins = inspections.assign(
-        authority=_label(inspections), _end=_date(inspections["inspection_end"])
+        authority=authority_label(inspections), _end=_date(inspections["inspection_end"])
     )
     ins["_end"] = ins["_end"].fillna(_date(inspections["published"]))
-    p = plans.assign(authority=_label(plans))
+    p = plans.assign(authority=authority_label(plans))
     p["_date"] = _date(p["date"]).fillna(_date(p["period_end"]))
     rows = []
     for _, plan in p.iterrows():
@@ -180,95 +163,12 @@ def _score_types(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def scores_to_links(scores: pd.DataFrame, top_n: int) -> pd.DataFrame:
-    """The `top_n` links of each recommendation: cited first, one per block, then by score."""
-    ordered = scores.sort_values(
-        ["source", "rec_n", "tier", "block_round", "score", "item_id"],
-        ascending=[True, True, True, True, False, True],
-    )
-    ordered = ordered.assign(rank=ordered.groupby(["source", "rec_n"]).cumcount() + 1)
-    links = ordered[ordered["rank"] <= top_n].copy()
-    links["rank"] = links["rank"].astype("int64")
-    return links[LINK_COLUMNS].sort_values(
-        ["authority", "source", "rec_n", "rank"], ignore_index=True
-    )
-
-
-def recommendations_to_coverage(
-    recs: pd.DataFrame, links: pd.DataFrame, pairs: pd.DataFrame, threshold: float
-) -> pd.DataFrame:
-    """One row per recommendation: addressed or not (cited, or a link scoring at least
-    `threshold`), its best score and how many of its links address it."""
-    counts = (
-        links.assign(
-            _addresses=(links["basis"] == "cited") | (links["score"] >= threshold),
-            _cited=links["basis"] == "cited",
-        )
-        .groupby(["source", "rec_n"])
-        .agg(
-            best_score=("score", "max"),
-            any_cited=("_cited", "any"),
-            n_linked_actions=(
-                "_addresses",
-                lambda s: int((s & (links.loc[s.index, "item_kind"] == "action")).sum()),
-            ),
-            n_linked_kpis=(
-                "_addresses",
-                lambda s: int((s & (links.loc[s.index, "item_kind"] == "kpi")).sum()),
-            ),
-        )
-    )
-    n_plans = pairs.groupby("source").size()
-    out = recs.assign(authority=_label(recs), rec_n=recs["n"].astype("int64"))
-    out = out.join(counts, on=["source", "rec_n"])
-    out["n_plans"] = out["source"].map(n_plans).fillna(0).astype("int64")
-    cited = out["any_cited"].fillna(False).astype(bool)
-    by_text = (out["best_score"] >= threshold).fillna(False).astype(bool)
-    out["addressed"] = cited | by_text
-    out["basis"] = [
-        "cited" if c else "text" if t else "" for c, t in zip(cited, by_text, strict=True)
-    ]
-    out["best_score"] = out["best_score"].astype("float64")
-    for col in ("n_linked_actions", "n_linked_kpis"):
-        out[col] = out[col].fillna(0).astype("int64")
-    out["page"] = pd.to_numeric(out["page"], errors="coerce").astype("Int64")
-    return out[COVERAGE_COLUMNS].sort_values(["authority", "source", "rec_n"], ignore_index=True)
-
-
-def summary_with_inspections(
-    summary: pd.DataFrame, inspections: pd.DataFrame, register: pd.DataFrame
-) -> pd.DataFrame:
-    """Each authority's latest inspection: overall grade and dates from the reports read, else
-    from the register (by DfE code); which it came from in `inspection_basis`."""
-    ins = inspections.assign(
-        authority=_label(inspections), _end=_date(inspections["inspection_end"])
-    )
-    ins = ins.sort_values(["authority", "_end", "source"], na_position="first")
-    latest = ins.groupby("authority").tail(1).set_index("authority")
-    reg = register.set_index("la_code")
-    rows = []
-    for _, row in summary.iterrows():
-        if row["authority"] in latest.index:
-            found = latest.loc[row["authority"]]
-            rows.append(
-                (found["overall"], found["inspection_end"], found["published"], found["source"])
-            )
-        elif (code := str(row["authority_la_code"])) in reg.index and reg.loc[code, "overall"]:
-            found = reg.loc[code]
-            rows.append(
-                (found["overall"], found["inspection_end"], found["published"], REGISTER_BASIS)
-            )
-        else:
-            rows.append(("", None, None, ""))
-    extra = pd.DataFrame(rows, columns=SUMMARY_COLUMNS, index=summary.index)
-    for col in ("inspection_end", "inspection_published"):
-        extra[col] = _date(extra[col]).dt.date
-    return pd.concat([summary, extra], axis=1)
-
-
 def recommendation_views(auth: str) -> dict[str, str]:
-    """SQL views giving the same rows as the links and coverage frames; `auth` is the
-    expression of an authority's label (its name, else its file in brackets)."""
+    """The views v_compare_recommendation_links (the `top_n` links of each recommendation:
+    cited first, one per block, then by score) and v_compare_recommendation_coverage (one row
+    per recommendation: addressed when cited or a link scores at least the threshold, its
+    best score and how many of its links address it); `auth` is the SQL of an authority's
+    label (its name, else its file in brackets)."""
     return {
         "v_compare_recommendation_links": f"""
             SELECT {", ".join("rank" if c == "rank" else c for c in LINK_COLUMNS)}

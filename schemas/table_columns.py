@@ -290,6 +290,38 @@ HISTORY_REQUIRED: dict[str, list[str]] = {
     "action_keys": HISTORY_COLUMNS["action_keys"],
 }
 
+# The comparison tables `planx compare` writes, in the order a person reads them (the plan
+# history's among them). Each is a SQL view's rows (pipeline/compare_views.py) or, for what SQL
+# cannot compute, a table compare writes itself (pipeline/compare.py).
+COMPARE_TABLES = (
+    "compare_plans",
+    "compare_authority_summary",
+    "compare_theme_counts",
+    "compare_status_mix",
+    "compare_lead_roles",
+    "compare_due_quarters",
+    "compare_overdue",
+    "compare_kpi_targets",
+    "compare_kpi_pivot",
+    "compare_recommendation_links",
+    "compare_recommendation_coverage",
+    *HISTORY_COLUMNS,
+)
+# compare_plans: why a document is left out of the comparisons, and which copy of a plan is
+# kept (formats whose cells and fills are read as written first).
+COPY_REASON = "copy"
+EARLIER_VERSION_REASON = "earlier_version"
+FORMAT_RANK = {"xlsx": 0, "docx": 0, "html": 0, "pdf": 1, "text": 2}
+# Words the comparisons write in place of a missing value, shared with the report.
+NO_DATE = "no date"  # a due quarter without a due date (sorts after every year)
+UNCLASSIFIED_ROLE = "Unclassified"
+UNCLASSIFIED_THEME = "unclassified"
+NO_TARGET = "(no target)"
+NO_AS_OF_NOTE = (
+    "no as-of date was given and the actions have no overdue column: "
+    "run `planx compare OUTDIR --as-of YYYY-MM-DD` to list overdue actions"
+)
+
 # Column types for empty frames and for typed sinks (dates as dates, counts as integers).
 DATE_COLUMNS = {
     "start_date",
@@ -306,6 +338,9 @@ DATE_COLUMNS = {
     "to_as_at",
     "first_as_at",
     "last_as_at",
+    # comparisons
+    "as_of",
+    "inspection_published",
 }
 INT_COLUMNS = {
     "n",
@@ -326,11 +361,31 @@ INT_COLUMNS = {
     "from_version",
     "to_version",
     "position",
+    # comparisons
+    "n_plans",
+    "n_leads",
+    "n_reported",
+    "n_copies_skipped",
+    "n_authorities",
+    "n_linked_actions",
+    "n_linked_kpis",
+    "n_versions",
+    "n_changes",
+    *(f"n_{k}" for k in CHANGE_KINDS),
+    "rec_n",
+    "rank",
+    "tier",
+    "block_round",
+    "item_page",
+    "top_n",
     *(f"n_{m}" for m in MEANINGS),
     *(f"reported_{c}" for c in COLOURS),
     *(f"reported_{m}" for m in MEANINGS),
 }
-FLOAT_COLUMNS = {"target_value", "actual_value", "floor_value", "match_score"}
-BOOL_COLUMNS = {"overdue", "has_legend"}
+FLOAT_COLUMNS = {
+    "target_value", "actual_value", "floor_value", "match_score", "share", "score", "best_score",
+    "addressed_threshold",
+}  # fmt: skip
+BOOL_COLUMNS = {"overdue", "has_legend", "addressed"}
 # Text columns whose names start like counts' ("reported_", "n_").
 TEXT_COUNT_LIKE_COLUMNS = {"reported_counts_of"}

@@ -43,7 +43,7 @@ def hand_labels() -> dict[tuple[str, int], bool]:
 
 def best_text_scores(outdir: Path) -> pd.Series:
     settings = LinkSettings(**{**vars(LinkSettings.default()), "use_citations": False})
-    frames, _ = tables_to_comparisons(read_tables(outdir), settings=CompareSettings(links=settings))
+    frames = tables_to_comparisons(read_tables(outdir), settings=CompareSettings(links=settings))
     links = frames["compare_recommendation_links"]
     return links.groupby(["source", "rec_n"])["score"].max()
 
@@ -65,7 +65,7 @@ def main(outdir: Path) -> None:
         )
         best = max(best, (balanced, -t))
     print(f"best threshold {-best[1]:.2f} (balanced accuracy {best[0]:.3f})")
-    frames, _ = tables_to_comparisons(read_tables(outdir))
+    frames = tables_to_comparisons(read_tables(outdir))
     links = frames["compare_recommendation_links"]
     for k in (1, 3, 5):
         w, b = mapping_recall(outdir, links, k), expected_hits(outdir, links, k)

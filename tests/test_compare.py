@@ -1,4 +1,5 @@
-"""Cross-authority comparison: tables, SQL views, KPI matching, and the report's escaping.
+"""Cross-authority comparison: the tables (each a SQL view's rows), KPI matching, and the
+report's escaping.
 
 Two corpora: a crafted one built from records here (every number hand-checked
 below), and the committed samples plus the shared real seeds run through
@@ -21,18 +22,14 @@ import pandas as pd
 import pytest
 
 from pipeline.batch import run_extract
-from pipeline.compare import (
-    NO_AS_OF_NOTE,
-    CompareSettings,
-    read_tables,
-    run_compare,
-)
+from pipeline.compare import CompareSettings, read_tables, run_compare
 from pipeline.flatten import records_to_frames
 from pipeline.kpi_match import (
     KpiMatchSettings,
     measures_to_matches,
     text_to_normalised,
 )
+from pipeline.report import write_report
 from pipeline.sinks import write_tables
 from schemas.records import (
     KPI,
@@ -48,24 +45,17 @@ from schemas.records import (
     Status,
     StatusLegend,
 )
+from schemas.table_columns import NO_AS_OF_NOTE
 
 AS_OF = dt.date(2017, 1, 31)
 XSS = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("x")'
 COMMON = {"red": "off_track", "amber": "at_risk", "green": "on_track", "blue": "complete"}
 VIEWS = [
-    "theme_counts",
-    "status_mix",
-    "lead_roles",
-    "due_quarters",
-    "overdue",
-    "kpi_targets",
-    "authority_summary",
-    "recommendation_links",
-    "recommendation_coverage",
-    "changes",
-    "lineages",
-]
+    "theme_counts", "status_mix", "lead_roles", "due_quarters", "overdue", "kpi_targets",
+    "kpi_pivot", "authority_summary", "recommendation_links", "recommendation_coverage",
+    "changes", "lineages",
+]  # fmt: skip
 
 # --------------------------------------------------------------------------- crafted corpus
 
@@ -194,7 +184,7 @@ def crafted_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _compare_copy(base: Path, dest: Path, **kwargs) -> Path:
     shutil.copytree(base, dest)
-    run_compare(dest, **kwargs)
+    write_report(run_compare(dest, **kwargs))
     return dest
 
 
@@ -400,15 +390,18 @@ def test_bad_settings_are_rejected():
     assert CompareSettings.resolve({"kpi": {"cluster_threshold": 90}}).kpi.cluster_threshold == 90
 
 
-def _views_in_fresh_process(db: Path) -> dict[str, list[list]]:
+def _views_in_fresh_process(db: Path) -> dict[str, list]:
+    """Each view's columns and row count, queried from the database file alone."""
     script = (
         "import duckdb, json, sys\n"
         "con = duckdb.connect(sys.argv[1], read_only=True)\n"
         "con.execute('SET enable_progress_bar = false')  # a slow machine's bar would go to stdout\n"
         f"names = {VIEWS!r}\n"
-        "out = {n: [list(r) for r in con.execute(f'SELECT * FROM v_compare_{n}').fetchall()] for n in names}\n"
-        "out.update({n + '_columns': [d[0] for d in con.execute(f'SELECT * FROM v_compare_{n}').description] for n in names})\n"
-        "print(json.dumps(out, default=str))\n"
+        "out = {}\n"
+        "for n in names:\n"
+        "    cur = con.execute(f'SELECT * FROM v_compare_{n}')\n"
+        "    out[n] = [[d[0] for d in cur.description], len(cur.fetchall())]\n"
+        "print(json.dumps(out))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, str(db)], capture_output=True, text=True, check=True
@@ -416,40 +409,12 @@ def _views_in_fresh_process(db: Path) -> dict[str, list[list]]:
     return json.loads(done.stdout)
 
 
-def _same_cell(view_value, csv_value: str) -> bool:
-    if view_value is None:
-        return csv_value == ""
-    if isinstance(view_value, bool):
-        return csv_value == str(view_value)
-    if isinstance(view_value, int | float):
-        return csv_value != "" and abs(float(csv_value) - view_value) < 1e-9
-    return str(view_value) == csv_value
-
-
-def _assert_views_match_csvs(outdir: Path) -> None:
-    views = _views_in_fresh_process(outdir / "plans.duckdb")
+def test_the_database_holds_every_comparison_as_a_view(crafted: Path):
+    """A reader of plans.duckdb alone gets every comparison from its view."""
+    views = _views_in_fresh_process(crafted / "plans.duckdb")
     for name in VIEWS:
-        frame = _csv(outdir, f"compare_{name}")
-        assert views[f"{name}_columns"] == list(frame.columns), name
-        rows = views[name]
-        assert len(rows) == len(frame), name
-        for got, (_, want) in zip(rows, frame.iterrows(), strict=True):
-            csv_row = [
-                str(v).removeprefix("'") if str(v).startswith("'=") else str(v) for v in want
-            ]
-            assert all(_same_cell(g, w) for g, w in zip(got, csv_row, strict=True)), (
-                name,
-                got,
-                csv_row,
-            )
-
-
-def test_duckdb_views_match_csvs_in_a_fresh_process(crafted: Path):
-    _assert_views_match_csvs(crafted)
-
-
-def test_duckdb_note_row_matches_without_as_of(crafted_base: Path, tmp_path: Path):
-    _assert_views_match_csvs(_compare_copy(crafted_base, tmp_path / "out"))
+        frame = _csv(crafted, f"compare_{name}")
+        assert views[name] == [list(frame.columns), len(frame)], name
 
 
 # --------------------------------------------------------------------------- escaping
@@ -665,14 +630,10 @@ def test_corpus_documents_are_plans_and_all_compared(corpus: Path):
     ]
 
 
-def test_corpus_views_match_csvs(corpus: Path):
-    _assert_views_match_csvs(corpus)
-
-
 def test_compare_with_no_plans_writes_empty_tables(tmp_path: Path):
     write_tables(records_to_frames([], []), tmp_path)
     result = run_compare(tmp_path)
-    assert result.report.exists()
+    assert write_report(result).exists()
     assert _csv(tmp_path, "compare_theme_counts").empty
     assert _csv(tmp_path, "compare_kpi_pivot").columns.tolist()[:3] == [
         "measure_key",

@@ -16,14 +16,13 @@ import pandas as pd
 import pytest
 
 from pipeline.batch import run_extract
-from pipeline.compare import plans_to_copies, read_tables, run_compare
+from pipeline.compare import NEEDED, OPTIONAL, read_tables, run_compare, tables_to_comparisons
 from pipeline.flatten import records_to_frames
 from pipeline.history import (
     HistorySettings,
     Item,
-    changes_between,
+    Match,
     match_actions,
-    tables_to_history,
     title_key,
 )
 from pipeline.interpret.as_at import document_as_at, read_as_at
@@ -31,7 +30,7 @@ from pipeline.sinks import write_tables
 from schemas.layout import LayoutDocument
 from schemas.records import Action, DateValue, Lead, Plan, RecordProvenance, Status
 from tests.layout_builders import document, para, table
-from tests.test_compare import _assert_views_match_csvs
+from tests.view_helpers import views_with
 
 D = dt.date
 HISTORY = Path(__file__).resolve().parents[1] / "samples" / "expected" / "history"
@@ -123,6 +122,32 @@ def _item(n: int, ref: str, text: str, status: str = "on_track", due=None, leads
     )
 
 
+def _changes(old: list[Item], new: list[Item], matches: list[Match]) -> list[tuple[str, str, str]]:
+    """(change, old, new) as compare_changes lists them between two versions of a plan whose
+    actions `matches` pairs (a pair shares its action key)."""
+    keys = [{i: f"K{i}" for i in range(len(old))}, {m.new: f"K{m.old}" for m in matches}]
+    rows = [
+        {
+            "lineage_id": "L", "action_key": keys[v].get(j, f"N{j}"), "plan_id": f"p{v}",
+            "version_no": v + 1, "action_id": f"p{v}-A{j:04d}", "ref": item.ref,
+            "action": item.action, "status_meaning": item.status_meaning,
+            "due_date": item.due_date, "leads": item.leads, "authority": "X",
+            "source": f"p{v}.docx",
+        }
+        for v, items in enumerate((old, new))
+        for j, item in enumerate(items)
+    ]  # fmt: skip
+    plans = pd.DataFrame(
+        {
+            "plan_id": ["p0", "p1"], "authority": "X", "source": ["p0.docx", "p1.docx"],
+            "lineage_id": "L", "version_no": [1, 2], "excluded_reason": ["earlier_version", ""],
+        }
+    )  # fmt: skip
+    views = views_with({"action_history": pd.DataFrame(rows), "compare_plans": plans})
+    changes = views["compare_changes"]
+    return list(zip(changes["change"], changes["old"], changes["new"], strict=True))
+
+
 def test_renumbered_action_matches_by_its_text():
     old = [_item(1, "3.1", "Keep average caseloads below 18 in every team.")]
     new = [
@@ -131,8 +156,8 @@ def test_renumbered_action_matches_by_its_text():
     ]
     (m,) = match_actions(old, new)
     assert (m.old, m.new, m.by) == (0, 1, "text")
-    kinds = [c[0] for c in changes_between(old, new, [m])]
-    assert kinds == ["ref", "added"]
+    kinds = [c[0] for c in _changes(old, new, [m])]
+    assert kinds == ["added", "ref"]  # in the newer version's order
 
 
 def test_reworded_action_keeps_its_ref():
@@ -146,8 +171,7 @@ def test_reworded_action_keeps_its_ref():
     ]
     (m,) = match_actions(old, new)
     assert m.by == "ref"
-    (change,) = changes_between(old, new, [m])
-    assert change[0] == "text" and change[3:] == (old[0].action, new[0].action)
+    assert _changes(old, new, [m]) == [("text", old[0].action, new[0].action)]
 
 
 def test_a_ref_reused_for_another_action_is_not_a_match():
@@ -156,7 +180,7 @@ def test_a_ref_reused_for_another_action_is_not_a_match():
     ]
     new = [_item(1, "1.1", "Agree and publish practice standards for assessments and plans.")]
     assert match_actions(old, new) == []
-    assert [c[0] for c in changes_between(old, new, [])] == ["added", "dropped"]
+    assert [c[0] for c in _changes(old, new, [])] == ["added", "dropped"]
 
 
 def test_one_action_never_matches_two():
@@ -184,15 +208,14 @@ def test_changes_of_a_matched_action():
     new = [
         _item(1, "2.1", "Review care plans.", "at_risk", D(2019, 12, 31), "Nurse; Head of Service")
     ]
-    got = changes_between(old, new, match_actions(old, new))
-    assert [(c[0], c[3], c[4]) for c in got] == [
+    assert _changes(old, new, match_actions(old, new)) == [
         ("status", "on_track", "at_risk"),
         ("due_date", "2019-09-30", "2019-12-31"),
         ("lead", "Head of Service", "Nurse; Head of Service"),
     ]
     # Leads in another order, or another case, are the same leads.
     same = [_item(1, "2.1", "Review care plans.", "on_track", D(2019, 9, 30), "head of service")]
-    assert changes_between(old, same, match_actions(old, same)) == []
+    assert _changes(old, same, match_actions(old, same)) == []
 
 
 def test_titles_drop_dates_and_update_words():
@@ -297,8 +320,9 @@ def crafted_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.Dat
     return read_tables(out)
 
 
-def _history(tables: dict[str, pd.DataFrame]):
-    return tables_to_history(tables, lambda p, a, k: plans_to_copies(p, a, k))
+def _history(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """compare_plans, the history tables and the changes, as compare gives them."""
+    return tables_to_comparisons({name: tables[name] for name in (*NEEDED, *OPTIONAL)})
 
 
 def _rows(frame: pd.DataFrame) -> list[tuple]:
@@ -310,24 +334,24 @@ def _rows(frame: pd.DataFrame) -> list[tuple]:
 
 def test_crafted_versions_change_list(crafted_tables):
     history = _history(crafted_tables)
-    changes = history.frames["compare_changes"]
+    changes = history["compare_changes"]
     assert _rows(changes) == WANT_CHANGES
     # One action, one key, in every version: the renumbered actions keep theirs.
-    mine = history.frames["action_history"].query("authority == 'Versionshire'")
+    mine = history["action_history"].query("authority == 'Versionshire'")
     keys = mine.groupby("action_key")["ref"].agg(list)
     assert sorted(keys.tolist()) == [["1", "1"], ["2"], ["3", "2"], ["4"], ["4", "3"]]
 
 
 def test_crafted_versions_plans_and_lineages(crafted_tables):
     history = _history(crafted_tables)
-    plans = history.plans.set_index("source")
+    plans = history["compare_plans"].set_index("source")
     assert plans.loc["z_march.docx", "excluded_reason"] == "earlier_version"
     assert plans.loc["a_june.docx", "excluded_reason"] == ""
     # The spreadsheet dated only by its period holds the June actions as they are: a copy.
     assert plans.loc["b_june.xlsx", "excluded_reason"] == "copy"
     assert plans.loc["b_june.xlsx", "copy_of"] == "3333333333333333"
     assert plans.loc["b_june.xlsx", "version_no"] == plans.loc["a_june.docx", "version_no"] == 2
-    lineages = history.frames["compare_lineages"].set_index("authority")
+    lineages = history["compare_lineages"].set_index("authority")
     assert lineages.loc["Versionshire", "n_versions"] == 2
     assert lineages.loc["Versionshire", "as_at_dates"] == "2019-03-31; 2019-06-30"
     assert lineages.loc["Versionshire", "actions_by_version"] == "4; 4"
@@ -339,9 +363,9 @@ def test_crafted_versions_plans_and_lineages(crafted_tables):
     # A plan seen once is a lineage of one, with no changes.
     assert lineages.loc["Onceshire", "n_versions"] == 1
     assert lineages.loc["Onceshire", "n_changes"] == 0
-    assert (history.frames["compare_changes"]["authority"] != "Onceshire").all()
+    assert (history["compare_changes"]["authority"] != "Onceshire").all()
     # Every action of every file has its key, the copy's the same as the version it copies.
-    keys = history.frames["action_keys"].set_index("action_id")["action_key"]
+    keys = history["action_keys"].set_index("action_id")["action_key"]
     assert (keys != "").all()
     assert keys["2222222222222222-A0002"] == keys["3333333333333333-A0002"]
 
@@ -356,10 +380,10 @@ def test_any_order_gives_the_same_history(crafted_tables):
         }
         again = _history(shuffled)
         for name in ("compare_changes", "compare_lineages", "action_history"):
-            pd.testing.assert_frame_equal(again.frames[name], first.frames[name])
+            pd.testing.assert_frame_equal(again[name], first[name])
         pd.testing.assert_frame_equal(
-            again.plans.sort_values("plan_id", ignore_index=True),
-            first.plans.sort_values("plan_id", ignore_index=True),
+            again["compare_plans"].sort_values("plan_id", ignore_index=True),
+            first["compare_plans"].sort_values("plan_id", ignore_index=True),
         )
 
 
@@ -369,8 +393,8 @@ def test_plans_of_one_version_give_no_changes(crafted_tables):
         for name, frame in crafted_tables.items()
     }
     history = _history(once)
-    assert history.frames["compare_changes"].empty
-    assert set(history.plans["excluded_reason"]) == {"", "copy"}
+    assert history["compare_changes"].empty
+    assert set(history["compare_plans"]["excluded_reason"]) == {"", "copy"}
 
 
 def test_stated_dates_apart_make_versions_even_when_nothing_changed(crafted_tables):
@@ -381,9 +405,9 @@ def test_stated_dates_apart_make_versions_even_when_nothing_changed(crafted_tabl
         update={"plan_id": "4444444444444444", "source": "april.docx", "as_at": D(2019, 4, 30)}
     )
     frames = records_to_frames([plans[1], same], [])
-    history = tables_to_history(frames, lambda p, a, k: plans_to_copies(p, a, k))
-    assert history.frames["compare_lineages"]["n_versions"].tolist() == [2]
-    assert history.frames["compare_changes"].empty
+    history = _history(frames)
+    assert history["compare_lineages"]["n_versions"].tolist() == [2]
+    assert history["compare_changes"].empty
 
 
 # --------------------------------------------------------------------------- the sample versions
@@ -474,7 +498,7 @@ def test_copies_of_one_version_in_other_formats_give_no_changes(one_batch: Path)
         ids = plans.set_index("source").loc[names, "plan_id"].tolist()
         first = items[ids[0]]
         for other in ids[1:]:
-            assert changes_between(first, items[other], match_actions(first, items[other])) == []
+            assert _changes(first, items[other], match_actions(first, items[other])) == []
     compare = _csv(one_batch, "compare_plans")
     assert (
         sorted(compare["excluded_reason"].tolist()) == [""] + ["copy"] * 5 + ["earlier_version"] * 2
@@ -492,7 +516,6 @@ def test_history_tables_are_written_everywhere(one_batch: Path):
         assert n == sum(v["n_actions"] for v in _expected_history()["versions"])
     sheets = openpyxl.load_workbook(one_batch / "compare.xlsx", read_only=True).sheetnames
     assert {"changes", "lineages", "action_history", "action_keys"} <= set(sheets)
-    _assert_views_match_csvs(one_batch)
 
 
 def test_cached_runs_give_the_same_lineage_and_changes(one_batch: Path, two_runs: Path):

@@ -12,12 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.compare_inspections import (
-    inspections_to_plans,
-    recommendations_to_coverage,
-    scores_to_links,
-    summary_with_inspections,
-)
+from pipeline.compare_inspections import inspections_to_plans
 from pipeline.recommendation_links import (
     LinkSettings,
     cited_numbers,
@@ -26,9 +21,23 @@ from pipeline.recommendation_links import (
     theme_number,
 )
 from tests.link_expectations import expected_hits, mapping_recall
-from tests.test_compare import _assert_views_match_csvs
+from tests.view_helpers import views_with
 
 SETTINGS = LinkSettings(addressed_threshold=0.3, top_n=5, min_quote_words=6)
+
+
+def _settings(threshold: float = 0.3, top_n: int = 5) -> pd.DataFrame:
+    """compare_settings: no as-of date, the addressed threshold, how many links to keep."""
+    return pd.DataFrame({"as_of": [None], "addressed_threshold": [threshold], "top_n": [top_n]})
+
+
+def scores_to_links(scores: pd.DataFrame, top_n: int) -> pd.DataFrame:
+    """The links v_compare_recommendation_links keeps of `scores`."""
+    scores = scores.assign(authority="Wexcombe", source="insp.pdf")
+    views = views_with(
+        {"compare_recommendation_scores": scores, "compare_settings": _settings(top_n=top_n)}
+    )
+    return views["compare_recommendation_links"]
 
 
 def test_terms_expand_the_fields_abbreviations_and_names():
@@ -198,16 +207,24 @@ def test_coverage_addressed_by_citation_or_score_and_unanswered_inspections():
             "page": 1,
         }
     )
-    links = pd.DataFrame(
+    scores = pd.DataFrame(
         {
-            "source": "a.pdf", "rec_n": [1, 2, 2], "item_kind": ["action", "action", "kpi"],
-            "score": [0.05, 0.5, 0.1], "basis": ["cited", "text", "text"],
+            "source": "a.pdf", "authority": "Wexcombe", "rec_n": [1, 2, 2],
+            "item_kind": ["action", "action", "kpi"], "item_id": ["A1", "A2", "K1"],
+            "tier": [0, 2, 2], "block_round": 0, "score": [0.05, 0.5, 0.1],
+            "basis": ["cited", "text", "text"],
         }
     )  # fmt: skip
     pairs = pd.DataFrame({"source": ["a.pdf"], "plan_id": ["p1"]})
-    cover = recommendations_to_coverage(recs, links, pairs, threshold=0.3).set_index(
-        ["source", "rec_n"]
+    views = views_with(
+        {
+            "recommendations": recs,
+            "compare_recommendation_scores": scores,
+            "compare_inspection_plans": pairs,
+            "compare_settings": _settings(threshold=0.3),
+        }
     )
+    cover = views["compare_recommendation_coverage"].set_index(["source", "rec_n"])
     assert cover.loc[("a.pdf", 1), "basis"] == "cited" and cover.loc[("a.pdf", 1), "addressed"]
     assert cover.loc[("a.pdf", 2), "basis"] == "text"
     assert (
@@ -221,9 +238,15 @@ def test_coverage_addressed_by_citation_or_score_and_unanswered_inspections():
 
 
 def test_summary_takes_the_latest_report_read_else_the_register():
-    summary = pd.DataFrame(
-        {"authority": ["Wexcombe", "Bristol", "Nowhere"], "authority_la_code": ["", "801", ""]}
+    plans = pd.DataFrame(
+        {
+            "plan_id": ["p1", "p2", "p3"],
+            "authority": ["Wexcombe", "Bristol", "Nowhere"],
+            "authority_la_code": ["", "801", ""],
+            "source": ["w.docx", "b.docx", "n.docx"],
+        }
     )
+    compared = plans[["plan_id", "authority", "source"]].assign(excluded_reason="", copy_of="")
     inspections = pd.DataFrame(
         [
             _inspection("old.pdf", "Wexcombe", "2014-10-22")
@@ -240,7 +263,15 @@ def test_summary_takes_the_latest_report_read_else_the_register():
             "published": [dt.date(2023, 3, 1)],
         }
     )
-    out = summary_with_inspections(summary, inspections, register).set_index("authority")
+    views = views_with(
+        {
+            "plans": plans,
+            "compare_plans": compared,
+            "inspections": inspections,
+            "compare_register": register,
+        }
+    )
+    out = views["compare_authority_summary"].set_index("authority")
     assert out.loc["Wexcombe", "inspection_overall"] == "Inadequate"
     assert out.loc["Wexcombe", "inspection_basis"] == "new.pdf"
     assert out.loc["Bristol", "inspection_overall"] == "good"
@@ -289,7 +320,3 @@ def test_real_coverage_and_summary(ofsted_batch: Path):
     assert summary.loc["Bristol", "inspection_overall"] == "Requires improvement"
     assert summary.loc["Bristol", "inspection_published"] == "2014-12-05"
     assert summary.loc["Worcestershire", "inspection_basis"] == "worcestershire_24-january-2017.pdf"
-
-
-def test_real_views_match_the_tables(ofsted_batch: Path):
-    _assert_views_match_csvs(ofsted_batch)

@@ -13,6 +13,7 @@ import pytest
 
 from pipeline.compare import run_compare
 from pipeline.flatten import records_to_frames
+from pipeline.report import write_report
 from pipeline.sinks import write_tables
 from schemas.records import Plan
 from tests.test_compare import AS_OF, XSS, _action, crafted_plans
@@ -58,7 +59,7 @@ def browser():
 
 def _report(plans: list[Plan], outdir: Path) -> Path:
     write_tables(records_to_frames(plans, []), outdir)
-    return run_compare(outdir, as_of=AS_OF).report
+    return write_report(run_compare(outdir, as_of=AS_OF))
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ compare.plans_to_copies (passed in as `find_copies`) picks the copy to keep in e
 Actions are matched across consecutive versions: by the same text first (so a renumbered
 action is still one action), then by the same ref when the texts agree, then by similar
 text above a threshold; never one action to two. A matched action keeps its `action_key`
-from version to version; the change list (`compare_changes`) says what moved between each
-version and the next. Everything here is recomputed over all plans at compare time, so the
+from version to version; the change list (`compare_changes`, a SQL view over the keys:
+views.py) says what moved between each version and the next. Everything here is recomputed over all plans at compare time, so the
 same files give the same lineages, keys and changes in any order and across runs.
 """
 
@@ -23,12 +23,11 @@ from pipeline.history.match import (
     HistorySettings,
     Item,
     Match,
-    changes_between,
     match_actions,
     same_state_share,
 )
-from pipeline.history.views import EARLIER_VERSION_REASON, history_views
-from schemas.table_columns import CHANGE_KINDS, HISTORY_COLUMNS
+from pipeline.history.views import history_views
+from schemas.table_columns import CHANGE_KINDS, EARLIER_VERSION_REASON, HISTORY_COLUMNS
 
 HISTORY_TABLES = tuple(HISTORY_COLUMNS)
 
@@ -40,7 +39,6 @@ __all__ = [
     "HistorySettings",
     "Item",
     "Match",
-    "changes_between",
     "history_views",
     "items_by_plan",
     "match_actions",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipeline.copies import authority_label
 from pipeline.history.lineage import (
     PlanInfo,
     components,
@@ -21,18 +22,17 @@ from pipeline.history.match import (
     HistorySettings,
     Item,
     Match,
-    changes_between,
-    iso,
     match_actions,
     text_key,
 )
-from pipeline.history.views import EARLIER_VERSION_REASON
-from schemas.table_columns import CHANGE_KINDS, HISTORY_COLUMNS
+from schemas.table_columns import (
+    COPY_REASON,
+    EARLIER_VERSION_REASON,
+    FORMAT_RANK,
+    HISTORY_COLUMNS,
+)
 
-COPY_REASON = "copy"
 ACTION_HISTORY_COLUMNS = HISTORY_COLUMNS["action_history"]
-CHANGE_COLUMNS = HISTORY_COLUMNS["compare_changes"]
-LINEAGE_COLUMNS = HISTORY_COLUMNS["compare_lineages"]
 ACTION_KEY_COLUMNS = HISTORY_COLUMNS["action_keys"]
 PLAN_HISTORY_COLUMNS = ["lineage_id", "version_no", "n_versions", "as_at", "as_at_source"]
 _COLOURS = ("red", "amber", "green", "blue")  # reported counts by colour: copies agree on them
@@ -40,7 +40,8 @@ _COLOURS = ("red", "amber", "green", "blue")  # reported counts by colour: copie
 
 @dataclass(frozen=True)
 class History:
-    """compare_plans with each plan's lineage and version, and the history tables."""
+    """compare_plans with each plan's lineage and version, and the tables only Python can
+    compute: action_history (each action's key in each version) and action_keys."""
 
     plans: pd.DataFrame
     frames: dict[str, pd.DataFrame]
@@ -85,8 +86,7 @@ def _plan_infos(tables: dict[str, pd.DataFrame]) -> list[PlanInfo]:
         if not kpis.empty
         else pd.Series(dtype=object)
     )
-    named = plans["authority"].str.strip()
-    labels = named.where(named != "", "[" + plans["source"] + "]")
+    labels = authority_label(plans)
     reported_cols = [c for c in plans.columns if c.startswith("reported_") and c[9:] in _COLOURS]
     infos = []
     for label, (_, p) in zip(labels, plans.iterrows(), strict=True):
@@ -183,8 +183,6 @@ def _representatives(lin: _Lineage, copies: pd.DataFrame) -> list[PlanInfo]:
     """The copy kept of each version; where the copy rule left two plans of one version
     (their texts read too differently), the one read from the most structured format (as
     the copy rule ranks them), then with most actions, then by file name."""
-    from pipeline.compare import FORMAT_RANK
-
     copy_of = dict(zip(copies["plan_id"], copies["copy_of"], strict=True))
     formats = dict(zip(copies["plan_id"], copies["format"], strict=True))
     reps = []
@@ -239,12 +237,14 @@ def tables_to_history(
     settings: HistorySettings | None = None,
     copy_threshold: float = 0.8,
 ) -> History:
-    """Lineages, versions, action keys and changes over every plan read.
+    """Lineages, versions and action keys over every plan read (what changed between
+    versions is the views' to say: pipeline/history/views.py).
 
     `find_copies(plans, actions, kpis)` is compare.plans_to_copies: it is given the plans
     with each version as its own "authority", so copies are only sought within a version.
     Returns compare_plans with `lineage_id`, `version_no`, `n_versions`, `as_at` and
-    `as_at_source`, earlier versions left out ("earlier_version"), and the history tables.
+    `as_at_source`, earlier versions left out ("earlier_version"), and `action_history`
+    and `action_keys`.
     """
     settings = settings or HistorySettings()
     plans, actions, kpis = tables["plans"], tables["actions"], tables["kpis"]
@@ -253,7 +253,6 @@ def tables_to_history(
     copies = _with_copies(plans, actions, kpis, lineages, find_copies)
     keys: dict[str, str] = {}
     history_rows: list[dict] = []
-    change_rows: list[dict] = []
     plan_cols: dict[str, dict] = {}
     for lin in lineages:
         lin.reps = _representatives(lin, copies)
@@ -275,14 +274,8 @@ def tables_to_history(
         if not lin.compared:
             continue
         history_rows += _history_rows(lin, lin_keys, links)
-        for n in range(1, len(lin.reps)):
-            change_rows += _change_rows(lin, n, lin_keys, links, settings)
-    history = _frame(history_rows, ACTION_HISTORY_COLUMNS)
-    changes = _sorted_changes(_frame(change_rows, CHANGE_COLUMNS))
     frames = {
-        "compare_lineages": _lineage_frame(lineages, changes),
-        "compare_changes": changes,
-        "action_history": history,
+        "action_history": _frame(history_rows, ACTION_HISTORY_COLUMNS),
         "action_keys": _action_key_frame(actions, keys, plan_cols),
     }
     return History(plans=_plans_with_versions(copies, plan_cols), frames=frames)
@@ -321,40 +314,6 @@ def _history_rows(lin: _Lineage, keys: dict[str, str], links: dict) -> list[dict
     return rows
 
 
-def _change_rows(
-    lin: _Lineage, n: int, keys: dict[str, str], links: dict, settings: HistorySettings
-) -> list[dict]:
-    """The changes from version n to version n + 1 (n counted from 1)."""
-    old, new = lin.reps[n - 1], lin.reps[n]
-    matches = sorted(links[new.plan_id].values(), key=lambda m: m.new)
-    rows = []
-    for kind, a, b, before, after in changes_between(old.items, new.items, matches):
-        item = b or a
-        rows.append(
-            {
-                "authority": lin.label,
-                "lineage_id": lin.lineage_id,
-                "from_plan_id": old.plan_id,
-                "to_plan_id": new.plan_id,
-                "from_as_at": old.as_at,
-                "to_as_at": new.as_at,
-                "action_key": keys[item.action_id],
-                "ref": item.ref,
-                "action": item.action,
-                "change": kind,
-                "old": before,
-                "new": after,
-                "from_version": n,
-                "to_version": n + 1,
-                "from_action_id": a.action_id if a else "",
-                "to_action_id": b.action_id if b else "",
-                "from_source": old.source,
-                "to_source": new.source,
-            }
-        )
-    return rows
-
-
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     """Rows as a frame of the table's columns and types (dates as dates, blanks as "")."""
     frame = pd.DataFrame(rows, columns=columns)
@@ -370,64 +329,6 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
         else:
             frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
     return frame
-
-
-def _sorted_changes(changes: pd.DataFrame) -> pd.DataFrame:
-    """Per lineage and version: each action's changes in the newer version's order, then
-    the actions dropped in the older version's order (as v_compare_changes sorts them)."""
-    order = {k: i for i, k in enumerate(CHANGE_KINDS)}
-    return (
-        changes.assign(_dropped=changes["to_action_id"] == "", _kind=changes["change"].map(order))
-        .sort_values(
-            [
-                "authority",
-                "lineage_id",
-                "to_version",
-                "_dropped",
-                "to_action_id",
-                "from_action_id",
-                "_kind",
-            ],
-            kind="stable",
-        )
-        .drop(columns=["_dropped", "_kind"])
-        .reset_index(drop=True)
-    )
-
-
-def _lineage_frame(lineages: Sequence[_Lineage], changes: pd.DataFrame) -> pd.DataFrame:
-    """compare_lineages: each lineage's versions and its changes by kind."""
-    counts = (
-        changes.groupby(["lineage_id", "change"]).size().unstack(fill_value=0)
-        if not changes.empty
-        else pd.DataFrame()
-    )
-    rows = []
-    for lin in lineages:
-        if not lin.compared:
-            continue
-        dates = [r.as_at for r in lin.reps if r.as_at is not None]
-        row = {
-            "authority": lin.label,
-            "lineage_id": lin.lineage_id,
-            "title": lin.reps[-1].title,
-            "n_versions": len(lin.reps),
-            "first_as_at": min(dates, default=None),
-            "last_as_at": max(dates, default=None),
-            "as_at_dates": "; ".join(iso(r.as_at) for r in lin.reps),
-            "as_at_sources": "; ".join(r.as_at_source for r in lin.reps),
-            "plan_ids": "; ".join(r.plan_id for r in lin.reps),
-            "sources": "; ".join(r.source for r in lin.reps),
-            "actions_by_version": "; ".join(str(len(r.items)) for r in lin.reps),
-            "latest_plan_id": lin.reps[-1].plan_id,
-        }
-        for kind in CHANGE_KINDS:
-            has = lin.lineage_id in counts.index and kind in counts.columns
-            row[f"n_{kind}"] = int(counts.loc[lin.lineage_id, kind]) if has else 0
-        row["n_changes"] = sum(row[f"n_{k}"] for k in CHANGE_KINDS)
-        rows.append(row)
-    frame = _frame(rows, LINEAGE_COLUMNS)
-    return frame.sort_values(["authority", "lineage_id"], ignore_index=True)
 
 
 def _action_key_frame(

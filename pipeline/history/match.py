@@ -1,4 +1,5 @@
-"""Actions of two versions of one plan matched one to one, and what changed between them."""
+"""Actions of two versions of one plan matched one to one (what changed between them is
+v_compare_changes's to say: pipeline/history/views.py)."""
 
 from __future__ import annotations
 
@@ -51,10 +52,6 @@ class Item:
     def text_key(self) -> str:
         return text_key(self.action)
 
-    @property
-    def lead_key(self) -> str:
-        return lead_key(self.leads)
-
 
 @dataclass(frozen=True)
 class Match:
@@ -69,11 +66,6 @@ class Match:
 def text_key(text: str) -> str:
     """Text as compared for sameness: case, spacing and punctuation ignored (as in SQL)."""
     return re.sub(r"[^a-z0-9]+", "", str(text).lower())
-
-
-def lead_key(leads: str) -> str:
-    """The set of leads, case and order ignored (as in SQL)."""
-    return ";".join(sorted({x.strip() for x in str(leads).lower().split(";")} - {""}))
 
 
 def _words(text: str) -> str:
@@ -159,38 +151,3 @@ def same_state_share(a: Sequence[Item], b: Sequence[Item], settings: HistorySett
         return 1.0
     same = sum(_same_state(a[m.old], b[m.new]) for m in match_actions(a, b, settings))
     return same / max(len(a), len(b))
-
-
-def changes_between(old: Sequence[Item], new: Sequence[Item], matches: Sequence[Match]) -> list:
-    """(kind, old item or None, new item or None, old value, new value) for every change
-    between two versions: per matched action its text, ref, status meaning, due date and
-    leads; then the actions added and the actions dropped."""
-    out: list[tuple[str, Item | None, Item | None, str, str]] = []
-    for m in matches:
-        a, b = old[m.old], new[m.new]
-        if a.text_key != b.text_key:
-            out.append(("text", a, b, a.action, b.action))
-        if a.ref != b.ref:
-            out.append(("ref", a, b, a.ref, b.ref))
-        if a.status_meaning != b.status_meaning:
-            out.append(("status", a, b, a.status_meaning, b.status_meaning))
-        if a.due_date != b.due_date:
-            out.append(("due_date", a, b, iso(a.due_date), iso(b.due_date)))
-        if a.lead_key != b.lead_key:
-            out.append(("lead", a, b, a.leads, b.leads))
-    matched_old = {m.old for m in matches}
-    matched_new = {m.new for m in matches}
-    out += [
-        ("added", None, b, "", b.status_meaning) for j, b in enumerate(new) if j not in matched_new
-    ]
-    out += [
-        ("dropped", a, None, a.status_meaning, "")
-        for i, a in enumerate(old)
-        if i not in matched_old
-    ]
-    return out
-
-
-def iso(value: dt.date | None) -> str:
-    """An ISO date, or blank."""
-    return value.isoformat() if value else ""

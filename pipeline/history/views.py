@@ -1,20 +1,18 @@
-"""SQL views over the history tables that give the same rows as compare_changes and
-compare_lineages."""
+"""What changed between consecutive versions of a plan, and each lineage's versions: SQL views
+over action_history and compare_plans (the rows of compare_changes and compare_lineages)."""
 
 from __future__ import annotations
 
-from schemas.table_columns import CHANGE_KINDS
-
-EARLIER_VERSION_REASON = "earlier_version"
+from schemas.table_columns import CHANGE_KINDS, EARLIER_VERSION_REASON
 
 
 def _sql_text_key(col: str) -> str:
-    """SQL for match.text_key."""
+    """SQL for match.text_key: lower case, letters and digits only."""
     return f"regexp_replace(lower(COALESCE({col}, '')), '[^a-z0-9]+', '', 'g')"
 
 
 def _sql_lead_key(col: str) -> str:
-    """SQL for match.lead_key."""
+    """SQL for a set of leads: `; `-separated names, case, order and repeats aside."""
     return (
         f"array_to_string(list_sort(list_distinct(list_filter(list_transform("
         f"string_split(lower(COALESCE({col}, '')), ';'), lambda x: trim(x)), lambda x: x <> ''))), ';')"
@@ -27,7 +25,7 @@ def _sql_iso(col: str) -> str:
 
 
 def history_views() -> dict[str, str]:
-    """SQL views that give the same rows as compare_changes and compare_lineages.
+    """The views v_compare_changes and v_compare_lineages.
 
     The matching of actions across versions is fuzzy, so it is done in Python: the views
     read its result, `action_history` (each action's `action_key` in each version) and

@@ -24,10 +24,13 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import __version__
+from pipeline.compare import CompareResult
 from pipeline.report.history import frames_to_history
 from pipeline.sinks import atomic_path
 from schemas.records import MEANINGS
+from schemas.table_columns import NO_DATE
 
+REPORT_NAME = "report.html"
 TITLE = "Improvement plans compared"
 SCRIPTS = ("report.js", "history.js")  # run in this order, as one inline script
 # Columns of the actions table the report embeds, so every row can be traced to its source.
@@ -87,24 +90,16 @@ def payload_to_json(payload: dict) -> str:
     return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group(0)], text)
 
 
-def tables_to_payload(
-    tables: dict[str, pd.DataFrame], frames: dict[str, pd.DataFrame], as_of: dt.date | None = None
-) -> dict:
-    from pipeline.compare import NO_DATE
-
-    actions = tables["actions"].copy()
+def result_to_payload(result: CompareResult) -> dict:
+    """The report's data: the comparison tables and the actions compared, as compare wrote
+    them (authority labels, "unknown" meanings and overdue flags are compare's)."""
+    frames = result.tables
     overdue = frames["compare_overdue"]
     note = next((n for n in overdue["note"] if n), "")
-    if not note:
-        # The report's own judgement, so the table agrees with the chart whatever the extract's flags.
-        actions["overdue"] = actions["action_id"].isin(set(overdue["action_id"]))
-    named = actions["authority"].str.strip()
-    actions["authority"] = named.where(named != "", "[" + actions["source"] + "]")
-    actions["status_meaning"] = actions["status_meaning"].replace("", "unknown")
     return {
         "meanings": list(MEANINGS),
         "no_date": NO_DATE,
-        "as_of": as_of.isoformat() if as_of else None,
+        "as_of": result.as_of.isoformat() if result.as_of else None,
         "summary": frame_to_records(frames["compare_authority_summary"]),
         "theme_counts": frame_to_records(frames["compare_theme_counts"]),
         "status_mix": frame_to_records(frames["compare_status_mix"]),
@@ -115,7 +110,7 @@ def tables_to_payload(
         "kpi_targets": frame_to_records(frames["compare_kpi_targets"]),
         "recommendations": frame_to_records(frames["compare_recommendation_coverage"]),
         "recommendation_links": frame_to_records(frames["compare_recommendation_links"]),
-        "actions": frame_to_rows(actions, ACTION_COLUMNS),
+        "actions": frame_to_rows(result.actions, ACTION_COLUMNS),
         "history": frames_to_history(frames),  # "What changed": pipeline/report/history.py
     }
 
@@ -150,18 +145,15 @@ def payload_to_html(
     return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: values[m.group(1)], _asset("template.html"))
 
 
-def write_report(
-    path: Path,
-    tables: dict[str, pd.DataFrame],
-    frames: dict[str, pd.DataFrame],
-    *,
-    as_of: dt.date | None = None,
-) -> Path:
-    payload = tables_to_payload(tables, frames, as_of)
-    summary = frames["compare_authority_summary"]
+def write_report(result: CompareResult, path: Path | None = None) -> Path:
+    """The one-page report of a comparison, at `path` (default OUTDIR/report.html)."""
+    path = path or result.outdir / REPORT_NAME
+    payload = result_to_payload(result)
+    summary = result.tables["compare_authority_summary"]
+    as_of = result.as_of
     subtitle = (
         f"{len(summary)} authorities, {int(summary['n_plans'].sum())} plans, "
-        f"{len(tables['actions'])} actions, {len(tables['kpis'])} KPIs"
+        f"{len(result.actions)} actions, {int(summary['n_kpis'].sum())} KPIs"
         + (f"; overdue judged as of {as_of.isoformat()}" if as_of else "")
     )
     footer = (
