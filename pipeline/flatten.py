@@ -1,6 +1,9 @@
 """Records to tables: the contract's actions, kpis, plans and errors, plus leads,
 milestones, themes, glossary and legends, as pandas DataFrames.
 
+This only flattens: every value comes from the records as the stages left them (theme areas
+and reported counts by meaning from the enrichment stage, pipeline/enrich.py).
+
 Column order is fixed here (contract columns first, added ones after) so every
 sink writes the same shape whatever the inputs; rows are sorted by stable ids,
 so the same inputs give the same bytes whatever the worker count.
@@ -13,22 +16,10 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from pipeline.frame_types import typed_frame
 from pipeline.interpret.inspection import cited_cells
-from pipeline.taxonomy import classify_theme
 from schemas.records import MEANINGS, ErrorRecord, InputFile, Plan
-from schemas.table_columns import (
-    BOOL_COLUMNS,
-    COLOURS,
-    DATE_COLUMNS,
-    ERROR_COLUMNS,
-    FLOAT_COLUMNS,
-    INT_COLUMNS,
-    JUDGEMENT_AREAS,
-    TABLE_COLUMNS,
-)
-
-# The usual reading of a colour, for plans whose key does not say.
-COMMON_MEANING = {"red": "off_track", "amber": "at_risk", "green": "on_track", "blue": "complete"}
+from schemas.table_columns import COLOURS, ERROR_COLUMNS, JUDGEMENT_AREAS, TABLE_COLUMNS
 
 
 def _iso(value) -> str | None:
@@ -42,7 +33,6 @@ def _bbox(b) -> str:
 def plan_to_action_rows(plan: Plan) -> list[dict]:
     rows = []
     for a in plan.actions:
-        std, rule = classify_theme(a.theme, a.text)
         rows.append(
             {
                 "plan_id": plan.plan_id,
@@ -67,8 +57,8 @@ def plan_to_action_rows(plan: Plan) -> list[dict]:
                 "row_index": a.provenance.row_index,
                 "bbox": _bbox(a.provenance.bbox),
                 "theme_ref": a.theme_ref,
-                "theme_std": std,
-                "theme_rule": rule,
+                "theme_std": a.theme_std,
+                "theme_rule": a.theme_rule,
                 "objective": a.objective,
                 "start_raw": a.start.raw if a.start else "",
                 "start_precision": (a.start.precision or "") if a.start else "",
@@ -142,12 +132,7 @@ def plan_to_kpi_rows(plan: Plan) -> list[dict]:
 def plan_to_plan_row(plan: Plan, n_warnings: int = 0, identical_copies: Sequence[str] = ()) -> dict:
     """The plan's row; `identical_copies` are the names of other files with the same bytes."""
     meanings = Counter(a.status.meaning for a in plan.actions)
-    reported_meaning: Counter[str] = Counter()
-    for colour, n in plan.reported_status_counts.items():
-        meaning = plan.legend.meaning_of(colour)
-        if meaning in (None, "unknown"):
-            meaning = COMMON_MEANING[colour]
-        reported_meaning[meaning] += n
+    reported_meaning = plan.reported_meaning_counts
     row = {
         "plan_id": plan.plan_id,
         "authority": plan.authority,
@@ -240,7 +225,6 @@ def plan_to_theme_rows(plan: Plan) -> list[dict]:
     n_kpis = Counter(k.theme for k in plan.kpis)
     rows = []
     for t in plan.themes:
-        std, rule = classify_theme(t.name, "")
         rows.append(
             {
                 "plan_id": plan.plan_id,
@@ -248,8 +232,8 @@ def plan_to_theme_rows(plan: Plan) -> list[dict]:
                 "theme_id": t.id,
                 "ref": t.ref,
                 "theme": t.name,
-                "theme_std": std,
-                "theme_rule": rule,
+                "theme_std": t.theme_std,
+                "theme_rule": t.theme_rule,
                 "n_actions": n_actions.get(t.name, 0),
                 "n_kpis": n_kpis.get(t.name, 0),
             }
@@ -388,22 +372,6 @@ def plan_to_tag_rows(plan: Plan) -> list[dict]:
     ]
 
 
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns)
-    for col in columns:
-        if col in DATE_COLUMNS:
-            frame[col] = pd.to_datetime(frame[col], errors="coerce").dt.date
-        elif col in INT_COLUMNS:
-            frame[col] = pd.array(frame[col], dtype="Int64")
-        elif col in FLOAT_COLUMNS:
-            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Float64")
-        elif col in BOOL_COLUMNS:
-            frame[col] = pd.array(frame[col], dtype="boolean")
-        else:
-            frame[col] = frame[col].astype("object").where(frame[col].notna(), "").astype(str)
-    return frame
-
-
 def files_to_copies(files: Iterable[InputFile]) -> dict[str, list[str]]:
     """Plan id -> names of the files that were identical copies of the one read."""
     copies: dict[str, list[str]] = {}
@@ -445,4 +413,9 @@ def records_to_frames(
         for e in sorted(errors, key=lambda e: (e.source, e.stage, e.error))
     ]
     rows["files"] = [f.model_dump() for f in sorted(files, key=lambda f: (f.path, f.source))]
-    return {name: _frame(rows[name], TABLE_COLUMNS[name]) for name in TABLE_COLUMNS}
+    return {
+        name: typed_frame(
+            pd.DataFrame(rows[name], columns=TABLE_COLUMNS[name]), TABLE_COLUMNS[name]
+        )
+        for name in TABLE_COLUMNS
+    }

@@ -1,4 +1,4 @@
-"""One file through the stages: extract -> interpret -> NLP.
+"""One file through the stages: extract -> interpret -> NLP -> enrich.
 
 `process_file` is the unit of work every executor runs (in-process, a worker
 pool or a Dask cluster). A failure at any stage becomes an `ErrorRecord` for
@@ -156,7 +156,9 @@ def process_file(path: str | Path, settings: RunSettings | None = None) -> FileR
         raise  # the batch's memory guard reports it, not the file
     except Exception as exc:
         result.errors.append(stage_error(path, "nlp", exc, "values left as written: ", "partial"))
+    from pipeline.enrich import enrich_plan
     from pipeline.interpret.as_at import with_as_at
 
-    result.plan = with_as_at(plan, doc)  # after NLP, which reads the plan's period and date
+    # As-at after NLP, which reads the plan's period and date; enrichment on the records read.
+    result.plan = enrich_plan(with_as_at(plan, doc))
     return result

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-UNCLASSIFIED = "unclassified"
+from schemas.table_columns import UNCLASSIFIED_THEME as UNCLASSIFIED
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,13 @@ class Action(_Record):
     plan_id: str = ""
     theme: str = ""
     theme_ref: str = ""
+    theme_std: str = Field(
+        "", description="The common theme area (pipeline/data/theme_taxonomy.json), from the "
+        "plan's theme, else the action's text; set by the enrichment stage"
+    )
+    theme_rule: str = Field(
+        "", description="The rule that chose theme_std, e.g. 'theme:mash' or 'text:care leaver'"
+    )
     objective: str = Field(
         "", description="The parent objective row (e.g. '1.2 Improve ...') if any"
     )
@@ -186,6 +193,8 @@ class Theme(_Record):
     ref: str = ""
     name: str
     statement: str = ""
+    theme_std: str = Field("", description="The common theme area this theme reads as")
+    theme_rule: str = Field("", description="The rule that chose theme_std")
 
 
 class GlossaryEntry(_Record):
@@ -309,6 +318,11 @@ class Plan(_Record):
     )
     reported_status_counts: dict[str, int] = Field(
         default_factory=dict, description="Counts given only in prose: colour -> number"
+    )
+    reported_meaning_counts: dict[str, int] = Field(
+        default_factory=dict,
+        description="The reported counts by meaning, read through the plan's own key (else the "
+        "common reading of each colour): meaning -> number; set by the enrichment stage",
     )
     reported_counts_of: Literal["actions", "indicators", ""] = Field(
         "", description="What the reported counts count"

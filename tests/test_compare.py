@@ -23,6 +23,7 @@ import pytest
 
 from pipeline.batch import run_extract
 from pipeline.compare import CompareSettings, read_tables, run_compare
+from pipeline.enrich import enrich_plans
 from pipeline.flatten import records_to_frames
 from pipeline.kpi_match import (
     KpiMatchSettings,
@@ -178,7 +179,7 @@ def crafted_plans() -> list[Plan]:
 @pytest.fixture(scope="session")
 def crafted_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("crafted_base")
-    write_tables(records_to_frames(crafted_plans(), []), out)
+    write_tables(records_to_frames(enrich_plans(crafted_plans()), []), out)
     return out
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from pipeline.batch import run_extract
 from pipeline.compare import NEEDED, OPTIONAL, read_tables, run_compare, tables_to_comparisons
+from pipeline.enrich import enrich_plans
 from pipeline.flatten import records_to_frames
 from pipeline.history import (
     HistorySettings,
@@ -316,7 +317,7 @@ WANT_CHANGES = [
 @pytest.fixture(scope="module")
 def crafted_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     out = tmp_path_factory.mktemp("versions")
-    write_tables(records_to_frames(crafted_versions(), []), out)
+    write_tables(records_to_frames(enrich_plans(crafted_versions()), []), out)
     return read_tables(out)
 
 
@@ -404,7 +405,7 @@ def test_stated_dates_apart_make_versions_even_when_nothing_changed(crafted_tabl
     same = plans[1].model_copy(
         update={"plan_id": "4444444444444444", "source": "april.docx", "as_at": D(2019, 4, 30)}
     )
-    frames = records_to_frames([plans[1], same], [])
+    frames = records_to_frames(enrich_plans([plans[1], same]), [])
     history = _history(frames)
     assert history["compare_lineages"]["n_versions"].tolist() == [2]
     assert history["compare_changes"].empty

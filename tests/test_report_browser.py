@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.compare import run_compare
+from pipeline.enrich import enrich_plans
 from pipeline.flatten import records_to_frames
 from pipeline.report import write_report
 from pipeline.sinks import write_tables
@@ -58,7 +59,7 @@ def browser():
 
 
 def _report(plans: list[Plan], outdir: Path) -> Path:
-    write_tables(records_to_frames(plans, []), outdir)
+    write_tables(records_to_frames(enrich_plans(plans), []), outdir)
     return write_report(run_compare(outdir, as_of=AS_OF))
 
 
