@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 from schemas.layout import LayoutDocument
+from schemas.settings import resolve_settings
 
 ErrorKind = Literal[
     "encrypted",
@@ -25,20 +26,6 @@ DEFAULT_MAX_PAGES = 2000
 DEFAULT_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # DOCX/XLSX members, summed
 DEFAULT_MAX_CELL_CHARS = 20_000
 DEFAULT_MAX_FILE_BYTES = 500 * 1024 * 1024
-
-
-def resolve_settings(cls: type[T], settings: T | dict[str, Any] | None, what: str) -> T:
-    """A settings dataclass from None (defaults), a dict (checked names) or an instance."""
-    if settings is None:
-        return cls()
-    if isinstance(settings, cls):
-        return settings
-    if isinstance(settings, dict):
-        unknown = set(settings) - {f.name for f in fields(cls)}
-        if unknown:
-            raise ValueError(f"Unknown {what} setting(s): {', '.join(sorted(unknown))}")
-        return cls(**settings)
-    raise TypeError(f"Cannot resolve {what} settings from {type(settings).__name__}")
 
 
 class ExtractionError(Exception):

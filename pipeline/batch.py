@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from extractors.base import resolve_settings
 from pipeline.cache import CACHE_DIRNAME, ResultCache, entry_key, run_fingerprint
 from pipeline.discover import discover
 from pipeline.executors import (
@@ -50,6 +49,7 @@ from pipeline.process import FileResult, RunSettings, file_sha256, process_file
 from pipeline.progress import NullProgress, Progress
 from pipeline.sinks import CSV_ORDER, atomic_path, write_tables
 from schemas.records import ErrorRecord, Plan
+from schemas.settings import resolve_settings
 
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MAX_MEMORY_MB = 4096
@@ -106,8 +106,7 @@ class BatchSettings:
 
     @classmethod
     def resolve(cls, settings: BatchSettings | dict[str, Any] | None) -> BatchSettings:
-        if isinstance(settings, dict) and settings.get("cache_dir") is not None:
-            settings = {**settings, "cache_dir": Path(settings["cache_dir"])}
+        """Settings from None, a dict or an instance (schemas.settings.resolve_settings)."""
         return resolve_settings(cls, settings, "batch")
 
 

@@ -55,6 +55,7 @@ from pipeline.sinks import (
     write_parquet,
     write_xlsx,
 )
+from schemas.settings import resolve_settings
 from schemas.table_columns import COMPARE_TABLES, TABLE_COLUMNS
 
 __all__ = [
@@ -92,16 +93,8 @@ class CompareSettings:
 
     @classmethod
     def resolve(cls, settings: CompareSettings | dict[str, Any] | None) -> CompareSettings:
-        if settings is None:
-            return cls()
-        if isinstance(settings, cls):
-            return settings
-        values = dict(settings)
-        if not isinstance(values.get("kpi"), KpiMatchSettings):
-            values["kpi"] = KpiMatchSettings.resolve(values.get("kpi"))
-        if isinstance(values.get("links"), dict):
-            values["links"] = LinkSettings(**{**vars(LinkSettings.default()), **values["links"]})
-        return cls(**values)
+        """Settings from None, a dict or an instance (schemas.settings.resolve_settings)."""
+        return resolve_settings(cls, settings, "compare")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
+from schemas.settings import resolve_settings
+
 # An alias must score this (0-100, token_set_ratio) for a common measure to match.
 DEFAULT_MIN_SCORE = 85.0
 # Unmatched KPIs whose core texts score this (token_sort_ratio) are one measure.
@@ -55,11 +57,8 @@ class KpiMatchSettings:
 
     @classmethod
     def resolve(cls, settings: KpiMatchSettings | dict[str, Any] | None) -> KpiMatchSettings:
-        if settings is None:
-            return cls()
-        if isinstance(settings, cls):
-            return settings
-        return cls(**settings)
+        """Settings from None, a dict or an instance (schemas.settings.resolve_settings)."""
+        return resolve_settings(cls, settings, "KPI match")
 
 
 @dataclass(frozen=True)

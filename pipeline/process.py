@@ -17,6 +17,7 @@ from typing import Any
 
 from extractors import ExtractionError, ExtractSettings, extract
 from schemas.records import ErrorRecord, Plan
+from schemas.settings import resolve_settings
 
 PLAN_ID_CHARS = 16
 
@@ -31,14 +32,8 @@ class RunSettings:
 
     @classmethod
     def resolve(cls, settings: RunSettings | dict[str, Any] | None) -> RunSettings:
-        if settings is None:
-            return cls()
-        if isinstance(settings, cls):
-            return settings
-        values = dict(settings)
-        if isinstance(values.get("extract"), dict | type(None)):
-            values["extract"] = ExtractSettings.resolve(values.get("extract"))
-        return cls(**values)
+        """Settings from None, a dict or an instance (schemas.settings.resolve_settings)."""
+        return resolve_settings(cls, settings, "run")
 
 
 @dataclass

@@ -127,8 +127,9 @@ class Action(_Record):
     theme: str = ""
     theme_ref: str = ""
     theme_std: str = Field(
-        "", description="The common theme area (pipeline/data/theme_taxonomy.json), from the "
-        "plan's theme, else the action's text; set by the enrichment stage"
+        "",
+        description="The common theme area (pipeline/data/theme_taxonomy.json), from the "
+        "plan's theme, else the action's text; set by the enrichment stage",
     )
     theme_rule: str = Field(
         "", description="The rule that chose theme_std, e.g. 'theme:mash' or 'text:care leaver'"

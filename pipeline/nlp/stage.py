@@ -36,6 +36,7 @@ from pipeline.nlp.lexicon import Lexicon, load_lexicon
 from pipeline.nlp.statuses import LegendReading, legend_with_meanings
 from pipeline.nlp.targets import Target
 from schemas.records import KPI, Action, DateValue, Lead, Plan, Status, TaggedSpan
+from schemas.settings import resolve_settings
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_AS_OF: dt.date | None = None
@@ -77,29 +78,9 @@ class NlpSettings:
 
     @classmethod
     def resolve(cls, settings: NlpSettings | dict[str, Any] | None) -> NlpSettings:
-        """Settings from None (defaults), a dict (an ISO string is accepted for as_of) or an
-        instance."""
-        if settings is None:
-            return cls()
-        if isinstance(settings, cls):
-            return settings
-        if not isinstance(settings, dict):
-            raise TypeError(
-                f"NLP settings must be None, a dict or NlpSettings, not {type(settings).__name__}"
-            )
-        values = dict(settings)
-        unknown = set(values) - {f.name for f in dataclasses.fields(cls)}
-        if unknown:
-            raise ValueError(f"unknown NLP setting(s): {', '.join(sorted(unknown))}")
-        as_of = values.get("as_of")
-        if isinstance(as_of, str):
-            try:
-                values["as_of"] = dt.date.fromisoformat(as_of)
-            except ValueError:
-                raise ValueError(f"NlpSettings 'as_of' must be YYYY-MM-DD, not {as_of!r}") from None
-        elif isinstance(as_of, dt.datetime):
-            values["as_of"] = as_of.date()
-        return cls(**values)
+        """Settings from None, a dict (an ISO string is accepted for as_of) or an instance
+        (schemas.settings.resolve_settings)."""
+        return resolve_settings(cls, settings, "NLP")
 
 
 def build_nlp(settings: NlpSettings | dict[str, Any] | None = None) -> Language:
