@@ -25,9 +25,11 @@ FUZZ_EXAMPLES ?= 2000
 fuzz: $(STAMP)
 	PLANX_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PLANX_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/test_fuzz.py
 
+# Style (ruff) and types (mypy, configured in pyproject.toml: pipeline/ and schemas/).
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline extractors schemas tests samples benchmarks
-	$(BIN)/ruff format --check pipeline extractors schemas tests samples benchmarks
+	$(BIN)/ruff check pipeline extractors schemas tests samples benchmarks scripts
+	$(BIN)/ruff format --check pipeline extractors schemas tests samples benchmarks scripts
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

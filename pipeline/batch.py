@@ -401,11 +401,11 @@ def run_extract(
 
         done = [by_index[t.index] for t in tasks if t.index in by_index]
         plans, errors = gather(done)
-        files = tasks_to_files(tasks, by_index, copy_of)
+        inputs = tasks_to_files(tasks, by_index, copy_of)
         summary.n_plans = len(plans)
         summary.n_identical = len(copy_of)
-        summary.n_read = sum(1 for f in files if f.plan_id)
-        summary.n_failed = sum(1 for f in files if not f.plan_id)
+        summary.n_read = sum(1 for f in inputs if f.plan_id)
+        summary.n_failed = sum(1 for f in inputs if not f.plan_id)
         summary.n_actions = sum(len(p.actions) for p in plans)
         summary.n_kpis = sum(len(p.kpis) for p in plans)
         summary.n_pages = sum(r.pages or 0 for r in done)
@@ -416,7 +416,7 @@ def run_extract(
             summary.written, summary.outputs_unchanged = current, True
         else:
             warnings = Counter(e.source for e in errors if e.severity == "warning")
-            frames = records_to_frames(plans, errors, dict(warnings), files)
+            frames = records_to_frames(plans, errors, dict(warnings), inputs)
             # The records are in the tables now: free them before the sinks need memory.
             del done, by_index, plans
             summary.written = commit_outputs(frames, outdir, digest)

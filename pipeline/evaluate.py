@@ -94,13 +94,17 @@ class Score:
         return min((s.f1 for s in self.fields.values()), default=1.0)
 
 
+# Typographic punctuation read as plain, so a curly quote never counts as a mismatch.
+_PLAIN_PUNCTUATION: dict[str, str | int | None] = {
+    "‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "•": "",
+}  # fmt: skip
+
+
 def norm_text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = unicodedata.normalize("NFKC", str(value))
-    text = text.translate(
-        str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "•": ""})
-    )
+    text = text.translate(str.maketrans(_PLAIN_PUNCTUATION))
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
@@ -135,8 +139,8 @@ def _value(record: dict, name: str) -> str:
     return NORMALISERS.get(name, norm_text)(record.get(name))
 
 
-def _same_text(produced: str, expected: dict, text_field: str) -> bool:
-    produced = norm_text(produced)
+def _same_text(value: object, expected: dict, text_field: str) -> bool:
+    produced = norm_text(value)
     if "opening" in expected:
         return produced.startswith(norm_text(expected["opening"]))
     return produced == norm_text(expected.get(text_field))
@@ -211,7 +215,7 @@ def score_records(
             score.mismatches.append(
                 f"{label} extra: {rec.get('ref')} {norm_text(rec.get(text_field))[:60]}"
             )
-        else:
+        elif exp is not None:
             score.fields["record"].fn += 1
             score.mismatches.append(
                 f"{label} missing: {exp.get('ref')} {norm_text(exp.get('opening') or exp.get(text_field))[:60]}"

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing import connection as mp_connection
 from multiprocessing import get_context
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from pipeline.process import FileResult, RunSettings
@@ -290,7 +291,7 @@ def _worker_main(conn, fn: ProcessFn, settings: RunSettings, max_memory_mb: int 
 
 @dataclass(eq=False)  # identity: each worker is itself
 class _Worker:
-    process: object  # multiprocessing.Process (spawn context)
+    process: BaseProcess  # from the forkserver context
     conn: mp_connection.Connection
     ready: bool = False
     task: Task | None = None

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipeline.frame_types import typed_frame
 from pipeline.interpret.inspection import cited_cells
-from schemas.records import MEANINGS, ErrorRecord, InputFile, Plan
+from schemas.records import KPI, MEANINGS, Action, ErrorRecord, InputFile, Plan
 from schemas.table_columns import COLOURS, ERROR_COLUMNS, JUDGEMENT_AREAS, TABLE_COLUMNS
 
 
@@ -131,7 +131,7 @@ def plan_to_kpi_rows(plan: Plan) -> list[dict]:
 
 def plan_to_plan_row(plan: Plan, n_warnings: int = 0, identical_copies: Sequence[str] = ()) -> dict:
     """The plan's row; `identical_copies` are the names of other files with the same bytes."""
-    meanings = Counter(a.status.meaning for a in plan.actions)
+    meanings: Counter[str] = Counter(a.status.meaning for a in plan.actions)
     reported_meaning = plan.reported_meaning_counts
     row = {
         "plan_id": plan.plan_id,
@@ -302,7 +302,7 @@ def plan_to_inspection_rows(plan: Plan) -> list[dict]:
     found = plan.inspection
     if found is None:
         return []
-    grades = {}
+    grades: dict[str, str] = {}
     for j in found.judgements:
         grades.setdefault(j.area, j.grade)
     return [
@@ -353,6 +353,8 @@ def plan_to_recommendation_rows(plan: Plan) -> list[dict]:
 
 
 def plan_to_tag_rows(plan: Plan) -> list[dict]:
+    """One row per span the NLP stage tagged in an action's or KPI's cells."""
+    records: list[Action | KPI] = [*plan.actions, *plan.kpis]
     return [
         {
             "plan_id": plan.plan_id,
@@ -367,7 +369,7 @@ def plan_to_tag_rows(plan: Plan) -> list[dict]:
             "page": record.provenance.page,
             "tag_id": f"{record.id}-S{n:03d}",
         }
-        for record in [*plan.actions, *plan.kpis]
+        for record in records
         for n, span in enumerate(record.spans, start=1)
     ]
 

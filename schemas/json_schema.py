@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
 from schemas.records import KPI, Action, AsAtSource, ErrorRecord, Inspection, Plan
@@ -25,7 +26,7 @@ from schemas.table_columns import (
 )
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-RECORD_MODELS = {
+RECORD_MODELS: dict[str, type[BaseModel]] = {
     "plan": Plan,
     "action": Action,
     "kpi": KPI,

@@ -220,7 +220,9 @@ def _keys(lin: _Lineage, settings: HistorySettings) -> tuple[dict, dict]:
         links[rep.plan_id] = {m.new: m for m in matches}
         for j, item in enumerate(rep.items):
             m = links[rep.plan_id].get(j)
-            keys[item.action_id] = keys[previous.items[m.old].action_id] if m else new_key()
+            keys[item.action_id] = (
+                keys[previous.items[m.old].action_id] if m and previous else new_key()
+            )
         previous = rep
     for group, rep in zip(lin.versions, lin.reps, strict=True):
         for copy in sorted((p for p in group if p is not rep), key=lambda p: p.plan_id):

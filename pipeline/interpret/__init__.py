@@ -207,7 +207,7 @@ def interpret(
     kpis = with_card_kpis(doc, kpis)  # a performance report's KPI cards
     kpis = [k.model_copy(update={"id": f"{plan_id}-K{i:04d}"}) for i, k in enumerate(kpis, start=1)]
     seen: set[str] = set()
-    themes = []
+    themes: list[Theme] = []
     for name in [*theme_names, *(a.theme for a in actions), *(k.theme for k in kpis)]:
         if name and name not in seen:
             seen.add(name)

@@ -109,7 +109,7 @@ def _statement(sentence: str) -> tuple[list[re.Match[str]], str] | None:
     weak = [
         m for m in _COUNT_WEAK.finditer(sentence) if not any(a <= m.start() < b for a, b in spans)
     ]
-    colours = {m.group(m.lastindex).lower() for m in [*strong, *weak]}
+    colours = {m.group(m.lastindex or 0).lower() for m in [*strong, *weak]}
     if strong:
         return sorted([*strong, *weak], key=lambda m: m.start()), noun_to_counts_of(
             strong[0].group(2)
@@ -123,7 +123,7 @@ def _add(counts: dict[str, int], matches: Sequence[re.Match[str]]) -> None:
     for m in matches:
         value = number_value(m.group(1))
         if value is not None:
-            counts.setdefault(COLOUR_WORD[m.group(m.lastindex).lower()], value)
+            counts.setdefault(COLOUR_WORD[m.group(m.lastindex or 0).lower()], value)
 
 
 def prose_counts(texts: Sequence[str]) -> ReportedCounts:

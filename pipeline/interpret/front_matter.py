@@ -134,7 +134,7 @@ def _legend_from_table(table: Table) -> list[tuple[str, str, str | None]]:
     one fill (banner rows of a styled table) are no key."""
     found = []
     for row in table.rows:
-        cells = [c for c in row if c.is_origin or c.merged_from[0] != c.row]
+        cells = [c for c in row if c.merged_from is None or c.merged_from[0] != c.row]
         texts = [c.text.strip() for c in cells]
         if len(cells) < 2:
             continue
@@ -165,7 +165,7 @@ def _word_key_meanings(table: Table) -> list[str]:
     words = {p: m for m, phrases in load_status_words().meanings.items() for p in phrases}
     found = []
     for row in table.rows:
-        texts = [c.text.strip() for c in row if c.is_origin or c.merged_from[0] != c.row]
+        texts = [c.text.strip() for c in row if c.merged_from is None or c.merged_from[0] != c.row]
         meaning = words.get(texts[0].strip(" :*").lower()) if texts else None
         if meaning and any(re.search(r"[A-Za-z]{2}", t) for t in texts[1:]):
             found.append(meaning)
@@ -254,7 +254,7 @@ def legend_from_symbols(
             continue
         glyph = colour_at.get(start)
         name = fill_to_colour(glyph) if glyph else None
-        if name:
+        if name and glyph:
             entries.append((name, label, glyph))
         elif glyph is None and text[start] not in {t for t, _ in coloured}:
             plain.setdefault(text[start], label)

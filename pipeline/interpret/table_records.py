@@ -284,8 +284,8 @@ def table_to_actions(reading: TableReading, ctx: TableContext) -> TableRecords:
         has_fields = (
             any(_cell(row, roles, f) for f in ACTION_FIELDS)
             or any(row.texts[c] for c in roles.months if c < len(row.texts))
-            or (roles.get("status") is not None and row.fills[roles.get("status")])
-        )  # type: ignore[index]
+            or ((status_col := roles.get("status")) is not None and row.fills[status_col])
+        )
         if not text and not has_fields:
             continue
         following = [r for _, r, _ in pending[i + 1 :] if r and r != "__group__"]

@@ -686,14 +686,14 @@ def _match(stripped: str, role: str, ctx: DateContext | None) -> DateMatch:
             ]  # the latest written is the current one ("Dec 16 revised to Mar 17")
             got = (span, ())
     frequency, (fs, fe) = text_to_frequency(body)
-    if got is None or got[0] is None:
+    if got is None or (span := got[0]) is None:
         extra = got[1] if got else ()
         if frequency:
             return DateMatch(recurrence=frequency, flags=flags, start=fs, end=fe, label="FREQ")
         return DateMatch(
             flags=flags + (extra or ("unparseable",)), start=0, end=len(body), label=""
         )
-    span, extra = got
+    extra = got[1]
     flags += tuple(f for f in extra if f != "range")
     d = _choose(span, role)
     if _outside(d, ctx):
