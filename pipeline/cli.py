@@ -15,10 +15,15 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline import __version__
+
+if TYPE_CHECKING:  # the stages are imported where used, so `planx --help` starts fast
+    from pipeline.batch import BatchSettings, Executor, RunSummary
+    from pipeline.process import RunSettings
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_OK, EXIT_NOTHING_PROCESSED, EXIT_USAGE, EXIT_CHECK_FAILED = 0, 1, 2, 3
@@ -154,9 +159,39 @@ def extract(
         planx extract plans/ -o out --scheduler tcp://10.0.0.5:8786
     """
     from extractors import ExtractSettings
-    from pipeline.batch import BatchSettings, OutputBusyError, run_extract
     from pipeline.process import RunSettings
     from pipeline.progress import make_progress
+
+    batch = _batch_settings(
+        workers, executor, scheduler, timeout_s, max_memory_mb, cache_dir, no_cache, force
+    )
+    run = RunSettings(
+        extract=ExtractSettings(**({"max_pages": max_pages} if max_pages else {})), as_of=as_of
+    )
+    summary = _run_batch(
+        list(paths), outdir, run, batch, make_progress("quiet" if quiet else "auto")
+    )
+    _echo_summary(summary, outdir)
+    _exit_if_check_fails(outdir, extract_only=True)
+    if summary.n_files == 0:
+        click.echo("no input files found", err=True)
+        sys.exit(EXIT_NOTHING_PROCESSED)
+    if summary.n_plans == 0:
+        sys.exit(EXIT_NOTHING_PROCESSED)
+
+
+def _batch_settings(
+    workers: int | None,
+    executor: Executor | None,
+    scheduler: str | None,
+    timeout_s: float,
+    max_memory_mb: int,
+    cache_dir: Path | None,
+    no_cache: bool,
+    force: bool,
+) -> BatchSettings:
+    """How the batch runs, from the command's options (a usage error where they disagree)."""
+    from pipeline.batch import BatchSettings
 
     if executor is None:
         executor = "dask" if scheduler else "local"
@@ -164,8 +199,7 @@ def extract(
         raise click.UsageError("--executor dask needs --scheduler tcp://HOST:PORT")
     if executor == "local" and scheduler:
         raise click.UsageError("--scheduler is only used with --executor dask")
-    extract_settings = ExtractSettings(**({"max_pages": max_pages} if max_pages else {}))
-    batch = BatchSettings(
+    return BatchSettings(
         workers=workers,
         executor=executor,
         scheduler=scheduler,
@@ -175,15 +209,16 @@ def extract(
         cache_dir=cache_dir,
         force=force,
     )
-    progress = make_progress("quiet" if quiet else "auto")
+
+
+def _run_batch(
+    paths: list[Path], outdir: Path, run: RunSettings, batch: BatchSettings, progress
+) -> RunSummary:
+    """The batch run, its failures as a user reads them (and exit code 130 if interrupted)."""
+    from pipeline.batch import OutputBusyError, run_extract
+
     try:
-        summary = run_extract(
-            list(paths),
-            outdir,
-            RunSettings(extract=extract_settings, as_of=as_of),
-            batch=batch,
-            progress=progress,
-        )
+        return run_extract(paths, outdir, run, batch=batch, progress=progress)
     except OutputBusyError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
@@ -195,6 +230,10 @@ def extract(
         sys.exit(130)
     except OSError as exc:  # e.g. no Dask scheduler at that address, output folder not writable
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _echo_summary(summary: RunSummary, outdir: Path) -> None:
+    """What was read and written, in two lines."""
     cached = f" ({summary.n_cached} unchanged, from the cache)" if summary.n_cached else ""
     identical = (
         f" ({summary.n_identical} identical to another file, read once)"
@@ -211,12 +250,6 @@ def extract(
         f"tables: {outdir}/*.csv, *.parquet; database: {outdir / 'plans.duckdb'}; "
         f"workbook: {outdir / 'plans.xlsx'}{unchanged}"
     )
-    _exit_if_check_fails(outdir, extract_only=True)
-    if summary.n_files == 0:
-        click.echo("no input files found", err=True)
-        sys.exit(EXIT_NOTHING_PROCESSED)
-    if summary.n_plans == 0:
-        sys.exit(EXIT_NOTHING_PROCESSED)
 
 
 @cli.command()

@@ -10,7 +10,8 @@ normalises them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from pipeline.authorities import Register, find_authority
 from pipeline.interpret.blocks import blocks_to_actions, label_grid_to_blocks
@@ -38,7 +39,7 @@ from pipeline.interpret.table_records import (
 )
 from pipeline.interpret.text import collapse_whitespace
 from schemas.layout import Block, LayoutDocument, Table
-from schemas.records import Plan, Theme
+from schemas.records import KPI, Action, Plan, Theme
 
 __all__ = ["interpret", "THEME_HEADING", "TableTrace"]
 
@@ -85,6 +86,157 @@ def _is_theme_heading(text: str) -> bool:
     return bool(THEME_HEADING.match(text)) and len(text) <= 160
 
 
+@dataclass
+class _Walk:
+    """What the walk through a document's blocks has found, and the context it carries."""
+
+    doc: LayoutDocument
+    plan_id: str
+    fill_to_colour: Callable[[str], str | None] | None
+    trace: list[TableTrace] | None
+    actions: list[Action] = field(default_factory=list)
+    kpis: list[KPI] = field(default_factory=list)
+    theme_names: list[str] = field(default_factory=list)
+    directories: list[dict[str, str]] = field(default_factory=list)
+    objectives: dict[str, str] = field(default_factory=dict)
+    heading_theme: str = ""
+    # (column labels, last theme) of the last plan table: a table that repeats its columns
+    # carries its theme on.
+    previous: tuple[tuple[str, ...], str] | None = None
+    caption: str = ""  # the last line of text above the next table
+    section: str = ""  # the last heading (a heading wrapped over two heading blocks, joined)
+    after_heading: bool = False
+
+    def note(self, table: Table, caption: str, reading: TableReading | None, note: str, **n: int):
+        """Record in the trace (when one is kept) what was done with a table."""
+        if self.trace is not None:
+            self.trace.append(TableTrace(table.index, table.pages, caption, reading, note, **n))
+
+    def read_block(self, block: Block) -> None:
+        """One block: a heading sets the section and theme, a table is read for records."""
+        if block.table is not None and (boxed := boxed_heading(block.table)):
+            block = Block(kind="heading", text=boxed, level=3, prov=block.prov)
+        if block.table is None and block.text.strip():
+            self.caption = collapse_whitespace(block.text)
+        if block.kind == "heading":
+            self.read_heading(block)
+        else:
+            self.after_heading = False
+            if block.table is not None:
+                self.read_table(block.table)
+
+    def read_heading(self, block: Block) -> None:
+        """A heading: the section it names, and the theme it starts (or ends)."""
+        text = collapse_whitespace(block.text)
+        self.section = f"{self.section} {text}" if self.after_heading else text
+        self.after_heading = True
+        if _KEY_HEADING.match(text):
+            return  # the key's own heading keeps the theme in force
+        if not _SUB_LABEL.search(text):
+            self.previous = None
+        if _is_theme_heading(text):
+            self.heading_theme = text
+            self.theme_names.append(text)
+        elif not _SUB_LABEL.search(text) and (block.level or 2) <= 2 and len(text.split()) <= 12:
+            self.heading_theme = ""  # a new part of the document ("Key Performance Indicators")
+
+    def read_table(self, table: Table) -> None:
+        """A table: set aside (a status key or counts), or read as actions, KPIs, a grid of
+        cards or a directory of leads."""
+        if is_legend_table(table) or is_count_table(table):
+            note = "status key" if is_legend_table(table) else "status counts"
+            self.note(table, self.caption, None, note)
+            return  # the plan's status key or its status counts, read apart
+        table = record_table_to_row(table) or table
+        reading = read_table(
+            table, ReadingContext(caption=self.caption, fill_to_colour=self.fill_to_colour)
+        )
+        caption, self.caption = self.caption, ""
+        if reading.kind in ("actions", "kpis"):
+            self.read_records(table, reading, caption)
+        elif cards := label_grid_to_blocks(table):
+            self.read_card_grid(table, reading, caption, cards)
+        else:
+            entries = table_to_directory(table)
+            if entries:
+                self.directories.append(entries)
+            note = "a directory of leads" if entries else "neither actions nor KPIs"
+            self.note(table, caption, reading, note)
+
+    def read_records(self, table: Table, reading: TableReading, caption: str) -> None:
+        """A table of actions or KPIs, under the theme in force."""
+        roles = reading.roles
+        carried = self.previous[1] if self.previous and self.previous[0] == roles.labels else ""
+        ctx = TableContext(
+            source=self.doc.source,
+            theme=self.heading_theme,
+            plan_id=self.plan_id,
+            objectives=self.objectives,
+            carried_theme=carried,
+            section_done=bool(SECTION_DONE.search(f"{self.section} {caption}")),
+        )
+        if reading.kind == "actions":
+            found = table_to_actions(reading, ctx)
+            self.actions.extend(found.actions)
+        else:
+            found = table_to_kpis(reading, ctx)
+            self.kpis.extend(found.kpis)
+        n = {"n_actions": len(found.actions), "n_kpis": len(found.kpis)}
+        self.note(table, caption, reading, reading.kind, **n)
+        self.theme_names.extend(t for t in found.themes if t not in self.theme_names)
+        self.previous = (roles.labels, found.last_theme)
+
+    def read_card_grid(
+        self, table: Table, reading: TableReading, caption: str, cards: list[Block]
+    ) -> None:
+        """A grid of "What: / Who: / When:" cards: read as the paragraphs it holds."""
+        doc = self.doc
+        grid_doc = LayoutDocument(source=doc.source, format=doc.format, blocks=tuple(cards))
+        found = blocks_to_actions(grid_doc)
+        for a in found:
+            self.actions.append(a.model_copy(update={"theme": a.theme or self.heading_theme}))
+        note = f"a grid of label:value cards: {len(found)} actions"
+        self.note(table, caption, reading, note, n_actions=len(found))
+
+
+def _numbered_themes(names: list[str], plan_id: str) -> list[Theme]:
+    """Each theme named once, in order of first mention, with its number where it has one."""
+    seen: set[str] = set()
+    themes: list[Theme] = []
+    for name in names:
+        if name and name not in seen:
+            seen.add(name)
+            m = re.match(r"^(?:[A-Za-z -]*?\s)?(\d{1,2})\b", name)
+            themes.append(
+                Theme(
+                    id=f"{plan_id}-T{len(themes) + 1:03d}", ref=m.group(1) if m else "", name=name
+                )
+            )
+    return themes
+
+
+def _records_with_ids(walk: _Walk) -> tuple[list[Action], list[KPI]]:
+    """The walk's actions (else those written as paragraphs) with the leads a directory
+    gives, and its KPIs with a performance report's KPI cards, each with its id."""
+    doc, plan_id = walk.doc, walk.plan_id
+    actions = walk.actions or blocks_to_actions(doc)  # no action table: paragraphs may hold them
+    actions = leads_from_directories(actions, walk.directories)
+    actions = [
+        a.model_copy(update={"id": f"{plan_id}-A{i:04d}"}) for i, a in enumerate(actions, start=1)
+    ]
+    kpis = with_card_kpis(doc, walk.kpis)  # a performance report's KPI cards
+    kpis = [k.model_copy(update={"id": f"{plan_id}-K{i:04d}"}) for i, k in enumerate(kpis, start=1)]
+    return actions, kpis
+
+
+def _with_kind(plan: Plan, doc: LayoutDocument) -> Plan:
+    """The plan with what kind of document it is, and an inspection report's findings."""
+    kind = document_kind(doc, plan)
+    found = read_inspection(doc) if kind.kind == "inspection_report" else None
+    update = {"doc_kind": kind.kind, "doc_kind_basis": kind.basis, "inspection": found}
+    return plan.model_copy(update=update)
+
+
 def interpret(
     doc: LayoutDocument,
     *,
@@ -99,124 +251,11 @@ def interpret(
     authority = find_authority(texts, register)
     front = find_front_matter(doc)
     legend = find_legend(doc, fill_to_colour=fill_to_colour)
-
-    actions, kpis = [], []
-    theme_names: list[str] = []
-    heading_theme = ""
-    objectives: dict[str, str] = {}
-    directories: list[dict[str, str]] = []
-    previous: tuple[tuple[str, ...], str] | None = (
-        None  # (column labels, last theme) of the last plan table
-    )
-    caption = ""  # the last line of text above the next table
-    section = ""  # the last heading (a heading wrapped over two heading blocks, joined)
-    after_heading = False
+    walk = _Walk(doc=doc, plan_id=plan_id, fill_to_colour=fill_to_colour, trace=trace)
     for block in doc.blocks:
-        if block.table is not None and (boxed := boxed_heading(block.table)):
-            block = Block(kind="heading", text=boxed, level=3, prov=block.prov)
-        if block.table is None and block.text.strip():
-            caption = collapse_whitespace(block.text)
-        if block.kind == "heading":
-            text = collapse_whitespace(block.text)
-            section = f"{section} {text}" if after_heading else text
-            after_heading = True
-        else:
-            after_heading = False
-        if block.kind == "heading":
-            if _KEY_HEADING.match(text):
-                continue  # the key's own heading keeps the theme in force
-            if not _SUB_LABEL.search(text):
-                previous = None
-            if _is_theme_heading(text):
-                heading_theme = text
-                theme_names.append(text)
-            elif (
-                not _SUB_LABEL.search(text) and (block.level or 2) <= 2 and len(text.split()) <= 12
-            ):
-                heading_theme = ""  # a new part of the document ("Key Performance Indicators")
-            continue
-        if block.table is None:
-            continue
-        table = block.table
-        if is_legend_table(table) or is_count_table(table):
-            if trace is not None:
-                note = "status key" if is_legend_table(table) else "status counts"
-                trace.append(TableTrace(table.index, table.pages, caption, None, note))
-            continue  # the plan's status key or its status counts, read below
-        table = record_table_to_row(table) or table
-        reading = read_table(table, ReadingContext(caption=caption, fill_to_colour=fill_to_colour))
-        table_caption, caption = caption, ""
-        roles = reading.roles
-        carried = previous[1] if previous and previous[0] == roles.labels else ""
-        ctx = TableContext(
-            source=doc.source,
-            theme=heading_theme,
-            plan_id=plan_id,
-            objectives=objectives,
-            carried_theme=carried,
-            section_done=bool(SECTION_DONE.search(f"{section} {table_caption}")),
-        )
-        if reading.kind == "actions":
-            found = table_to_actions(reading, ctx)
-            actions.extend(found.actions)
-        elif reading.kind == "kpis":
-            found = table_to_kpis(reading, ctx)
-            kpis.extend(found.kpis)
-        elif cards := label_grid_to_blocks(table):
-            # A grid of "What: / Who: / When:" cards: read as the paragraphs it holds.
-            grid_doc = LayoutDocument(source=doc.source, format=doc.format, blocks=tuple(cards))
-            found_actions = blocks_to_actions(grid_doc)
-            for a in found_actions:
-                actions.append(a.model_copy(update={"theme": a.theme or heading_theme}))
-            if trace is not None:
-                note = f"a grid of label:value cards: {len(found_actions)} actions"
-                trace.append(
-                    TableTrace(
-                        table.index, table.pages, table_caption, reading, note, len(found_actions)
-                    )
-                )
-            continue
-        else:
-            entries = table_to_directory(table)
-            if entries:
-                directories.append(entries)
-            if trace is not None:
-                note = "a directory of leads" if entries else "neither actions nor KPIs"
-                trace.append(TableTrace(table.index, table.pages, table_caption, reading, note))
-            continue
-        if trace is not None:
-            trace.append(
-                TableTrace(
-                    table.index,
-                    table.pages,
-                    table_caption,
-                    reading,
-                    reading.kind,
-                    n_actions=len(found.actions),
-                    n_kpis=len(found.kpis),
-                )
-            )
-        theme_names.extend(t for t in found.themes if t not in theme_names)
-        previous = (roles.labels, found.last_theme)
-
-    actions = actions or blocks_to_actions(doc)  # no action table: paragraphs may hold them
-    actions = leads_from_directories(actions, directories)
-    actions = [
-        a.model_copy(update={"id": f"{plan_id}-A{i:04d}"}) for i, a in enumerate(actions, start=1)
-    ]
-    kpis = with_card_kpis(doc, kpis)  # a performance report's KPI cards
-    kpis = [k.model_copy(update={"id": f"{plan_id}-K{i:04d}"}) for i, k in enumerate(kpis, start=1)]
-    seen: set[str] = set()
-    themes: list[Theme] = []
-    for name in [*theme_names, *(a.theme for a in actions), *(k.theme for k in kpis)]:
-        if name and name not in seen:
-            seen.add(name)
-            m = re.match(r"^(?:[A-Za-z -]*?\s)?(\d{1,2})\b", name)
-            themes.append(
-                Theme(
-                    id=f"{plan_id}-T{len(themes) + 1:03d}", ref=m.group(1) if m else "", name=name
-                )
-            )
+        walk.read_block(block)
+    actions, kpis = _records_with_ids(walk)
+    names = [*walk.theme_names, *(a.theme for a in actions), *(k.theme for k in kpis)]
     reported = find_reported_counts(doc.blocks)
     plan = Plan(
         plan_id=plan_id,
@@ -232,7 +271,7 @@ def interpret(
         period=front.period,
         version=front.version,
         date_raw=front.date_raw,
-        themes=themes,
+        themes=_numbered_themes(names, plan_id),
         actions=actions,
         kpis=kpis,
         glossary=find_glossary(doc),
@@ -242,7 +281,4 @@ def interpret(
         reported_counts_of=reported.counts_of,
         warnings=list(doc.warnings),
     )
-    kind = document_kind(doc, plan)
-    found = read_inspection(doc) if kind.kind == "inspection_report" else None
-    update = {"doc_kind": kind.kind, "doc_kind_basis": kind.basis, "inspection": found}
-    return plan.model_copy(update=update)
+    return _with_kind(plan, doc)

@@ -229,17 +229,28 @@ def split_milestones(text: str) -> list[tuple[str, str]]:
     return out
 
 
+GROUP = "__group__"  # the ref of a candidate row that is a group heading (its theme)
+
+
 def table_to_actions(reading: TableReading, ctx: TableContext) -> TableRecords:
     """The actions of a table read as an action table (see profile.read_table)."""
-    table, roles, n_head = reading.table, reading.roles, reading.n_header_rows
     out = TableRecords()
-    header = [t.lower() for t in table.texts()[0]] if n_head else []
-    group_theme = ""
-    theme_col = roles.get("theme")
-    action_col = roles.get("action")
+    action_col = reading.roles.get("action")
     assert action_col is not None
-    numbered = column_is_numbered(table, action_col, n_head)
-    pending: list[tuple[_Row, str, str]] = []  # (row, ref, text) candidates, resolved below
+    numbered = column_is_numbered(reading.table, action_col, reading.n_header_rows)
+    candidates = _action_candidates(reading, action_col, numbered, out)
+    _candidates_to_actions(candidates, reading, ctx, numbered, out)
+    return out
+
+
+def _action_candidates(
+    reading: TableReading, action_col: int, numbered: bool, out: TableRecords
+) -> list[tuple[_Row, str, str]]:
+    """The body rows that may hold actions, as (row, ref, text); a group heading's row has
+    the ref GROUP and its theme as text (and the theme is added to `out.themes`)."""
+    table, roles, n_head = reading.table, reading.roles, reading.n_header_rows
+    header = [t.lower() for t in table.texts()[0]] if n_head else []
+    found: list[tuple[_Row, str, str]] = []
     for row in _rows(table, n_head):
         if header and [t.lower() for t in row.texts] == header:
             continue  # a header repeated mid-table
@@ -252,43 +263,70 @@ def table_to_actions(reading: TableReading, ctx: TableContext) -> TableRecords:
         if _is_group_row(row, roles, table.n_cols):
             group_theme = collapse_whitespace(row.texts[row.single])  # type: ignore[index]
             out.themes.append(group_theme)
-            pending.append((row, "__group__", group_theme))
+            found.append((row, GROUP, group_theme))
             continue
-        ref = _cell(row, roles, "ref")
-        text = row.texts[action_col]
-        # "1.2.4" alone in the action column, its text in the column beside it that has no
-        # label of its own (or shares the action column's merged label).
-        beside = action_col + 1
-        if (
-            REF.match(text)
-            and beside < len(row.texts)
-            and roles.labels[beside] in ("", roles.labels[action_col])
-        ):
-            ref, text = text, row.texts[action_col + 1]
-        if not ref:
-            ref, text = _split_ref(text, numbered)
-        elif not REF.match(ref) and text == "":
-            ref, text = "", ref
-        pending.append((row, ref, text))
+        found.append((row, *_ref_and_text(row, roles, action_col, numbered)))
+    return found
 
+
+def _ref_and_text(
+    row: _Row, roles: ColumnRoles, action_col: int, numbered: bool
+) -> tuple[str, str]:
+    """A row's ref and action text: from the ref column, a ref alone in the action column
+    (its text beside it), or a ref leading the action's text."""
+    ref = _cell(row, roles, "ref")
+    text = row.texts[action_col]
+    # "1.2.4" alone in the action column, its text in the column beside it that has no
+    # label of its own (or shares the action column's merged label).
+    beside = action_col + 1
+    if (
+        REF.match(text)
+        and beside < len(row.texts)
+        and roles.labels[beside] in ("", roles.labels[action_col])
+    ):
+        ref, text = text, row.texts[action_col + 1]
+    if not ref:
+        ref, text = _split_ref(text, numbered)
+    elif not REF.match(ref) and text == "":
+        ref, text = "", ref
+    return ref, text
+
+
+def _has_action_fields(row: _Row, roles: ColumnRoles) -> bool:
+    """Whether the row has a lead, date, status, progress or milestone of its own."""
+    return (
+        any(_cell(row, roles, f) for f in ACTION_FIELDS)
+        or any(row.texts[c] for c in roles.months if c < len(row.texts))
+        or ((status_col := roles.get("status")) is not None and bool(row.fills[status_col]))
+    )
+
+
+def _candidates_to_actions(
+    candidates: list[tuple[_Row, str, str]],
+    reading: TableReading,
+    ctx: TableContext,
+    numbered: bool,
+    out: TableRecords,
+) -> None:
+    """Each candidate as a group heading (the theme from here on), an objective (a ref that
+    parents the refs below it, with no fields), the rest of the action above (split by a
+    page or table break), or an action, into `out`."""
+    table, roles = reading.table, reading.roles
+    theme_col = roles.get("theme")
     theme = ctx.carried_theme
-    refs = [ref for _, ref, _ in pending if ref and ref != "__group__"]
-    for i, (row, ref, text) in enumerate(pending):
-        if ref == "__group__":
+    refs = [ref for _, ref, _ in candidates if ref and ref != GROUP]
+    for i, (row, ref, text) in enumerate(candidates):
+        if ref == GROUP:
             theme = text
             continue
         if theme_col is not None and row.texts[theme_col]:
             theme = collapse_whitespace(row.texts[theme_col])
             if theme not in out.themes:
                 out.themes.append(theme)
-        has_fields = (
-            any(_cell(row, roles, f) for f in ACTION_FIELDS)
-            or any(row.texts[c] for c in roles.months if c < len(row.texts))
-            or ((status_col := roles.get("status")) is not None and row.fills[status_col])
-        )
+        has_fields = _has_action_fields(row, roles)
         if not text and not has_fields:
             continue
-        following = [r for _, r, _ in pending[i + 1 :] if r and r != "__group__"]
+        following = [r for _, r, _ in candidates[i + 1 :] if r and r != GROUP]
         if (
             ref
             and not has_fields
@@ -320,7 +358,6 @@ def table_to_actions(reading: TableReading, ctx: TableContext) -> TableRecords:
             _row_to_action(table, row, roles, ref, text, theme or ctx.theme, objective, ctx)
         )
     out.last_theme = theme or ctx.theme
-    return out
 
 
 def _objective_of(ref: str, objectives: dict[str, str]) -> str:
@@ -435,9 +472,6 @@ def table_to_kpis(reading: TableReading, ctx: TableContext) -> TableRecords:
     measure_col = roles.get("measure")
     assert measure_col is not None
     numbered = roles.get("ref") is None and column_is_numbered(table, measure_col, n_head)
-    target_years = reading.extra_roles.get("target_years", ())
-    value_years = reading.extra_roles.get("value_years", ())
-    used = set(roles.by_role.values()) | set(target_years) | set(value_years) | set(roles.months)
     for row in _rows(table, n_head):
         if not any(row.texts) or (header and [t.lower() for t in row.texts] == header):
             continue
@@ -457,62 +491,92 @@ def table_to_kpis(reading: TableReading, ctx: TableContext) -> TableRecords:
             ref, measure = _split_ref(measure, numbered)
         if not measure:
             continue
-        if (
-            not ref
-            and (roles.get("ref") is not None or numbered)
-            and out.kpis
-            and not any(
-                _cell(row, roles, f)
-                for f in ("lead", "frequency", "target", "target_due", "actual")
-            )
-            and out.kpis[-1].provenance.table_index == table.index
-        ):
+        if _continues_kpi_above(row, roles, ref, numbered, out.kpis, table.index):
             prev = out.kpis[-1]
             out.kpis[-1] = prev.model_copy(
                 update={"measure": collapse_whitespace(prev.measure + " " + measure)}
             )
             continue
-        target, target_due = (
-            _cell(row, roles, "target"),
-            (_cell(row, roles, "target_due") or _cell(row, roles, "due")),
-        )
-        if target_years and (latest := _latest_value(row, target_years)) is not None:
-            col, target = latest
-            target_due = target_due or year_label_period(roles.labels[col], measure)
-        target_due = target_due or header_period(roles, "target")
-        actual = _cell(row, roles, "actual")
-        if not actual and (latest := _latest_value(row, value_years or tuple(roles.months))):
-            actual = latest[1]  # the latest of a row of values by year or month
-        extra = {
-            (roles.labels[c] or f"column {c + 1}"): collapse_whitespace(t)
-            for c, t in enumerate(row.texts)
-            if c not in used and t
-        }
-        for c in (*target_years, *value_years, *sorted(roles.months)):
-            if row.texts[c]:
-                extra[roles.labels[c] or f"column {c + 1}"] = collapse_whitespace(row.texts[c])
-        out.kpis.append(
-            KPI(
-                plan_id=ctx.plan_id,
-                theme=theme,
-                ref=collapse_whitespace(ref),
-                measure=measure,
-                owner_raw=normalise_lines(_cell(row, roles, "lead")),
-                frequency_raw=collapse_whitespace(_cell(row, roles, "frequency")),
-                target_raw=collapse_whitespace(target),
-                target_due=DateValue(raw=collapse_whitespace(target_due)) if target_due else None,
-                baseline_raw=collapse_whitespace(_cell(row, roles, "baseline")),
-                status=_status(table, row, roles.get("status")),
-                actual_raw=collapse_whitespace(actual),
-                floor_raw=collapse_whitespace(_cell(row, roles, "floor")),
-                previous_raw=collapse_whitespace(_cell(row, roles, "previous")),
-                direction_raw=collapse_whitespace(_cell(row, roles, "direction")),
-                extra=extra,
-                provenance=_provenance(table, row.index),
-            )
-        )
+        out.kpis.append(_row_to_kpi(reading, row, ref, measure, theme, ctx))
     out.last_theme = theme
     return out
+
+
+def _continues_kpi_above(
+    row: _Row, roles: ColumnRoles, ref: str, numbered: bool, kpis: list[KPI], table_index: int
+) -> bool:
+    """A row with no ref (where measures carry refs) and no lead, frequency, target or value
+    of its own continues the measure above (split by a page or table break)."""
+    return bool(
+        not ref
+        and (roles.get("ref") is not None or numbered)
+        and kpis
+        and not any(
+            _cell(row, roles, f) for f in ("lead", "frequency", "target", "target_due", "actual")
+        )
+        and kpis[-1].provenance.table_index == table_index
+    )
+
+
+def _kpi_target_and_value(reading: TableReading, row: _Row, measure: str) -> tuple[str, str, str]:
+    """A measure row's target, the date it is due, and its latest value: from their columns,
+    else the latest of a row of targets or values by year (or month)."""
+    roles = reading.roles
+    target_years = reading.extra_roles.get("target_years", ())
+    value_years = reading.extra_roles.get("value_years", ())
+    target = _cell(row, roles, "target")
+    target_due = _cell(row, roles, "target_due") or _cell(row, roles, "due")
+    if target_years and (latest := _latest_value(row, target_years)) is not None:
+        col, target = latest
+        target_due = target_due or year_label_period(roles.labels[col], measure)
+    target_due = target_due or header_period(roles, "target")
+    actual = _cell(row, roles, "actual")
+    if not actual and (latest := _latest_value(row, value_years or tuple(roles.months))):
+        actual = latest[1]  # the latest of a row of values by year or month
+    return target, target_due, actual
+
+
+def _kpi_extra(reading: TableReading, row: _Row) -> dict[str, str]:
+    """The row's other cells by column label, and every cell of its year or month columns."""
+    roles = reading.roles
+    target_years = reading.extra_roles.get("target_years", ())
+    value_years = reading.extra_roles.get("value_years", ())
+    used = set(roles.by_role.values()) | set(target_years) | set(value_years) | set(roles.months)
+    extra = {
+        (roles.labels[c] or f"column {c + 1}"): collapse_whitespace(t)
+        for c, t in enumerate(row.texts)
+        if c not in used and t
+    }
+    for c in (*target_years, *value_years, *sorted(roles.months)):
+        if row.texts[c]:
+            extra[roles.labels[c] or f"column {c + 1}"] = collapse_whitespace(row.texts[c])
+    return extra
+
+
+def _row_to_kpi(
+    reading: TableReading, row: _Row, ref: str, measure: str, theme: str, ctx: TableContext
+) -> KPI:
+    """One measure row as a KPI, its values as written."""
+    table, roles = reading.table, reading.roles
+    target, target_due, actual = _kpi_target_and_value(reading, row, measure)
+    return KPI(
+        plan_id=ctx.plan_id,
+        theme=theme,
+        ref=collapse_whitespace(ref),
+        measure=measure,
+        owner_raw=normalise_lines(_cell(row, roles, "lead")),
+        frequency_raw=collapse_whitespace(_cell(row, roles, "frequency")),
+        target_raw=collapse_whitespace(target),
+        target_due=DateValue(raw=collapse_whitespace(target_due)) if target_due else None,
+        baseline_raw=collapse_whitespace(_cell(row, roles, "baseline")),
+        status=_status(table, row, roles.get("status")),
+        actual_raw=collapse_whitespace(actual),
+        floor_raw=collapse_whitespace(_cell(row, roles, "floor")),
+        previous_raw=collapse_whitespace(_cell(row, roles, "previous")),
+        direction_raw=collapse_whitespace(_cell(row, roles, "direction")),
+        extra=_kpi_extra(reading, row),
+        provenance=_provenance(table, row.index),
+    )
 
 
 _HAS_DIGIT = re.compile(r"\d")
