@@ -48,7 +48,7 @@ from pipeline.inputs import copy_result, identical_copies, tasks_to_files
 from pipeline.process import FileResult, RunSettings, file_sha256, process_file
 from pipeline.progress import NullProgress, Progress
 from pipeline.sinks import CSV_ORDER, atomic_path, write_tables
-from schemas.records import ErrorRecord, Plan
+from schemas.records import ErrorRecord, InputFile, Plan
 from schemas.settings import resolve_settings
 
 DEFAULT_TIMEOUT_S = 300.0
@@ -354,14 +354,8 @@ def run_extract(
     outdir.mkdir(parents=True, exist_ok=True)
     with outdir_lock(outdir), results_out_of_gc() as settle:
         recover_outputs(outdir)
-        found = discover(paths)
-        # Our own outputs (plans.xlsx...) are never inputs, even when OUTDIR is under PATHS.
-        out_resolved = outdir.resolve()
-        files = [p for p in found.files if not _is_within(p, out_resolved)]
-        skipped = [str(p) for p in found.skipped]
-        skipped += [str(p) for p in found.files if _is_within(p, out_resolved)]
+        files, skipped = _input_files(paths, outdir)
         summary = RunSummary(outdir=outdir, n_files=len(files), skipped=skipped)
-
         fingerprint = run_fingerprint(settings)
         tasks = [_task(index, path) for index, path in enumerate(files)]
         keys = {
@@ -369,17 +363,17 @@ def run_extract(
         }
         cache_root = batch.cache_dir or outdir / CACHE_DIRNAME
         cache = ResultCache(cache_root, fingerprint) if batch.cache else None
+        # Byte-identical files are one document: read once (see pipeline/inputs.py).
+        copy_of = identical_copies(tasks)
 
         def report(result: FileResult, cached: bool) -> None:
             progress.advance(result, cached=cached)
             if on_result is not None:
                 on_result(result)
 
-        # Byte-identical files are one document: read once (see pipeline/inputs.py).
-        copy_of = identical_copies(tasks)
-        unique = [t for t in tasks if t.index not in copy_of]
         progress.start(len(tasks))
         try:
+            unique = [t for t in tasks if t.index not in copy_of]
             by_index = _process_all(
                 unique,
                 keys,
@@ -398,18 +392,7 @@ def run_extract(
                     report(by_index[index], False)
         finally:
             progress.close()
-
-        done = [by_index[t.index] for t in tasks if t.index in by_index]
-        plans, errors = gather(done)
-        inputs = tasks_to_files(tasks, by_index, copy_of)
-        summary.n_plans = len(plans)
-        summary.n_identical = len(copy_of)
-        summary.n_read = sum(1 for f in inputs if f.plan_id)
-        summary.n_failed = sum(1 for f in inputs if not f.plan_id)
-        summary.n_actions = sum(len(p.actions) for p in plans)
-        summary.n_kpis = sum(len(p.kpis) for p in plans)
-        summary.n_pages = sum(r.pages or 0 for r in done)
-        summary.errors = errors
+        plans, errors, inputs = _tally(summary, tasks, by_index, copy_of)
         digest = inputs_digest(tasks, keys)
         current = outputs_current(outdir, digest) if summary.n_processed == 0 else None
         if current is not None:
@@ -418,9 +401,41 @@ def run_extract(
             warnings = Counter(e.source for e in errors if e.severity == "warning")
             frames = records_to_frames(plans, errors, dict(warnings), inputs)
             # The records are in the tables now: free them before the sinks need memory.
-            del done, by_index, plans
+            del by_index, plans
             summary.written = commit_outputs(frames, outdir, digest)
         if cache is not None and batch.cache_dir is None and not summary.cache_failed:
             # The default cache serves this folder's outputs only: drop entries they no longer use.
             cache.prune(set(keys.values()))
     return summary
+
+
+def _input_files(paths: Sequence[str | Path], outdir: Path) -> tuple[list[Path], list[str]]:
+    """The files to read under `paths`, and those skipped (our own outputs among them, even
+    when OUTDIR is under PATHS)."""
+    found = discover(paths)
+    out_resolved = outdir.resolve()
+    files = [p for p in found.files if not _is_within(p, out_resolved)]
+    skipped = [str(p) for p in found.skipped]
+    skipped += [str(p) for p in found.files if _is_within(p, out_resolved)]
+    return files, skipped
+
+
+def _tally(
+    summary: RunSummary,
+    tasks: list[Task],
+    by_index: dict[int, FileResult],
+    copy_of: dict[int, int],
+) -> tuple[list[Plan], list[ErrorRecord], list[InputFile]]:
+    """The plans, errors and input files of the run, with their counts in `summary`."""
+    done = [by_index[t.index] for t in tasks if t.index in by_index]
+    plans, errors = gather(done)
+    inputs = tasks_to_files(tasks, by_index, copy_of)
+    summary.n_plans = len(plans)
+    summary.n_identical = len(copy_of)
+    summary.n_read = sum(1 for f in inputs if f.plan_id)
+    summary.n_failed = sum(1 for f in inputs if not f.plan_id)
+    summary.n_actions = sum(len(p.actions) for p in plans)
+    summary.n_kpis = sum(len(p.kpis) for p in plans)
+    summary.n_pages = sum(r.pages or 0 for r in done)
+    summary.errors = errors
+    return plans, errors, inputs

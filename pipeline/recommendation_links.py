@@ -270,15 +270,7 @@ def recommendation_scores(
     if recs.empty or items.empty:
         return pd.DataFrame(columns=SCORE_COLUMNS)
     recs = recs.assign(n_in_list=recs.groupby("about").cumcount() + 1)
-    glossary = glossary or {}
-    vectorizer = TfidfVectorizer(
-        analyzer=lambda text: text_to_terms(text, glossary), sublinear_tf=True, norm="l2"
-    )
-    # Term weights from the plans' items: a word every action uses tells little about which.
-    item_m = vectorizer.fit_transform(items["match_text"])
-    rec_m = vectorizer.transform(recs["text"])
-    names = vectorizer.get_feature_names_out()
-    similarity = (rec_m @ item_m.T).toarray()
+    text = _TextMatch.fit(recs, items, glossary or {})
     direct = (
         _direct_citations(recs, items, settings.min_quote_words) if settings.use_citations else {}
     )
@@ -288,7 +280,7 @@ def recommendation_scores(
         n = int(rec["n"])
         surface = _surface([rec["text"]])
         for j, (_, item) in enumerate(items.iterrows()):
-            score = float(similarity[i, j])
+            score = float(text.similarity[i, j])
             key = (n, item["item_id"])
             if key in direct:
                 tier, why = TIER_CITED, direct[key][0]
@@ -298,34 +290,66 @@ def recommendation_scores(
                 tier, why = TIER_TEXT, ""
             else:
                 continue
-            shared = _shared_terms(names, rec_m[i], item_m[j], surface)
-            rows.append(
-                {
-                    "source": rec["source"],
-                    "authority": rec["authority"],
-                    "rec_n": n,
-                    "about": rec["about"],
-                    "plan_id": item["plan_id"],
-                    "item_kind": item["item_kind"],
-                    "item_id": item["item_id"],
-                    "item_ref": item["item_ref"],
-                    "tier": tier,
-                    "block_round": 0,
-                    "score": round(score, 4),
-                    "basis": "text" if tier == TIER_TEXT else "cited",
-                    "terms": "; ".join(t for t in (why, shared) if t),
-                    "item_text": item["text"],
-                    "status_meaning": item["status_meaning"],
-                    "item_source": item["item_source"],
-                    "item_page": item["item_page"],
-                    "_block": (item["plan_id"], item["table_index"], item["theme"]),
-                }
-            )
+            shared = text.shared_terms(i, j, surface)
+            rows.append(_pair_row(rec, item, tier, score, "; ".join(t for t in (why, shared) if t)))
     frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(columns=SCORE_COLUMNS)
-    # Cited items one block at a time: the best of each block the plan cites it in, then
-    # the second best of each, so a recommendation mapped to three outcomes shows all three.
+    return _with_block_rounds(frame)[SCORE_COLUMNS].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class _TextMatch:
+    """TF-IDF vectors of the recommendations and the items, and their cosine similarities."""
+
+    rec_m: Any
+    item_m: Any
+    names: Any
+    similarity: Any
+
+    @classmethod
+    def fit(cls, recs: pd.DataFrame, items: pd.DataFrame, glossary: dict[str, str]) -> _TextMatch:
+        """Term weights from the plans' items: a word every action uses tells little."""
+        vectorizer = TfidfVectorizer(
+            analyzer=lambda text: text_to_terms(text, glossary), sublinear_tf=True, norm="l2"
+        )
+        item_m = vectorizer.fit_transform(items["match_text"])
+        rec_m = vectorizer.transform(recs["text"])
+        similarity = (rec_m @ item_m.T).toarray()
+        return cls(rec_m, item_m, vectorizer.get_feature_names_out(), similarity)
+
+    def shared_terms(self, i: int, j: int, surface: Any) -> str:
+        """The terms recommendation i and item j share, as the report shows them."""
+        return _shared_terms(self.names, self.rec_m[i], self.item_m[j], surface)
+
+
+def _pair_row(rec: pd.Series, item: pd.Series, tier: int, score: float, terms: str) -> dict:
+    """One (recommendation, item) pair's row of compare_recommendation_scores."""
+    return {
+        "source": rec["source"],
+        "authority": rec["authority"],
+        "rec_n": int(rec["n"]),
+        "about": rec["about"],
+        "plan_id": item["plan_id"],
+        "item_kind": item["item_kind"],
+        "item_id": item["item_id"],
+        "item_ref": item["item_ref"],
+        "tier": tier,
+        "block_round": 0,
+        "score": round(score, 4),
+        "basis": "text" if tier == TIER_TEXT else "cited",
+        "terms": terms,
+        "item_text": item["text"],
+        "status_meaning": item["status_meaning"],
+        "item_source": item["item_source"],
+        "item_page": item["item_page"],
+        "_block": (item["plan_id"], item["table_index"], item["theme"]),
+    }
+
+
+def _with_block_rounds(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cited items one block at a time: the best of each block the plan cites it in, then
+    the second best of each, so a recommendation mapped to three outcomes shows all three."""
     frame = frame.sort_values(
         ["rec_n", "tier", "score", "item_id"], ascending=[True, True, False, True]
     )
@@ -333,4 +357,4 @@ def recommendation_scores(
     frame.loc[cited, "block_round"] = frame[cited].groupby(["rec_n", "tier", "_block"]).cumcount()
     frame["block_round"] = frame["block_round"].astype("int64")
     frame["tier"] = frame["tier"].astype("int64")
-    return frame[SCORE_COLUMNS].reset_index(drop=True)
+    return frame

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from pipeline.interpret.counts import (
     COLOUR_WORD,
@@ -263,57 +263,75 @@ def legend_from_symbols(
     return entries, plain
 
 
-def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
-    """The plan's own key to its status colours: a key table, prose, a rating list, or a
-    line of coloured marks each followed by its meaning.
+@dataclass
+class _KeyReading:
+    """What the walk through a document's blocks has found of its status key."""
 
-    `fill_to_colour(hex) -> colour | None` names a key cell that is coloured but empty.
-    """
-    entries: dict[str, str] = {}
-    fills: dict[str, str] = {}
-    criteria: list[str] = []
-    marks: dict[str, str] = {}
-    in_criteria = False
-    for block in doc.blocks:
+    fill_to_colour: Callable[[str], str | None] | None
+    entries: dict[str, str] = field(default_factory=dict)  # colour -> the key's wording
+    fills: dict[str, str] = field(default_factory=dict)  # colour -> the key's fill or glyph
+    criteria: list[str] = field(default_factory=list)
+    marks: dict[str, str] = field(default_factory=dict)  # uncoloured mark -> wording
+    in_criteria: bool = False  # under a "RAG criteria" heading
+
+    def read_block(self, block: Block) -> None:
+        """One block: a key table, a line of coloured marks, a criteria list, or prose."""
         if block.table is not None:
-            rows = _legend_from_table(block.table)
-            if len(rows) >= 2:
-                for colour, wording, fill in rows:
-                    colour = (
-                        colour or (fill_to_colour(fill) if fill_to_colour and fill else None) or ""
-                    )
-                    if colour and colour not in entries:
-                        entries[colour] = wording
-                        if fill:
-                            fills[colour] = fill
-            in_criteria = False
-            continue
-        marked, plain = legend_from_symbols(block, fill_to_colour)
+            self.read_table(block.table)
+            self.in_criteria = False
+        elif not self.read_marks(block):
+            text = block.text.strip()
+            if not self.read_criteria(block, text):
+                self.read_prose(block, text)
+
+    def read_table(self, table: Table) -> None:
+        """A key table: a colour word (or a coloured empty cell) beside each wording."""
+        rows = _legend_from_table(table)
+        if len(rows) < 2:
+            return
+        for colour, wording, fill in rows:
+            if not colour and self.fill_to_colour and fill:
+                colour = self.fill_to_colour(fill) or ""
+            colour = colour or ""
+            if colour and colour not in self.entries:
+                self.entries[colour] = wording
+                if fill:
+                    self.fills[colour] = fill
+
+    def read_marks(self, block: Block) -> bool:
+        """A line of coloured marks each followed by its meaning; whether there were any."""
+        marked, plain = legend_from_symbols(block, self.fill_to_colour)
         for colour, wording, glyph in marked:
-            if colour not in entries:
-                entries[colour] = wording
-                fills[colour] = glyph
+            if colour not in self.entries:
+                self.entries[colour] = wording
+                self.fills[colour] = glyph
         for mark, wording in plain.items():
-            marks.setdefault(mark, wording)
-        if marked:
-            continue
-        text = block.text.strip()
+            self.marks.setdefault(mark, wording)
+        return bool(marked)
+
+    def read_criteria(self, block: Block, text: str) -> bool:
+        """A "criteria" heading and the list items under it; whether the block was one."""
         if (
             block.kind in ("heading", "paragraph")
             and re.search(r"\bcriteria\b", text, re.IGNORECASE)
             and len(text) < 80
         ):
-            in_criteria = True
-            continue
+            self.in_criteria = True
+            return True
         if (
             block.kind == "list_item"
-            and in_criteria
+            and self.in_criteria
             and not re.search(r"\b(red|amber|green|blue)\b", text, re.IGNORECASE)
         ):
-            criteria.append(text)
-            continue
+            self.criteria.append(text)
+            return True
         if block.kind != "list_item":
-            in_criteria = False
+            self.in_criteria = False
+        return False
+
+    def read_prose(self, block: Block, text: str) -> None:
+        """A key in prose: several colours with their wording, or a rating list's item."""
+        entries = self.entries
         matches = list(_PROSE_LEGEND.finditer(text))
         if (
             len(matches) >= 2
@@ -323,31 +341,41 @@ def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
             for m in matches:
                 colour = _COLOUR_WORD[m.group(1).lower()]
                 entries.setdefault(colour, m.group(2).strip(" '‘’\"“”"))
-            continue
+            return
         if block.kind == "list_item" and (m := _LEGEND_ITEM.match(text)):
             # "Green – achieved: ...", "On track (green) – ..."
             colour = _COLOUR_WORD[(m.group("c1") or m.group("c2")).lower()]
             label = " ".join(p for p in (m.group("before"), m.group("after")) if p).strip(" -–—:")
             entries.setdefault(colour, label[:1].upper() + label[1:])
-            continue
+            return
         colours = re.findall(r"\b(red|amber|green|blue)\b", text, re.IGNORECASE)
         if (
             block.kind == "list_item"
             and len(set(c.lower() for c in colours)) == 1
             and _RATED.search(text)
         ):
-            colour = colours[0].lower()
-            entries.setdefault(colour, text)
+            entries.setdefault(colours[0].lower(), text)
+
+
+def find_legend(doc: LayoutDocument, fill_to_colour=None) -> StatusLegend:
+    """The plan's own key to its status colours: a key table, prose, a rating list, or a
+    line of coloured marks each followed by its meaning.
+
+    `fill_to_colour(hex) -> colour | None` names a key cell that is coloured but empty.
+    """
+    found = _KeyReading(fill_to_colour)
+    for block in doc.blocks:
+        found.read_block(block)
     for colour, wording in _key_sentences(doc.blocks).items():
-        entries.setdefault(colour, wording)
+        found.entries.setdefault(colour, wording)
     return StatusLegend(
         entries=[
-            LegendEntry(colour=c, label=entries[c], fill=fills.get(c))
+            LegendEntry(colour=c, label=found.entries[c], fill=found.fills.get(c))
             for c in COLOURS
-            if c in entries
+            if c in found.entries
         ],
-        criteria=criteria,
-        marks=[LegendMark(mark=m, label=w) for m, w in marks.items()],
+        criteria=found.criteria,
+        marks=[LegendMark(mark=m, label=w) for m, w in found.marks.items()],
     )
 
 
