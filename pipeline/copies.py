@@ -126,8 +126,7 @@ def plans_to_similar_copies(
     threshold: float = DEFAULT_COPY_THRESHOLD,
 ) -> pd.DataFrame:
     """Every plan (one row per plan_id), with `copy_of` set when it repeats a richer plan of
-    the same authority,
-    and `excluded_reason` set when it is left out of the comparisons: "copy", or its
+    the same authority, and `excluded_reason` set when it is left out of the comparisons: "copy", or its
     `doc_kind` when it is neither a plan nor a performance report (an inspection report).
 
     Two plans are copies when at least `threshold` of their action and KPI texts are
@@ -138,51 +137,8 @@ def plans_to_similar_copies(
     due dates read, the most records and the latest date. Plans with no records
     are copies when their prose-reported counts agree.
     """
-    prints: dict[str, set[str]] = {}
-    for frame, col in ((actions, "action"), (kpis, "measure")):
-        for plan_id, items in _fingerprints(frame, col).items():
-            prints.setdefault(plan_id, set()).update(f"{col}:{i}" for i in items)
-    has_status = ~actions["status_meaning"].isin(["", "unknown"])
-    has_due = actions["due_date"].notna()
-    n_read = (has_status.astype(int) + has_due.astype(int)).groupby(actions["plan_id"]).sum()
-    reported_cols = [f"reported_{c}" for c in COLOURS]
-    frame = plans.assign(authority=authority_label(plans))
-    frame["_records"] = frame["plan_id"].map(lambda p: prints.get(p, set()))
-    frame["_n"] = frame["_records"].map(len)
-    frame["_read"] = frame["plan_id"].map(n_read).fillna(0)
-    frame["_date"] = pd.to_datetime(frame["date"], errors="coerce").map(
-        lambda t: 0 if pd.isna(t) else t.toordinal()
-    )
-    frame["_reported"] = frame[reported_cols].apply(
-        lambda r: tuple(None if pd.isna(v) else float(v) for v in r), axis=1
-    )
-    frame["_format"] = frame["format"].map(lambda f: FORMAT_RANK.get(f, len(FORMAT_RANK)))
-    frame["_compared"] = frame["doc_kind"].isin(COMPARED_KINDS)
-    frame = frame.sort_values(
-        ["authority", "_format", "_read", "_n", "_date", "source", "plan_id"],
-        ascending=[True, True, False, False, False, True, True],
-    )
-    copy_of: dict[str, str] = {}
-    basis: dict[str, str] = {}
-    kept: dict[str, list[pd.Series]] = {}
-    for _, plan in frame.iterrows():
-        original = ""
-        if not plan["_compared"]:
-            copy_of[plan["plan_id"]] = ""
-            continue  # not compared, so neither a copy nor an original
-        for other in kept.get(plan["authority"], []):
-            a, b = plan["_records"], other["_records"]
-            if a or b:
-                shared = len(a & b) / max(len(a), len(b))
-                same, why = shared >= threshold, f"{shared:.0%} of records shared"
-            else:
-                same, why = plan["_reported"] == other["_reported"], "same reported counts"
-            if same:
-                original, basis[plan["plan_id"]] = other["plan_id"], why
-                break
-        copy_of[plan["plan_id"]] = original
-        if not original:
-            kept.setdefault(plan["authority"], []).append(plan)
+    frame = _ranked_plans(plans, actions, kpis)
+    copy_of, basis = _copies_of(frame, threshold)
     columns = [
         "plan_id",
         "authority",
@@ -206,6 +162,64 @@ def plans_to_similar_copies(
     out["copy_basis"] = out["plan_id"].map(lambda p: basis.get(p, ""))
     out[["n_actions", "n_kpis"]] = out[["n_actions", "n_kpis"]].fillna(0).astype("int64")
     return out.sort_values(["authority", "source", "plan_id"], ignore_index=True)
+
+
+def _ranked_plans(plans: pd.DataFrame, actions: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
+    """The plans with their records' texts and what ranks them, the one to keep of each
+    authority first: most structured format, most statuses and due dates read, most
+    records, latest date."""
+    prints: dict[str, set[str]] = {}
+    for records, col in ((actions, "action"), (kpis, "measure")):
+        for plan_id, items in _fingerprints(records, col).items():
+            prints.setdefault(plan_id, set()).update(f"{col}:{i}" for i in items)
+    has_status = ~actions["status_meaning"].isin(["", "unknown"])
+    has_due = actions["due_date"].notna()
+    n_read = (has_status.astype(int) + has_due.astype(int)).groupby(actions["plan_id"]).sum()
+    reported_cols = [f"reported_{c}" for c in COLOURS]
+    frame = plans.assign(authority=authority_label(plans))
+    frame["_records"] = frame["plan_id"].map(lambda p: prints.get(p, set()))
+    frame["_n"] = frame["_records"].map(len)
+    frame["_read"] = frame["plan_id"].map(n_read).fillna(0)
+    frame["_date"] = pd.to_datetime(frame["date"], errors="coerce").map(
+        lambda t: 0 if pd.isna(t) else t.toordinal()
+    )
+    frame["_reported"] = frame[reported_cols].apply(
+        lambda r: tuple(None if pd.isna(v) else float(v) for v in r), axis=1
+    )
+    frame["_format"] = frame["format"].map(lambda f: FORMAT_RANK.get(f, len(FORMAT_RANK)))
+    frame["_compared"] = frame["doc_kind"].isin(COMPARED_KINDS)
+    return frame.sort_values(
+        ["authority", "_format", "_read", "_n", "_date", "source", "plan_id"],
+        ascending=[True, True, False, False, False, True, True],
+    )
+
+
+def _copies_of(frame: pd.DataFrame, threshold: float) -> tuple[dict[str, str], dict[str, str]]:
+    """Plan id -> the plan it copies ("" for one kept), and why, for ranked plans: a plan
+    copies a plan kept before it of the same authority when they share `threshold` of
+    their records (plans with no records: when their reported counts agree)."""
+    copy_of: dict[str, str] = {}
+    basis: dict[str, str] = {}
+    kept: dict[str, list[pd.Series]] = {}
+    for _, plan in frame.iterrows():
+        original = ""
+        if not plan["_compared"]:
+            copy_of[plan["plan_id"]] = ""
+            continue  # not compared, so neither a copy nor an original
+        for other in kept.get(plan["authority"], []):
+            a, b = plan["_records"], other["_records"]
+            if a or b:
+                shared = len(a & b) / max(len(a), len(b))
+                same, why = shared >= threshold, f"{shared:.0%} of records shared"
+            else:
+                same, why = plan["_reported"] == other["_reported"], "same reported counts"
+            if same:
+                original, basis[plan["plan_id"]] = other["plan_id"], why
+                break
+        copy_of[plan["plan_id"]] = original
+        if not original:
+            kept.setdefault(plan["authority"], []).append(plan)
+    return copy_of, basis
 
 
 def tables_without_copies(

@@ -24,6 +24,7 @@ def _sql_iso(col: str) -> str:
     return f"COALESCE(strftime(TRY_CAST({col} AS DATE), '%Y-%m-%d'), '')"
 
 
+# Longer than the rest: it is the text of two SQL views, one query each, read top to bottom.
 def history_views() -> dict[str, str]:
     """The views v_compare_changes and v_compare_lineages.
 
