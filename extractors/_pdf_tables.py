@@ -51,6 +51,9 @@ class TablePart:
     ruled: bool = True
     repeated_header: int = field(default=0)  # header rows dropped from later pieces
     text_size: float = 0.0  # the font size most of its text is set in (0 when empty)
+    # Where each column's text starts, for a table drawn without rules: its columns are
+    # matched across a page break by these, as a ruled table's are by its rules.
+    anchors: list[float] = field(default_factory=list)
 
     @property
     def n_rows(self) -> int:
@@ -404,6 +407,8 @@ def _region_to_part(
         return None  # every column is prose: a multi-column page, not a table
     if len(bands) == 2 and all(_is_marker_only(f) for f in per_band[0]):
         return None  # numbered or bulleted paragraphs with a hanging indent
+    if len(bands) == 2 and sum(f.text.endswith(":") for f in per_band[0]) * 2 >= len(per_band[0]):
+        return None  # "Label: value" lines, the values set at a tab stop
     # The last row's wrapped lines: single lines set tight under a later column's text.
     lefts = [min(f.x0 for f in fs) if fs else b[0] for fs, b in zip(per_band, bands, strict=True)]
     lines = list(lines)
