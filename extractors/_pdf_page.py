@@ -216,9 +216,7 @@ def read_page(page: Any, number: int) -> PageContent:
     rows = glyphs_to_rows(glyphs)
     vertical = _vertical_lines(turned) if turned else []
     grids = _accepted_grids(grids, rows, vertical)
-    boxes = side_by_side_boxes(
-        _box_shapes(objects, tf), [g.bbox for g in grids], width, rows
-    )
+    boxes = side_by_side_boxes(_box_shapes(objects, tf), [g.bbox for g in grids], width, rows)
 
     free: list[Line] = []
     free_runs: dict[int, list[Glyph]] = {}  # id(line) -> its glyphs, for column analysis
