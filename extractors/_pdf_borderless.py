@@ -33,10 +33,10 @@ from extractors._pdf_tables import (
     cell_fill,
     lines_text_colour,
     list_marker_text,
+    same_anchors,
     text_size,
 )
 from extractors._pdf_text import (
-    WORD_GAP,
     Glyph,
     Line,
     break_kind,
@@ -122,10 +122,6 @@ def _gutters(cover: list[tuple[float, float]], min_width: float) -> list[tuple[f
     ]
 
 
-def _crosses(spans: list[Span], gutters: list[tuple[float, float]]) -> bool:
-    return any(s.x0 < b and s.x1 > a for s in spans for a, b in gutters)
-
-
 def _fits_anchors(spans: list[Span], anchors: list[float]) -> bool:
     """Two or more spans, each starting at a column start already seen."""
     return len(spans) >= 2 and all(
@@ -133,13 +129,11 @@ def _fits_anchors(spans: list[Span], anchors: list[float]) -> bool:
     )
 
 
-def _runs(
-    lines: list[Line], spans: list[list[Span]]
-) -> list[tuple[list[int], list[tuple[float, float]]]]:
-    """Runs of consecutive lines that share clear vertical strips, each with its gutters.
+def _runs(lines: list[Line], spans: list[list[Span]]) -> list[list[int]]:
+    """Runs of consecutive lines (their indexes) that share clear vertical strips.
     A run starts at a line of two or more spans (a header or a row) and grows while the
     lines leave at least one gutter clear."""
-    runs: list[tuple[list[int], list[tuple[float, float]]]] = []
+    runs: list[list[int]] = []
     i, n = 0, len(lines)
     while i < n:
         if len(spans[i]) < 2:
@@ -168,7 +162,7 @@ def _runs(
             anchors += [s.x0 for s in spans[j]]
             j += 1
         if len(members) >= 1 + MIN_BODY_ROWS and gutters:
-            runs.append((members, gutters))
+            runs.append(members)
             i = j
         else:
             i += 1
@@ -382,7 +376,12 @@ def _is_marker(lines: list[Line]) -> bool:
     text = " ".join(ln.text for ln in sorted(lines, key=_top)).strip()
     if list_marker_text(text) or list_marker(min(lines, key=_top)) == text:
         return True
-    return len(text) <= 2 and not any(ch.isalnum() for ch in text)
+    return _is_symbol(text)
+
+
+def _is_symbol(text: str) -> bool:
+    """A bullet of a font of symbols ("\uf02d", "➢"): a mark or two, no figure or unit."""
+    return 0 < len(text) <= 2 and not any(ch.isalnum() or ch in "%#£$€&+=<>" for ch in text)
 
 
 def _header_row(rows: list[_Row], n_cols: int) -> int:
@@ -401,143 +400,169 @@ def _text(lines: list[Line]) -> str:
     return " ".join(ln.text for ln in sorted(lines, key=_top)).strip()
 
 
-def _is_table(head: _Row, body: list[_Row], n_cols: int, fills, body_fills) -> bool:
+def _is_table(
+    head: _Row | None, body: list[_Row], n_cols: int, edges: list[float], rects: list[FillRect]
+) -> bool:
     """The checks that keep prose, lists and label:value lines out (module docstring)."""
-    if len(body) < MIN_BODY_ROWS:
+    if len(body) < (MIN_BODY_ROWS if head is not None else 1):
         return False
     populated = sum(
         sum(c in row.cells for row in body) >= COLUMN_FILL_SHARE * len(body) for c in range(n_cols)
     )
     if populated < 2:
         return False
-    first = [row.cells.get(0, []) for row in body]
-    firsts = [" ".join(ln.text for ln in lns).strip() for lns in first if lns]
-    if firsts and sum(_is_marker(lns) for lns in first if lns) * 2 >= len(firsts):
+    first = [row.cells[0] for row in body if 0 in row.cells]
+    if first and sum(_is_marker(lns) for lns in first) * 2 >= len(first):
         return False  # bullets or numbers with a hanging indent
-    if firsts and sum(t.endswith(":") for t in firsts) * 2 >= len(firsts):
+    if first and sum(_text(lns).endswith(":") for lns in first) * 2 >= len(first):
         return False  # label:value lines
     cells = [_text(lns) for row in body for lns in row.cells.values()]
     if sum(bool(_LABELLED.match(t)) for t in cells) * 2 >= len(cells):
         return False  # blocks of "What: ... / Who: ..." lines side by side
-    short = False
-    for c in range(n_cols):
-        counts = [_words(row.cells[c]) for row in body if c in row.cells]
-        if counts and median(counts) <= SHORT_CELL_WORDS:
-            short = True
-    if not short:
+    if not any(
+        median(_words(row.cells[c]) for row in body if c in row.cells) <= SHORT_CELL_WORDS
+        for c in range(n_cols)
+        if any(c in row.cells for row in body)
+    ):
         return False  # every column is prose: columns of a page, not a table
-    return _header_apart(head, body, fills, body_fills)
+    if head is None:
+        return True  # a table carried on from the page before: its header was there
+
+    def fills(row: _Row) -> list[str | None]:
+        return [
+            cell_fill((edges[c], row.top, edges[c + 1], row.bottom), rects) for c in range(n_cols)
+        ]
+
+    return _header_apart(head, body, fills(head), [f for row in body for f in fills(row)])
+
+
+def _first_column_of_markers(
+    members: list[int], spans: list[list[Span]], bounds: list[float]
+) -> bool:
+    """Most lines that open the first column open it with a list marker or a "Label:"
+    alone: a list with a hanging indent, or label:value lines (checked before any cell is
+    built, as most runs on a page of prose are such lists)."""
+    firsts = [
+        _span_text(spans[i][0])
+        for i in members
+        if spans[i] and _column_of(spans[i][0].x0, spans[i][0].x1, bounds) == 0
+    ]
+    marked = sum(
+        list_marker_text(t) or _is_symbol(t) or (t.endswith(":") and len(t) > 1) for t in firsts
+    )
+    return bool(firsts) and marked * 2 >= len(firsts)
+
+
+def _grid(
+    members: list[int], spans: list[list[Span]], size: float
+) -> tuple[list[float], list[_Row]] | None:
+    """Column bounds and rows of the lines `members`; None when they are no grid (no
+    gutter, a first column of markers or labels, cells whose words sit in sub-columns)."""
+    cover = _merge([(s.x0, s.x1) for i in members for s in spans[i]])
+    gutters = _gutters(cover, MIN_GUTTER * size)
+    if not gutters:
+        return None
+    bounds = [cover[0][0]] + [(a + b) / 2 for a, b in gutters] + [cover[-1][1]]
+    if _first_column_of_markers(members, spans, bounds):
+        return None
+    cell_lines, split = _cell_lines(members, spans, bounds)
+    if split > MAX_SPLIT_SHARE * len(cell_lines):
+        return None
+    return bounds, _rows(cell_lines, len(bounds) - 1)
+
+
+def _anchors(rows: list[_Row], bounds: list[float]) -> list[float]:
+    """Where each column's text starts."""
+    return [
+        min((ln.x0 for row in rows for ln in row.cells.get(c, [])), default=bounds[c])
+        for c in range(len(bounds) - 1)
+    ]
+
+
+def _table_rows(
+    members: list[int],
+    lines: list[Line],
+    spans: list[list[Span]],
+    carried: list[float] | None,
+) -> tuple[list[float], _Row | None, list[_Row]] | None:
+    """(bounds, header row, body rows) of a run: from its header down, or, for the run at
+    the top of a page, headerless when its columns are those of the table the previous
+    page ended with (`carried`: where that table's columns start)."""
+    size = max(median(lines[i].size for i in members), 1.0)
+    found = _grid(members, spans, size)
+    if found is None:
+        return None
+    bounds, rows = found
+    k = _header_row(rows, len(bounds) - 1)
+    if k != 0 and carried is not None and same_anchors(_anchors(rows, bounds), carried):
+        return bounds, None, _without_trailing_notes(None, rows)
+    if k < 0:
+        return None
+    head, body = rows[k], _without_trailing_notes(rows[k], rows[k + 1 :])
+    top, bottom = head.top, (body[-1] if body else head).bottom
+    kept = [i for i in members if lines[i].bottom > top - 0.5 and lines[i].top < bottom + 0.5]
+    if kept == members:
+        return bounds, head, body
+    # The columns again from the table's own lines: a title above it may hide a gutter.
+    found = _grid(kept, spans, size)
+    if found is None:
+        return None
+    bounds, rows = found
+    if _header_row(rows, len(bounds) - 1) != 0:
+        return None
+    return bounds, rows[0], _without_trailing_notes(rows[0], rows[1:])
 
 
 def _run_to_part(
     members: list[int],
-    gutters: list[tuple[float, float]],
     lines: list[Line],
     spans: list[list[Span]],
     rects: list[FillRect],
     page: int,
+    carried: list[float] | None,
 ) -> tuple[TablePart, set[int]] | None:
     """A table piece from a run of lines, and the indexes of the lines it took."""
-    left = min(s.x0 for i in members for s in spans[i])
-    right = max(s.x1 for i in members for s in spans[i])
-    bounds = [left] + [(a + b) / 2 for a, b in gutters] + [right]
-    n_cols = len(bounds) - 1
-    cell_lines, split = _cell_lines(members, spans, bounds)
-    if split > MAX_SPLIT_SHARE * len(cell_lines):
+    found = _table_rows(members, lines, spans, carried)
+    if found is None:
         return None
-    rows = _rows(cell_lines, n_cols)
-    k = _header_row(rows, n_cols)
-    if k < 0:
-        return None
-    head, body = rows[k], rows[k + 1 :]
-    body = _without_trailing_notes(head, body)
-    # The columns again from the table's own lines: a line above its header (a title)
-    # may have hidden a gutter.
-    top, bottom = head.top, body[-1].bottom if body else head.bottom
-    kept = [i for i in members if lines[i].bottom > top - 0.5 and lines[i].top < bottom + 0.5]
-    if kept != members:
-        cover = _merge([(s.x0, s.x1) for i in kept for s in spans[i]])
-        size = max(median(lines[i].size for i in kept), 1.0)
-        gutters = _gutters(cover, MIN_GUTTER * size)
-        if not gutters:
-            return None
-        left, right = cover[0][0], cover[-1][1]
-        bounds = [left] + [(a + b) / 2 for a, b in gutters] + [right]
-        n_cols = len(bounds) - 1
-        cell_lines, split = _cell_lines(kept, spans, bounds)
-        if split > MAX_SPLIT_SHARE * len(cell_lines):
-            return None
-        rows = _rows(cell_lines, n_cols)
-        k = _header_row(rows, n_cols)
-        if k != 0:
-            return None
-        head, body = rows[0], _without_trailing_notes(rows[0], rows[1:])
-        if body and body[-1].bottom < bottom - 0.5:
-            return None
-    table_rows = [head, *body]
-    edges = list(bounds)
-    fills = [
-        cell_fill((edges[c], head.top, edges[c + 1], head.bottom), rects) for c in range(n_cols)
-    ]
-    body_fills = [
-        cell_fill((edges[c], row.top, edges[c + 1], row.bottom), rects)
-        for row in body
-        for c in range(n_cols)
-    ]
-    if not _is_table(head, body, n_cols, fills, body_fills):
+    edges, head, body = found
+    n_cols = len(edges) - 1
+    table_rows = [head, *body] if head is not None else body
+    if not _is_table(head, body, n_cols, edges, rects):
         return None
     origins: list[Origin] = []
-    part_rows: list[tuple[int, float, float]] = []
     for r, row in enumerate(table_rows):
-        top, bottom = row.top, row.bottom
-        part_rows.append((page, top, bottom))
         for c in range(n_cols):
             lns = row.cells.get(c, [])
-            bbox = (edges[c], top, edges[c + 1], bottom)
+            bbox = (edges[c], row.top, edges[c + 1], row.bottom)
             text = _cell_text(lns, edges[c], edges[c + 1]) if lns else ""
-            origins.append(
-                Origin(
-                    r,
-                    c,
-                    1,
-                    1,
-                    text,
-                    bbox,
-                    cell_fill(bbox, rects),
-                    _is_bold(lns),
-                    page,
-                    lines_text_colour(lns),
-                )
-            )
-    all_lines = [ln for row in table_rows for ln in row.lines]
+            fill, colour = cell_fill(bbox, rects), lines_text_colour(lns)
+            origins.append(Origin(r, c, 1, 1, text, bbox, fill, _is_bold(lns), page, colour))
     bbox = (edges[0], table_rows[0].top, edges[-1], table_rows[-1].bottom)
-    anchors = [
-        min((ln.x0 for row in table_rows for ln in row.cells.get(c, [])), default=edges[c])
-        for c in range(n_cols)
-    ]
     part = TablePart(
         page,
         bbox,
         edges,
-        part_rows,
+        [(page, row.top, row.bottom) for row in table_rows],
         origins,
         ruled=False,
-        text_size=text_size(all_lines),
-        anchors=anchors,
+        text_size=text_size([ln for row in table_rows for ln in row.lines]),
+        anchors=_anchors(table_rows, edges),
     )
     top, bottom = bbox[1], bbox[3]
     used = {i for i in members if lines[i].bottom > top - 0.5 and lines[i].top < bottom + 0.5}
     return part, used
 
 
-def _without_trailing_notes(head: _Row, body: list[_Row]) -> list[_Row]:
+def _without_trailing_notes(head: _Row | None, body: list[_Row]) -> list[_Row]:
     """The body without rows at its foot that are a note under the table: one cell of
     text set apart by more space than the rows are, or in another size."""
     while len(body) > MIN_BODY_ROWS:
         last, above = body[-1], body[-2]
         if len(last.cells) > 1:
             break
-        gaps = [b.top - a.bottom for a, b in zip([head, *body[:-1]], body[:-1], strict=False)]
+        above_rows = [head, *body[:-1]] if head is not None else body[:-1]
+        gaps = [b.top - a.bottom for a, b in zip(above_rows, above_rows[1:], strict=False)]
         gap = last.top - above.bottom
         size = text_size(above.lines)
         if gap > 1.5 * max(gaps, default=0.0) + 1 or abs(text_size(last.lines) - size) > 0.5:
@@ -548,17 +573,23 @@ def _without_trailing_notes(head: _Row, body: list[_Row]) -> list[_Row]:
 
 
 def borderless_tables(
-    lines: list[Line], runs: list[list[Glyph]], page: int, rects: list[FillRect]
+    lines: list[Line],
+    runs: list[list[Glyph]],
+    page: int,
+    rects: list[FillRect],
+    carried: list[float] | None = None,
 ) -> tuple[list[TablePart], list[Line]]:
     """Tables drawn without rules among a page's free lines (top to bottom, each with the
-    glyph run it was built from); returns them and the lines left over."""
+    glyph run it was built from); returns them and the lines left over. `carried`: where
+    the columns start of a table without rules that ended the previous page, whose rows
+    may run on at the top of this one without its header."""
     spans = [line_spans(run) for run in runs]
     if sum(len(s) >= 2 for s in spans) < 2:
         return [], lines
     parts: list[TablePart] = []
     used: set[int] = set()
-    for members, gutters in _runs(lines, spans):
-        found = _run_to_part(members, gutters, lines, spans, rects, page)
+    for n, members in enumerate(_runs(lines, spans)):
+        found = _run_to_part(members, lines, spans, rects, page, carried if n == 0 else None)
         if found is not None:
             part, taken = found
             parts.append(part)
@@ -568,4 +599,4 @@ def borderless_tables(
     return parts, [ln for i, ln in enumerate(lines) if i not in used]
 
 
-__all__ = ["borderless_tables", "line_spans", "WORD_GAP"]
+__all__ = ["borderless_tables", "line_spans"]

@@ -54,6 +54,15 @@ CUT_SHARE = 0.05  # share of a table's cells that may have a word run across a b
 _KEY_BITS = 20
 
 
+def carried_columns(content: PageContent) -> list[float] | None:
+    """Where the columns start of the table without rules lowest on the page, which may
+    run on over the page break without its header; None when the page has none."""
+    if not content.tables:
+        return None
+    last = max(content.tables, key=lambda p: p.bbox[3])
+    return list(last.anchors) if not last.ruled and last.anchors else None
+
+
 @dataclass
 class PageContent:
     number: int  # 1-based
@@ -164,8 +173,9 @@ def _vertical_lines(glyphs: list[tuple[Glyph, str]]) -> list[Line]:
     return lines
 
 
-def read_page(page: Any, number: int) -> PageContent:
-    """Free lines and table pieces of one pdfplumber page (objects parsed once)."""
+def read_page(page: Any, number: int, carried: list[float] | None = None) -> PageContent:
+    """Free lines and table pieces of one pdfplumber page (objects parsed once). `carried`:
+    where the columns start of a table without rules that ended the previous page."""
     objects = page.objects
     chars = objects.get("char", [])
     direction = dominant_direction(chars) if chars else RIGHT
@@ -266,7 +276,7 @@ def read_page(page: Any, number: int) -> PageContent:
         for lines in cell_lines[i].values():
             lines.sort(key=lambda ln: ln.top)
         parts.append(grid_to_part(grid, cell_lines[i], rects, number))
-    free, text_parts = _text_and_tables(free, free_runs, number, rects)
+    free, text_parts = _text_and_tables(free, free_runs, number, rects, carried)
     parts.extend(text_parts)
     if boxes:
         for i, lines in enumerate(boxed):
@@ -289,12 +299,17 @@ def read_page(page: Any, number: int) -> PageContent:
 
 
 def _text_and_tables(
-    lines: list[Line], runs: dict[int, list[Glyph]], number: int, rects: list[FillRect]
+    lines: list[Line],
+    runs: dict[int, list[Glyph]],
+    number: int,
+    rects: list[FillRect],
+    carried: list[float] | None = None,
 ) -> tuple[list[Line], list[TablePart]]:
     """Lines outside ruled tables (one area of the page) to tables drawn without rules and
     the lines left over, in reading order."""
     lines.sort(key=lambda ln: (ln.top, ln.x0))
-    parts, lines = borderless_tables(lines, [runs.get(id(ln), []) for ln in lines], number, rects)
+    glyph_runs = [runs.get(id(ln), []) for ln in lines]
+    parts, lines = borderless_tables(lines, glyph_runs, number, rects, carried)
     more, lines = lines_to_text_tables(lines, number)
     lines = order_lines(lines, [runs.get(id(ln), []) for ln in lines])
     return lines, parts + more

@@ -64,6 +64,14 @@ class TablePart:
         return len(self.col_edges) - 1
 
 
+ANCHOR_MATCH = 6.0  # points between column starts that are the same column on another page
+
+
+def same_anchors(a: list[float], b: list[float]) -> bool:
+    """Two tables without rules have the same columns: as many, starting at the same x."""
+    return len(a) == len(b) and all(abs(x - y) <= ANCHOR_MATCH for x, y in zip(a, b, strict=True))
+
+
 def color_to_hex(color: object) -> str | None:
     """A pdfplumber colour (gray, RGB or CMYK, 0..1) as "#RRGGBB"; None for white or unknown."""
     if color is None or isinstance(color, bool):

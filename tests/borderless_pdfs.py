@@ -199,10 +199,13 @@ WORD_ROWS = (
 )
 
 
-def word_table(path: Path, *, repeats: int = 1, intro: bool = True) -> Path:
+def word_table(
+    path: Path, *, repeats: int = 1, intro: bool = True, repeat_header: bool = True
+) -> Path:
     """A word processor's page: a heading, a paragraph, a 3-column table with its borders
     off (bold header, wrapped cells, spacing after each row), then a closing paragraph.
-    `repeats` lengthens the table so it runs over a page break."""
+    `repeats` lengthens the table so it runs over a page break, where its header is
+    printed again when `repeat_header`."""
     ss = getSampleStyleSheet()
     body = ParagraphStyle("b", parent=ss["BodyText"], fontName=FONT, fontSize=10.5)
     bold = ParagraphStyle("h", parent=body, fontName=BOLD)
@@ -229,7 +232,13 @@ def word_table(path: Path, *, repeats: int = 1, intro: bool = True) -> Path:
             )
         )
     story += [
-        Table(data, colWidths=[250, 140, 90], style=style, repeatRows=1, hAlign="LEFT"),
+        Table(
+            data,
+            colWidths=[250, 140, 90],
+            style=style,
+            repeatRows=1 if repeat_header else 0,
+            hAlign="LEFT",
+        ),
         Spacer(1, 8),
         Paragraph(
             "Progress against these actions will be reported to the improvement board "

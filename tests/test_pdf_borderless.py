@@ -92,11 +92,17 @@ def test_word_table_with_borders_off(folder: Path) -> None:
     assert texts(table)[1:] == [list(row) for row in gen.WORD_ROWS]
 
 
-def test_word_table_continued_over_a_page_break_is_one_table(folder: Path) -> None:
-    doc = extract(gen.word_table(folder / "long.pdf", repeats=6))
+@pytest.mark.parametrize("repeat_header", [True, False], ids=["header-repeated", "no-header"])
+def test_word_table_continued_over_a_page_break_is_one_table(
+    folder: Path, repeat_header: bool
+) -> None:
+    path = gen.word_table(
+        folder / f"long-{repeat_header}.pdf", repeats=6, repeat_header=repeat_header
+    )
+    doc = extract(path)
     (table,) = tables_of(doc)
     assert table.pages == (1, 2)
-    assert table.n_rows == 1 + 6 * len(gen.WORD_ROWS)
+    assert (table.n_rows, table.n_header_rows) == (1 + 6 * len(gen.WORD_ROWS), 1)
     assert texts(table)[1:] == [list(row) for row in gen.WORD_ROWS] * 6
 
 
