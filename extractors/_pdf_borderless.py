@@ -12,11 +12,14 @@ Nothing draws the grid, so it is read from the text's geometry:
   column, or most columns, start a new block of text; anything else is the row above
   going on (a second paragraph or a bullet list inside one cell).
 - **header**: the first row is a row of short labels filling most columns, set apart from
-  the body (bold, a band of fill, a colour or a larger size, or much shorter text).
+  the body (bold, a band of fill, a colour or a larger size, or much shorter text). A run
+  at the top of a page with the columns of the table that ended the page before needs no
+  header: it is that table going on.
 
 Conservative on purpose: without such a header, with a first column of list markers or of
-"Label:" words, or without a column of short values, the lines stay text (prose, two
-columns of prose, bulleted lists, title blocks and label:value lines are never tables).
+"Label:" words, without a column of short values, or when the columns are one block drawn
+again and again across the page (cards side by side), the lines stay text: prose, two
+columns of prose, bulleted lists, title blocks and label:value lines are never tables.
 """
 
 from __future__ import annotations
@@ -59,7 +62,8 @@ MAX_LABEL_WORDS = 8  # a header cell is a label, not a sentence
 SHORT_CELL_WORDS = 6  # some column holds short values (a lead, a date), not prose
 HEADING_RATIO = 1.3  # a line this much larger than the run's text is a heading, not a row
 MAX_SPLIT_SHARE = 0.2  # share of cell lines whose words sit in separate groups (sub-columns)
-COLUMN_FILL_SHARE = 0.6  # share of body rows with text in a column that makes it populated
+COLUMN_FILL_SHARE = 0.6
+MAX_MIRRORED_COLUMNS = 3  # cards come two or three across  # share of body rows with text in a column that makes it populated
 
 
 @dataclass(slots=True)
@@ -400,6 +404,23 @@ def _text(lines: list[Line]) -> str:
     return " ".join(ln.text for ln in sorted(lines, key=_top)).strip()
 
 
+def _mirrored(rows: list[_Row], n_cols: int) -> bool:
+    """Columns whose cells, row by row, look alike (as many lines, in one size and weight),
+    one row even saying the same words in each: a block drawn two or three times across
+    the page (cards side by side), not the columns of a table, which hold different things
+    (an action, a lead, a date)."""
+    same_words = False
+    for row in rows:
+        cells = [row.cells.get(c) for c in range(n_cols)]
+        if any(not lns for lns in cells):
+            return False
+        if len({(len(lns), text_size(lns), _is_bold(lns)) for lns in cells if lns}) > 1:
+            return False
+        texts = {_text(lns).casefold() for lns in cells if lns}
+        same_words = same_words or (len(texts) == 1 and any(ch.isalpha() for ch in texts.pop()))
+    return same_words
+
+
 def _is_table(
     head: _Row | None, body: list[_Row], n_cols: int, edges: list[float], rects: list[FillRect]
 ) -> bool:
@@ -411,6 +432,8 @@ def _is_table(
     )
     if populated < 2:
         return False
+    if n_cols <= MAX_MIRRORED_COLUMNS and _mirrored([head, *body] if head else body, n_cols):
+        return False  # the same block drawn two or three times across: cards side by side
     first = [row.cells[0] for row in body if 0 in row.cells]
     if first and sum(_is_marker(lns) for lns in first) * 2 >= len(first):
         return False  # bullets or numbers with a hanging indent

@@ -64,7 +64,10 @@ def side_by_side_boxes(
             if MIN_WIDTH <= x1 - x0 <= MAX_PAGE_SHARE * page_width and bottom - top >= MIN_HEIGHT
         }
     )
-    candidates = [b for b in candidates if not any(_overlaps(b, t) for t in tables)]
+    # A shape in a ruled table is a cell's shading; a table may sit inside a box.
+    candidates = [
+        b for b in candidates if not any(_overlaps(b, t) and not _inside(t, b) for t in tables)
+    ]
     outer = [b for b in candidates if not any(o != b and _inside(b, o) for o in candidates)]
     # Boxes that overlap without nesting are not a layout of boxes (a chart over a panel).
     outer = [b for b in outer if not any(o != b and _overlaps(b, o) for o in outer)]

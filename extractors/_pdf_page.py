@@ -316,12 +316,13 @@ def _text_and_tables(
 
 
 def _box_shapes(objects: dict[str, list[dict[str, Any]]], tf: Transform) -> list[BBox]:
-    """Every drawn rectangle (framed or filled) and filled curve (a rounded panel)."""
-    shapes = []
-    for o in objects.get("rect", []):
-        shapes.append(tf(o["x0"], o["top"], o["x1"], o["bottom"]))
+    """Every drawn rectangle (framed or filled) and closed or filled curve (a rounded
+    panel; an open curve is a chart's line)."""
+    shapes = [tf(o["x0"], o["top"], o["x1"], o["bottom"]) for o in objects.get("rect", [])]
     for o in objects.get("curve", []):
-        if o.get("fill"):
+        pts = o.get("pts") or []
+        closed = len(pts) > 2 and abs(pts[0][0] - pts[-1][0]) + abs(pts[0][1] - pts[-1][1]) < 1
+        if o.get("fill") or closed:
             shapes.append(tf(o["x0"], o["top"], o["x1"], o["bottom"]))
     return shapes
 

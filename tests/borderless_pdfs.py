@@ -95,16 +95,16 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return simpleSplit(text, font, size, width)
 
 
-def _cell_lines(text: str, size: float, width: float) -> list[tuple[float, str]]:
+def _cell_lines(text: str, size: float, width: float, font: str = FONT) -> list[tuple[float, str]]:
     """A cell's lines with their indent: paragraphs wrapped; a "• " item's first line keeps
     its bullet (drawn apart, before a tab) and its wrapped lines hang under its text."""
     out: list[tuple[float, str]] = []
     for para in text.split("\n"):
         if para.startswith("• "):
-            body = _wrap(para[2:], FONT, size, width - 12)
+            body = _wrap(para[2:], font, size, width - 12)
             out += [(0.0, "•\t" + line) if k == 0 else (12.0, line) for k, line in enumerate(body)]
         else:
-            out += [(0.0, line) for line in _wrap(para, FONT, size, width)]
+            out += [(0.0, line) for line in _wrap(para, font, size, width)]
     return out
 
 
@@ -117,12 +117,14 @@ def slide_deck(
     header_band: bool = True,
     middle: bool = False,
     row_space: float = 6.0,
+    mixed: bool = False,
 ) -> Path:
     """Slides with a title and a borderless 5-column table: a filled header band with white
     bold labels, wrapped cells (a cell may hold "• " items, one a line), rows parted only
     by space (and light bands on every other row); the table runs on over the next slide
     under its header repeated. `middle` centres each cell's text in its row, as a slide's
-    table often does."""
+    table often does; `mixed` sets the first column larger and bold, the others smaller,
+    so that the columns' lines do not share baselines."""
     c = Canvas(str(path), pagesize=SLIDE, invariant=1)
     x0, width, pad, size, lead = 36.0, 888.0, 7.2, 11.0, 13.2
     xs = [x0]
@@ -143,21 +145,26 @@ def slide_deck(
         for i, label in enumerate(SLIDE_HEADER):
             c.drawString(xs[i] + pad, y - 17, label)
         y -= band_h
+        styles = (
+            [(BOLD, 12.0, 15.0)] + [(FONT, 10.0, 12.0)] * 4 if mixed else [(FONT, size, lead)] * 5
+        )
         for r, row in enumerate(SLIDE_ROWS[start : start + n_rows]):
             cells = [
-                _cell_lines(text, size, (xs[i + 1] - xs[i]) - 2 * pad) for i, text in enumerate(row)
+                _cell_lines(text, styles[i][1], (xs[i + 1] - xs[i]) - 2 * pad, styles[i][0])
+                for i, text in enumerate(row)
             ]
-            n_lines = max(len(lines) for lines in cells)
-            height = n_lines * lead + 2 * 3.6 + row_space
+            height = max(len(lines) * styles[i][2] for i, lines in enumerate(cells))
+            height += 2 * 3.6 + row_space
             if banded_rows and r % 2:
                 c.setFillColor(colors.HexColor("#DEEAF6"))
                 c.rect(x0, y - height, width, height, stroke=0, fill=1)
             c.setFillColor(colors.black)
-            c.setFont(FONT, size)
             for i, lines in enumerate(cells):
-                drop = (n_lines - len(lines)) * lead / 2 if middle else 0.0
+                font, fsize, flead = styles[i]
+                c.setFont(font, fsize)
+                drop = (height - 2 * 3.6 - row_space - len(lines) * flead) / 2 if middle else 0.0
                 for k, (indent, line) in enumerate(lines):
-                    base = y - 3.6 - size - drop - k * lead
+                    base = y - 3.6 - fsize - drop - k * flead
                     if line.startswith("•\t"):
                         c.drawString(xs[i] + pad, base, "•")
                         line, indent = line[2:], 12.0
@@ -424,10 +431,12 @@ CARDS = (
 )
 
 
-def card_pairs(path: Path) -> Path:
+def card_pairs(path: Path, *, framed: bool = True, rounded: bool = False) -> Path:
     """A performance report's page of KPI cards laid two across: each card a box with a
-    title band, a rating badge (the word in a filled box) and an arrow, a few chart labels
-    and a strip of labelled values at its foot. Nothing rules a grid between them."""
+    title band, a rating badge (the word in a filled box), a few chart labels and a strip
+    of labelled values at its foot. Nothing rules a grid between them; without `framed`
+    no outline is drawn either, only the title band and the strip's panel; `rounded` draws
+    the outline with rounded corners (a curve, not a rectangle)."""
     w, h = landscape(A4)
     c = Canvas(str(path), pagesize=(w, h), invariant=1)
     c.setFont(BOLD, 18)
@@ -439,7 +448,10 @@ def card_pairs(path: Path) -> Path:
         x = margin + col * (card_w + gap)
         y = h - 70 - (row + 1) * card_h - row * 14
         c.setStrokeColor(colors.HexColor("#BFBFBF"))
-        c.rect(x, y, card_w, card_h, stroke=1, fill=0)
+        if framed and rounded:
+            c.roundRect(x, y, card_w, card_h, 12, stroke=1, fill=0)
+        elif framed:
+            c.rect(x, y, card_w, card_h, stroke=1, fill=0)
         c.setFillColor(colors.HexColor("#D9E2F3"))
         c.rect(x, y + card_h - 34, card_w, 34, stroke=0, fill=1)
         c.setFillColor(colors.black)

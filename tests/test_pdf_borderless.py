@@ -44,9 +44,16 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- slides -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("middle", [False, True], ids=["top", "centred"])
-def test_slide_table_with_banded_header_and_wrapped_cells(folder: Path, middle: bool) -> None:
-    doc = extract(gen.slide_deck(folder / f"slides-{middle}.pdf", middle=middle, row_space=14))
+@pytest.mark.parametrize(
+    ("middle", "mixed"),
+    [(False, False), (True, False), (True, True)],
+    ids=["top", "centred", "centred-mixed-fonts"],
+)
+def test_slide_table_with_banded_header_and_wrapped_cells(
+    folder: Path, middle: bool, mixed: bool
+) -> None:
+    path = folder / f"slides-{middle}-{mixed}.pdf"
+    doc = extract(gen.slide_deck(path, middle=middle, row_space=14, mixed=mixed))
     (table,) = tables_of(doc)
     assert table.pages == (1, 2)  # the header repeated on the second slide is dropped
     assert (table.n_rows, table.n_cols, table.n_header_rows) == (7, 5, 1)
@@ -154,15 +161,22 @@ def test_label_value_lines_stay_paragraphs(folder: Path) -> None:
 # --- boxes side by side ---------------------------------------------------------------------------
 
 
-def test_cards_two_across_are_read_card_by_card(folder: Path) -> None:
-    doc = extract(gen.card_pairs(folder / "cards.pdf"))
+@pytest.mark.parametrize(
+    ("framed", "rounded"),
+    [(True, False), (True, True), (False, False)],
+    ids=["boxes", "rounded-boxes", "column-blocks"],
+)
+def test_cards_two_across_are_read_card_by_card(folder: Path, framed: bool, rounded: bool) -> None:
+    path = gen.card_pairs(folder / f"cards-{framed}-{rounded}.pdf", framed=framed, rounded=rounded)
+    doc = extract(path)
     assert tables_of(doc) == []
     lines = prose_texts(doc)
     for title, badge, _, strip in gen.CARDS:
         at = lines.index(title)
         assert lines[at + 1 : at + 5] == ["Quarterly trend", badge, "Q3 Q4 Q1 Q2", strip]
     kpis = cards_to_kpis(doc)
-    assert [(k.ref, k.status.raw, k.actual_raw, k.floor_raw) for k in kpis] == [
+    # Framed cards are read row by row; unframed blocks column by column (1, 3, 2, 4).
+    assert sorted((k.ref, k.status.raw, k.actual_raw, k.floor_raw) for k in kpis) == [
         ("PI 01", "GREEN", "97%", "90%"),
         ("PI 02", "AMBER", "81%", "75%"),
         ("PI 03", "RED", "62%", "80%"),
