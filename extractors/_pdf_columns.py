@@ -1,17 +1,18 @@
-"""Reading order on pages set in two or more columns of prose.
+"""Reading order on pages set in two or more columns: prose, or blocks side by side
+(cards two across with no frame drawn round them).
 
 A gutter is a vertical strip that (almost) no glyph touches, with a good share
 of the page's text on each side. Lines that run through a gutter (a title, a
-full-width heading) cut the page into bands; within a band the columns are
-read one after the other, each top to bottom. A page without a gutter keeps
-plain top-to-bottom order, so single-column plans are untouched.
+full-width heading: ink unbroken over the gutter's middle) cut the page into bands;
+within a band the columns are read one after the other, each top to bottom. A page
+without a gutter keeps plain top-to-bottom order, so single-column plans are untouched.
 """
 
 from __future__ import annotations
 
 from extractors._pdf_text import Fragment, Glyph, Line, fragments_to_line, glyphs_to_line
 
-MIN_LINES = 12  # fewer lines than this: not worth a column analysis
+MIN_LINES = 8  # fewer lines than this: not worth a column analysis
 MIN_GUTTER = 6  # points of clear space between columns
 MAX_CROSSING = 0.03  # share of lines that may run through a gutter (titles, headings)
 MIN_SHARE = 0.15  # each column holds at least this share of the page's text
@@ -97,8 +98,17 @@ def order_lines(lines: list[Line], runs: list[list[Glyph]]) -> list[Line]:
 
     for line, run in zip(lines, runs, strict=True):
         crossed = [(a, b) for a, b in gutters if line.x0 < b and line.x1 > a]
-        if crossed and any(
-            a < g.x0 < b or a < g.x1 < b for g in run if not g.text.isspace() for a, b in crossed
+        # A line runs through a gutter when its ink does, unbroken over the gutter's middle
+        # (two pieces set apart at the gutter, such as two boxes' titles, do not).
+        if (
+            crossed
+            and any(f.x0 < (a + b) / 2 < f.x1 for f in line.fragments for a, b in crossed)
+            and any(
+                a < g.x0 < b or a < g.x1 < b
+                for g in run
+                if not g.text.isspace()
+                for a, b in crossed
+            )
         ):
             flush()  # a line through a gutter spans the columns: it closes the band
             out.append(line)

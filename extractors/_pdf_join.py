@@ -18,7 +18,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
-from extractors._pdf_tables import BBox, Origin, TablePart
+from extractors._pdf_tables import BBox, Origin, TablePart, same_anchors
 from schemas.layout import Cell, Table
 
 COLUMN_TOLERANCE = 6.0  # points between column edges that are "the same"
@@ -105,6 +105,19 @@ def collapse(part: TablePart, edges: list[float]) -> TablePart:
     return TablePart(part.page, part.bbox, list(edges), list(part.rows), out, part.ruled)
 
 
+def _with_edges(part: TablePart, edges: list[float]) -> TablePart:
+    """The piece on the same columns with the given edges."""
+    return TablePart(
+        part.page,
+        part.bbox,
+        list(edges),
+        list(part.rows),
+        part.origins,
+        part.ruled,
+        anchors=list(part.anchors),
+    )
+
+
 def _union(a: BBox, b: BBox) -> BBox:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
@@ -134,9 +147,19 @@ def repeated_header_rows(first: TablePart, nxt: TablePart) -> int:
     return best
 
 
+def _unruled_alike(a: TablePart, b: TablePart) -> bool:
+    """Two pieces drawn without rules whose columns start at the same places: their
+    edges, read from the text, may differ with what each page holds."""
+    return not a.ruled and not b.ruled and bool(a.anchors) and same_anchors(a.anchors, b.anchors)
+
+
 def can_continue(chain: list[TablePart], nxt: TablePart) -> bool:
     last = chain[-1]
-    if nxt.page != last.page + 1 or not columns_compatible(last.col_edges, nxt.col_edges):
+    if nxt.page != last.page + 1:
+        return False
+    if _unruled_alike(last, nxt):
+        return True
+    if not columns_compatible(last.col_edges, nxt.col_edges):
         return False
     if len(last.col_edges) != len(nxt.col_edges):
         return repeated_header_rows(chain[0], nxt) > 0
@@ -238,8 +261,13 @@ def join_chain(chain: list[TablePart], reaches_bottom: Callable[[int, float], bo
 
     `reaches_bottom(page, y)` tells whether y is at the foot of the page's text area.
     """
-    edges = common_edges([p.col_edges for p in chain])
-    parts = [collapse(p, edges) for p in chain]
+    if all(_unruled_alike(chain[0], p) for p in chain[1:]):
+        # Columns drawn without rules are the same columns: keep the first piece's edges.
+        edges = list(chain[0].col_edges)
+        parts = [_with_edges(p, edges) for p in chain]
+    else:
+        edges = common_edges([p.col_edges for p in chain])
+        parts = [collapse(p, edges) for p in chain]
     first = parts[0]
     acc = TablePart(
         first.page, first.bbox, list(edges), list(first.rows), list(first.origins), first.ruled

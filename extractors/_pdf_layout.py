@@ -192,7 +192,9 @@ def _lines_to_protos(page: PageContent, lines: list[Line], styles: _Styles) -> l
             prev = cur.lines[-1]
             same_style = abs(prev.size - line.size) < 0.6 and prev.bold == line.bold
             kind = break_kind(prev, line, min(prev.x0, line.x0), right, pitch)
-            if cur.kind == "heading":
+            if prev.box != line.box:
+                joins = False  # a box beside another is read whole, never run into the next
+            elif cur.kind == "heading":
                 joins = heading and same_style and kind not in ("gap", "marker")
             elif heading or marker is not None or not same_style or kind in ("gap", "marker"):
                 joins = False

@@ -13,6 +13,8 @@ from typing import Any
 
 from pdfplumber.table import TableFinder
 
+from extractors._pdf_borderless import borderless_tables
+from extractors._pdf_boxes import box_at, reading_order, side_by_side_boxes
 from extractors._pdf_columns import order_lines
 from extractors._pdf_tables import (
     FillRect,
@@ -50,6 +52,15 @@ _TURN = {  # where a direction points once the page is turned for a frame
 }
 CUT_SHARE = 0.05  # share of a table's cells that may have a word run across a border
 _KEY_BITS = 20
+
+
+def carried_columns(content: PageContent) -> list[float] | None:
+    """Where the columns start of the table without rules lowest on the page, which may
+    run on over the page break without its header; None when the page has none."""
+    if not content.tables:
+        return None
+    last = max(content.tables, key=lambda p: p.bbox[3])
+    return list(last.anchors) if not last.ruled and last.anchors else None
 
 
 @dataclass
@@ -162,8 +173,9 @@ def _vertical_lines(glyphs: list[tuple[Glyph, str]]) -> list[Line]:
     return lines
 
 
-def read_page(page: Any, number: int) -> PageContent:
-    """Free lines and table pieces of one pdfplumber page (objects parsed once)."""
+def read_page(page: Any, number: int, carried: list[float] | None = None) -> PageContent:
+    """Free lines and table pieces of one pdfplumber page (objects parsed once). `carried`:
+    where the columns start of a table without rules that ended the previous page."""
     objects = page.objects
     chars = objects.get("char", [])
     direction = dominant_direction(chars) if chars else RIGHT
@@ -204,42 +216,51 @@ def read_page(page: Any, number: int) -> PageContent:
         key=lambda g: g.area,
     )
 
+    # Filled rects: cell shading of ruled tables, the header band of a table without rules.
     rects: list[FillRect] = []
-    if grids:
-        for r in objects.get("rect", []):
-            if r.get("fill"):
-                x0, top, x1, bottom = tf(r["x0"], r["top"], r["x1"], r["bottom"])
-                rects.append(
-                    FillRect(x0, top, x1, bottom, color_to_hex(r.get("non_stroking_color")))
-                )
+    for r in objects.get("rect", []):
+        if r.get("fill"):
+            x0, top, x1, bottom = tf(r["x0"], r["top"], r["x1"], r["bottom"])
+            rects.append(FillRect(x0, top, x1, bottom, color_to_hex(r.get("non_stroking_color"))))
 
     rows = glyphs_to_rows(glyphs)
     vertical = _vertical_lines(turned) if turned else []
     grids = _accepted_grids(grids, rows, vertical)
+    boxes = side_by_side_boxes(_box_shapes(objects, tf), [g.bbox for g in grids], width, rows)
 
     free: list[Line] = []
     free_runs: dict[int, list[Glyph]] = {}  # id(line) -> its glyphs, for column analysis
     cell_lines: list[dict[int, list[Line]]] = [{} for _ in grids]
+    boxed: list[list[Line]] = [[] for _ in boxes]
 
     def place(line: Line | None, key: int, run: list[Glyph] | None = None) -> None:
         if line is None:
             return
-        if key < 0:
+        if key == -1:
             free.append(line)
+            free_runs[id(line)] = run or []
+        elif key < -1:
+            line.box = -key - 2
+            boxed[line.box].append(line)
             free_runs[id(line)] = run or []
         else:
             cell_lines[key >> _KEY_BITS].setdefault(key & ((1 << _KEY_BITS) - 1), []).append(line)
 
+    def where(x0: float, x1: float, top: float, bottom: float) -> int:
+        key = _locate(grids, x0, x1, top, bottom) if grids else -1
+        if key == -1 and boxes:
+            b = box_at(boxes, (x0 + x1) / 2, (top + bottom) / 2)
+            key = -2 - b if b >= 0 else -1
+        return key
+
     for row in rows:
-        if not grids:
+        if not grids and not boxes:
             place(glyphs_to_line(row), -1, row)
             continue
         run: list[Glyph] = []
-        run_key = -2
+        run_key = -3 - len(boxes)  # no key
         for g in row:
-            key = (
-                run_key if g.text.isspace() and run else _locate(grids, g.x0, g.x1, g.top, g.bottom)
-            )
+            key = run_key if g.text.isspace() and run else where(g.x0, g.x1, g.top, g.bottom)
             if key != run_key and run:
                 place(glyphs_to_line(run), run_key, run)
                 run = []
@@ -248,17 +269,20 @@ def read_page(page: Any, number: int) -> PageContent:
         if run:
             place(glyphs_to_line(run), run_key, run)
     for line in vertical:
-        place(line, _locate(grids, line.x0, line.x1, line.top, line.bottom) if grids else -1)
+        place(line, where(line.x0, line.x1, line.top, line.bottom))
 
     parts: list[TablePart] = []
     for i, grid in enumerate(grids):
         for lines in cell_lines[i].values():
             lines.sort(key=lambda ln: ln.top)
         parts.append(grid_to_part(grid, cell_lines[i], rects, number))
-    free.sort(key=lambda ln: (ln.top, ln.x0))
-    text_parts, free = lines_to_text_tables(free, number)
-    free = order_lines(free, [free_runs[id(ln)] for ln in free])
+    free, text_parts = _text_and_tables(free, free_runs, number, rects, carried)
     parts.extend(text_parts)
+    if boxes:
+        for i, lines in enumerate(boxed):
+            boxed[i], box_parts = _text_and_tables(lines, free_runs, number, rects)
+            parts.extend(box_parts)
+        free = reading_order(free, boxed, boxes)
     parts.sort(key=lambda p: p.bbox[1])
     if parts:
         add_icon_fills(parts, _icon_shapes(objects, tf))
@@ -272,6 +296,35 @@ def read_page(page: Any, number: int) -> PageContent:
         n_images=len(objects.get("image", [])),
         rotated=direction != RIGHT or bool(page.rotation),
     )
+
+
+def _text_and_tables(
+    lines: list[Line],
+    runs: dict[int, list[Glyph]],
+    number: int,
+    rects: list[FillRect],
+    carried: list[float] | None = None,
+) -> tuple[list[Line], list[TablePart]]:
+    """Lines outside ruled tables (one area of the page) to tables drawn without rules and
+    the lines left over, in reading order."""
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    glyph_runs = [runs.get(id(ln), []) for ln in lines]
+    parts, lines = borderless_tables(lines, glyph_runs, number, rects, carried)
+    more, lines = lines_to_text_tables(lines, number)
+    lines = order_lines(lines, [runs.get(id(ln), []) for ln in lines])
+    return lines, parts + more
+
+
+def _box_shapes(objects: dict[str, list[dict[str, Any]]], tf: Transform) -> list[BBox]:
+    """Every drawn rectangle (framed or filled) and closed or filled curve (a rounded
+    panel; an open curve is a chart's line)."""
+    shapes = [tf(o["x0"], o["top"], o["x1"], o["bottom"]) for o in objects.get("rect", [])]
+    for o in objects.get("curve", []):
+        pts = o.get("pts") or []
+        closed = len(pts) > 2 and abs(pts[0][0] - pts[-1][0]) + abs(pts[0][1] - pts[-1][1]) < 1
+        if o.get("fill") or closed:
+            shapes.append(tf(o["x0"], o["top"], o["x1"], o["bottom"]))
+    return shapes
 
 
 def _icon_shapes(objects: dict[str, list[dict[str, Any]]], tf: Transform) -> list[FillRect]:

@@ -51,6 +51,9 @@ class TablePart:
     ruled: bool = True
     repeated_header: int = field(default=0)  # header rows dropped from later pieces
     text_size: float = 0.0  # the font size most of its text is set in (0 when empty)
+    # Where each column's text starts, for a table drawn without rules: its columns are
+    # matched across a page break by these, as a ruled table's are by its rules.
+    anchors: list[float] = field(default_factory=list)
 
     @property
     def n_rows(self) -> int:
@@ -59,6 +62,14 @@ class TablePart:
     @property
     def n_cols(self) -> int:
         return len(self.col_edges) - 1
+
+
+ANCHOR_MATCH = 6.0  # points between column starts that are the same column on another page
+
+
+def same_anchors(a: list[float], b: list[float]) -> bool:
+    """Two tables without rules have the same columns: as many, starting at the same x."""
+    return len(a) == len(b) and all(abs(x - y) <= ANCHOR_MATCH for x, y in zip(a, b, strict=True))
 
 
 def color_to_hex(color: object) -> str | None:
@@ -404,6 +415,8 @@ def _region_to_part(
         return None  # every column is prose: a multi-column page, not a table
     if len(bands) == 2 and all(_is_marker_only(f) for f in per_band[0]):
         return None  # numbered or bulleted paragraphs with a hanging indent
+    if len(bands) == 2 and sum(f.text.endswith(":") for f in per_band[0]) * 2 >= len(per_band[0]):
+        return None  # "Label: value" lines, the values set at a tab stop
     # The last row's wrapped lines: single lines set tight under a later column's text.
     lefts = [min(f.x0 for f in fs) if fs else b[0] for fs, b in zip(per_band, bands, strict=True)]
     lines = list(lines)

@@ -103,6 +103,7 @@ class Line:
     first_word_width: float
     fragments: list[Fragment]
     symbol_start: bool  # first glyph in a symbol or monospace font ("o" bullets)
+    box: int = -1  # the drawn box (of boxes side by side) the line sits in; -1 for none
 
     @property
     def colours(self) -> dict[str | None, int]:
@@ -293,6 +294,7 @@ def fragments_to_line(fragments: list[Fragment], template: Line) -> Line:
         first_word_width=first_word,
         fragments=fragments,
         symbol_start=template.symbol_start and first is template.fragments[0],
+        box=template.box,
     )
 
 

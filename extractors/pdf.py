@@ -22,7 +22,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors._pdf_layout import pages_to_blocks
-from extractors._pdf_page import PageContent, read_page
+from extractors._pdf_page import PageContent, carried_columns, read_page
 from extractors.base import ExtractionError, ExtractSettings
 from schemas.layout import LayoutDocument
 
@@ -133,12 +133,15 @@ def _read_pages(pdf: Any) -> tuple[list[PageContent], list[str]]:
     """Every readable page; a damaged page becomes a warning, not a failure."""
     contents: list[PageContent] = []
     warnings: list[str] = []
+    carried: list[float] | None = None
     for page in pdf.pages:
         try:
-            contents.append(read_page(page, page.page_number))
+            contents.append(read_page(page, page.page_number, carried))
+            carried = carried_columns(contents[-1])
         except Exception as exc:
             if not _from_pdf_library(exc):
                 raise
+            carried = None
             warnings.append(f"page {page.page_number} could not be read: {_reason(exc)}")
         finally:
             page.close()  # drops the parsed objects and layout: memory stays flat

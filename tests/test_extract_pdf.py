@@ -484,10 +484,10 @@ def test_a_damaged_page_becomes_a_warning(
 
     real = pdf_module.read_page
 
-    def flaky(page, number):
+    def flaky(page, number, carried=None):
         if number == 2:
             raise PdfminerException("bad content stream")
-        return real(page, number)
+        return real(page, number, carried)
 
     monkeypatch.setattr(pdf_module, "read_page", flaky)
     doc = PdfExtractor().extract(
