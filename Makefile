@@ -27,8 +27,11 @@ fuzz: $(STAMP)
 
 # Style (ruff) and types (mypy, configured in pyproject.toml: pipeline/ and schemas/).
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline extractors schemas tests samples benchmarks scripts
-	$(BIN)/ruff format --check pipeline extractors schemas tests samples benchmarks scripts
+	$(BIN)/ruff check planx pipeline extractors schemas tests samples benchmarks scripts
+	$(BIN)/ruff format --check planx pipeline extractors schemas tests samples benchmarks scripts
+	mkdir -p .typecheck/planx
+	ln -sfn ../../planx/__init__.py .typecheck/planx/__init__.py
+	for d in pipeline extractors schemas; do ln -sfn ../../$$d .typecheck/planx/$$d; done
 	$(BIN)/mypy
 
 bench: $(STAMP)
@@ -47,4 +50,4 @@ browser:
 	  else echo "note: chromium not installed; browser tests will be skipped"; fi; }
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .typecheck

@@ -60,7 +60,7 @@ GOALS = {
 
 
 def _self_rss_mb() -> float:
-    from pipeline.executors import peak_rss_kb
+    from planx.pipeline.executors import peak_rss_kb
 
     return peak_rss_kb() / 1024
 
@@ -75,7 +75,7 @@ def _cpu_s() -> float:
 
 
 def measure_batch(corpus: Path, out: Path, workers: int, cache: bool) -> dict[str, Any]:
-    from pipeline.batch import run_extract
+    from planx.pipeline.batch import run_extract
 
     cpu = _cpu_s()
     started = time.perf_counter()

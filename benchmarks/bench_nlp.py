@@ -23,9 +23,9 @@ REPO = HERE.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from pipeline.nlp import build_nlp, tag_plans  # noqa: E402
-from pipeline.nlp.dates import clear_date_cache  # noqa: E402
-from schemas.records import (  # noqa: E402
+from planx.pipeline.nlp import build_nlp, tag_plans  # noqa: E402
+from planx.pipeline.nlp.dates import clear_date_cache  # noqa: E402
+from planx.schemas.records import (  # noqa: E402
     KPI,
     Action,
     DateValue,
@@ -175,9 +175,9 @@ def _documents() -> list[Path]:
 
 def end_to_end_share(nlp) -> dict[str, Any]:
     """Extract + interpret vs NLP time over the real documents available."""
-    from extractors import extract
-    from pipeline.interpret import interpret
-    from pipeline.nlp.statuses import fill_to_colour
+    from planx.extractors import extract
+    from planx.pipeline.interpret import interpret
+    from planx.pipeline.nlp.statuses import fill_to_colour
 
     t_front = t_nlp = 0.0
     cells = files = 0

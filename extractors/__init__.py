@@ -13,14 +13,14 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from extractors.base import ExtractionError, Extractor, ExtractSettings
-from extractors.docx import DocxExtractor
-from extractors.html import HtmlExtractor
-from extractors.normalise import normalise_layout
-from extractors.pdf import PdfExtractor
-from extractors.text import TextExtractor
-from extractors.xlsx import XlsxExtractor
-from schemas.layout import LayoutDocument
+from planx.extractors.base import ExtractionError, Extractor, ExtractSettings
+from planx.extractors.docx import DocxExtractor
+from planx.extractors.html import HtmlExtractor
+from planx.extractors.normalise import normalise_layout
+from planx.extractors.pdf import PdfExtractor
+from planx.extractors.text import TextExtractor
+from planx.extractors.xlsx import XlsxExtractor
+from planx.schemas.layout import LayoutDocument
 
 __all__ = [
     "EXTRACTORS",

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import lxml.html
 from lxml import etree
-
-from extractors.base import ExtractionError, ExtractSettings
+from planx.extractors.base import ExtractionError, ExtractSettings
 
 BULLET = "•"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemas.layout import Cell
+from planx.schemas.layout import Cell
 
 MAX_SPAN = 1000  # browsers cap colspan at 1000; a larger span is an error or an attack
 HEADER_LABEL_CHARS = 40

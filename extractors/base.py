@@ -6,8 +6,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
-from schemas.layout import LayoutDocument
-from schemas.settings import resolve_settings
+from planx.schemas.layout import LayoutDocument
+from planx.schemas.settings import resolve_settings
 
 ErrorKind = Literal[
     "encrypted",

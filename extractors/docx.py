@@ -15,8 +15,7 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
-
-from extractors._common import (
+from planx.extractors._common import (
     bullet_symbol,
     check_package,
     clip_text,
@@ -29,9 +28,9 @@ from extractors._common import (
     rows_to_text,
     truncation_warning,
 )
-from extractors._grid import GridCell, cells_to_rows, guess_header_rows
-from extractors.base import ExtractionError, ExtractSettings
-from schemas.layout import Block, LayoutDocument, Provenance, Table
+from planx.extractors._grid import GridCell, cells_to_rows, guess_header_rows
+from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.schemas.layout import Block, LayoutDocument, Provenance, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import lxml.html
 from lxml import etree
-
-from extractors._common import (
+from planx.extractors._common import (
     HTML_SKIP_TAGS,
     clip_text,
     collapse_html_space,
@@ -34,9 +33,9 @@ from extractors._common import (
     normalise_space,
     truncation_warning,
 )
-from extractors._grid import GridCell, cells_to_rows, guess_header_rows, place_spans
-from extractors.base import ExtractionError, ExtractSettings
-from schemas.layout import Block, LayoutDocument, Provenance, Table
+from planx.extractors._grid import GridCell, cells_to_rows, guess_header_rows, place_spans
+from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.schemas.layout import Block, LayoutDocument, Provenance, Table
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BOLD_TAGS = frozenset({"b", "strong", "th", *_HEADINGS})

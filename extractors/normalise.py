@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemas.layout import Block, Cell, LayoutDocument, Table
+from planx.schemas.layout import Block, Cell, LayoutDocument, Table
 
 __all__ = ["normalise_layout"]
 

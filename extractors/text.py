@@ -22,9 +22,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors._common import html_fragment_to_text
-from extractors.base import ExtractionError, ExtractSettings
-from schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
+from planx.extractors._common import html_fragment_to_text
+from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^(\s*)([-*•‣◦]|\d{1,3}[.)]|\(?[a-zA-Z]{1,3}\))\s+(.*)$")

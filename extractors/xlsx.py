@@ -20,8 +20,7 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-
-from extractors._common import (
+from planx.extractors._common import (
     check_package,
     clip_text,
     dominant_text_colour,
@@ -30,9 +29,9 @@ from extractors._common import (
     normalise_space,
     truncation_warning,
 )
-from extractors._grid import GridCell, cells_to_rows, guess_header_rows
-from extractors.base import ExtractionError, ExtractSettings
-from schemas.layout import Block, LayoutDocument, Provenance, Table
+from planx.extractors._grid import GridCell, cells_to_rows, guess_header_rows
+from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.schemas.layout import Block, LayoutDocument, Provenance, Table
 
 MAX_SHEET_CELLS = 1_000_000  # a dense grid past this is a mistake or an attack, not a plan
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

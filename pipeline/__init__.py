@@ -1,3 +1,1 @@
 """planx pipeline: interpret layout into records, tag them with spaCy, build tables, write sinks."""
-
-__version__ = "0.1.0"

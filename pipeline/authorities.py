@@ -40,7 +40,11 @@ class Register:
 
 @cache
 def load_register() -> Register:
-    text = resources.files("pipeline").joinpath("data/authorities.csv").read_text(encoding="utf-8")
+    text = (
+        resources.files("planx.pipeline")
+        .joinpath("data/authorities.csv")
+        .read_text(encoding="utf-8")
+    )
     authorities, names = [], {}
     for row in csv.DictReader(text.splitlines()):
         a = Authority(

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.cache import CACHE_DIRNAME, ResultCache, entry_key, run_fingerprint
-from pipeline.discover import discover
-from pipeline.executors import (
+from planx.pipeline.cache import CACHE_DIRNAME, ResultCache, entry_key, run_fingerprint
+from planx.pipeline.discover import discover
+from planx.pipeline.executors import (
     DEFAULT_TASKS_PER_WORKER,
     DaskRunner,
     ProcessFn,
@@ -43,13 +43,13 @@ from pipeline.executors import (
     peak_rss_kb,
     run_inline,
 )
-from pipeline.flatten import records_to_frames
-from pipeline.inputs import copy_result, identical_copies, tasks_to_files
-from pipeline.process import FileResult, RunSettings, file_sha256, process_file
-from pipeline.progress import NullProgress, Progress
-from pipeline.sinks import CSV_ORDER, atomic_path, write_tables
-from schemas.records import ErrorRecord, InputFile, Plan
-from schemas.settings import resolve_settings
+from planx.pipeline.flatten import records_to_frames
+from planx.pipeline.inputs import copy_result, identical_copies, tasks_to_files
+from planx.pipeline.process import FileResult, RunSettings, file_sha256, process_file
+from planx.pipeline.progress import NullProgress, Progress
+from planx.pipeline.sinks import CSV_ORDER, atomic_path, write_tables
+from planx.schemas.records import ErrorRecord, InputFile, Plan
+from planx.schemas.settings import resolve_settings
 
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MAX_MEMORY_MB = 4096

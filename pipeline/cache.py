@@ -15,10 +15,11 @@ import hashlib
 import json
 from pathlib import Path
 
-import pipeline
-from pipeline.process import FileResult, RunSettings
-from pipeline.sinks import atomic_path
-from schemas.records import ErrorRecord, Plan
+from planx.pipeline.process import FileResult, RunSettings
+from planx.pipeline.sinks import atomic_path
+from planx.schemas.records import ErrorRecord, Plan
+
+import planx
 
 CACHE_DIRNAME = ".planx-cache"
 ENTRY_FORMAT = 1
@@ -41,8 +42,8 @@ def code_fingerprint() -> str:
     """A hash of planx's source and data files, so results from older code are not reused
     (the version number alone does not change while the code is being worked on).
     Computed per run (a few milliseconds), so a long-lived process sees edits."""
-    digest = hashlib.sha256(pipeline.__version__.encode())
-    root = Path(pipeline.__file__).resolve().parent.parent
+    digest = hashlib.sha256(planx.__version__.encode())
+    root = Path(__file__).resolve().parents[1]
     for package in CODE_PACKAGES:
         base = root / package
         files = sorted(

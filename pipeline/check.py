@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-
-from schemas.table_columns import TABLE_COLUMNS
+from planx.schemas.table_columns import TABLE_COLUMNS
 
 Tables = Mapping[str, pd.DataFrame]
 

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline import __version__
+from planx import __version__
 
 if TYPE_CHECKING:  # the stages are imported where used, so `planx --help` starts fast
-    from pipeline.batch import BatchSettings, Executor, RunSummary
-    from pipeline.process import RunSettings
+    from planx.pipeline.batch import BatchSettings, Executor, RunSummary
+    from planx.pipeline.process import RunSettings
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_OK, EXIT_NOTHING_PROCESSED, EXIT_USAGE, EXIT_CHECK_FAILED = 0, 1, 2, 3
@@ -158,9 +158,9 @@ def extract(
         planx extract plans/ -o out --workers 8 --timeout 120
         planx extract plans/ -o out --scheduler tcp://10.0.0.5:8786
     """
-    from extractors import ExtractSettings
-    from pipeline.process import RunSettings
-    from pipeline.progress import make_progress
+    from planx.extractors import ExtractSettings
+    from planx.pipeline.process import RunSettings
+    from planx.pipeline.progress import make_progress
 
     batch = _batch_settings(
         workers, executor, scheduler, timeout_s, max_memory_mb, cache_dir, no_cache, force
@@ -191,7 +191,7 @@ def _batch_settings(
     force: bool,
 ) -> BatchSettings:
     """How the batch runs, from the command's options (a usage error where they disagree)."""
-    from pipeline.batch import BatchSettings
+    from planx.pipeline.batch import BatchSettings
 
     if executor is None:
         executor = "dask" if scheduler else "local"
@@ -215,7 +215,7 @@ def _run_batch(
     paths: list[Path], outdir: Path, run: RunSettings, batch: BatchSettings, progress
 ) -> RunSummary:
     """The batch run, its failures as a user reads them (and exit code 130 if interrupted)."""
-    from pipeline.batch import OutputBusyError, run_extract
+    from planx.pipeline.batch import OutputBusyError, run_extract
 
     try:
         return run_extract(paths, outdir, run, batch=batch, progress=progress)
@@ -266,8 +266,8 @@ def compare(outdir, as_of):
     \b
         planx compare out --as-of 2017-06-30
     """
-    from pipeline.compare import run_compare
-    from pipeline.report import write_report
+    from planx.pipeline.compare import run_compare
+    from planx.pipeline.report import write_report
 
     try:
         result = run_compare(outdir, as_of=as_of)
@@ -282,7 +282,7 @@ def compare(outdir, as_of):
 
 def _exit_if_check_fails(outdir: Path, *, extract_only: bool = False) -> None:
     """Check the outputs in OUTDIR: each problem is an error line, then exit 3."""
-    from pipeline.check import EXTRACT_TABLES, check_tables, read_outputs, report_problems
+    from planx.pipeline.check import EXTRACT_TABLES, check_tables, read_outputs, report_problems
 
     try:
         tables = read_outputs(outdir, EXTRACT_TABLES) if extract_only else read_outputs(outdir)
@@ -338,7 +338,7 @@ def schema(table):
         planx schema > planx.schema.json
         planx schema --table action
     """
-    from schemas.json_schema import output_json_schema
+    from planx.schemas.json_schema import output_json_schema
 
     click.echo(json.dumps(output_json_schema(table), indent=2))
 
@@ -366,8 +366,8 @@ def explain(path, rows, as_json):
         planx explain samples/plans/northam_vale_2017-18_improvement_plan.pdf
         planx explain plan.docx --rows 5 --json
     """
-    from extractors import ExtractionError
-    from pipeline.explain import explain_file, explanation_to_dict, explanation_to_text
+    from planx.extractors import ExtractionError
+    from planx.pipeline.explain import explain_file, explanation_to_dict, explanation_to_text
 
     try:
         expl = explain_file(path)

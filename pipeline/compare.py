@@ -27,9 +27,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
-
-from pipeline.compare_inspections import inspections_to_plans, register_frame, tables_to_scores
-from pipeline.compare_views import (
+from planx.pipeline.compare_inspections import (
+    inspections_to_plans,
+    register_frame,
+    tables_to_scores,
+)
+from planx.pipeline.compare_views import (
     COMPARED_ACTIONS_VIEW,
     VIEW_OF_TABLE,
     create_views,
@@ -37,17 +40,17 @@ from pipeline.compare_views import (
     select_views,
     views_over,
 )
-from pipeline.copies import (
+from planx.pipeline.copies import (
     DEFAULT_COPY_THRESHOLD,
     IDENTICAL_BASIS,
     plans_to_copies,
     tables_without_copies,
 )
-from pipeline.frame_types import typed_frame
-from pipeline.history import tables_to_history
-from pipeline.kpi_match import KpiMatchSettings, measures_to_matches
-from pipeline.recommendation_links import LinkSettings
-from pipeline.sinks import (
+from planx.pipeline.frame_types import typed_frame
+from planx.pipeline.history import tables_to_history
+from planx.pipeline.kpi_match import KpiMatchSettings, measures_to_matches
+from planx.pipeline.recommendation_links import LinkSettings
+from planx.pipeline.sinks import (
     DB_NAME,
     FORMULA_TRIGGERS,
     atomic_path,
@@ -55,8 +58,8 @@ from pipeline.sinks import (
     write_parquet,
     write_xlsx,
 )
-from schemas.settings import resolve_settings
-from schemas.table_columns import COMPARE_TABLES, TABLE_COLUMNS
+from planx.schemas.settings import resolve_settings
+from planx.schemas.table_columns import COMPARE_TABLES, TABLE_COLUMNS
 
 __all__ = [
     "XLSX_NAME",

@@ -13,10 +13,9 @@ addressed.
 from __future__ import annotations
 
 import pandas as pd
-
-from pipeline.authorities import load_register
-from pipeline.copies import authority_label
-from pipeline.recommendation_links import (
+from planx.pipeline.authorities import load_register
+from planx.pipeline.copies import authority_label
+from planx.pipeline.recommendation_links import (
     SCORE_COLUMNS,
     LinkSettings,
     recommendation_scores,

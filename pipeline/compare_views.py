@@ -26,12 +26,11 @@ from collections.abc import Mapping
 
 import duckdb
 import pandas as pd
-
-from pipeline.compare_inspections import REGISTER_BASIS, recommendation_views
-from pipeline.frame_types import typed_frame
-from pipeline.history.views import history_views
-from schemas.records import MEANINGS
-from schemas.table_columns import (
+from planx.pipeline.compare_inspections import REGISTER_BASIS, recommendation_views
+from planx.pipeline.frame_types import typed_frame
+from planx.pipeline.history.views import history_views
+from planx.schemas.records import MEANINGS
+from planx.schemas.table_columns import (
     COLOURS,
     COMPARE_TABLES,
     NO_AS_OF_NOTE,

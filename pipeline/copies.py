@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-
-from schemas.table_columns import COLOURS, COPY_REASON, FORMAT_RANK
+from planx.schemas.table_columns import COLOURS, COPY_REASON, FORMAT_RANK
 
 __all__ = [
     "COMPARED_KINDS",

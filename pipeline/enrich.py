@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from pipeline.nlp.lexicon import load_status_words
-from pipeline.taxonomy import classify_theme
-from schemas.records import Action, Plan, StatusLegend, Theme
+from planx.pipeline.nlp.lexicon import load_status_words
+from planx.pipeline.taxonomy import classify_theme
+from planx.schemas.records import Action, Plan, StatusLegend, Theme
 
 __all__ = ["enrich_plan", "enrich_plans", "reported_meanings"]
 

@@ -330,8 +330,8 @@ def evaluate(
     docs: Sequence[tuple[str, Path]], expected: dict[str, ExpectedPlan], settings=None
 ) -> dict[tuple[str, str], dict[str, Score]]:
     """Extract each document and score it: {(stem, format suffix): {"actions": Score, "kpis": Score}}."""
-    from pipeline.flatten import plan_to_action_rows, plan_to_kpi_rows
-    from pipeline.process import process_file
+    from planx.pipeline.flatten import plan_to_action_rows, plan_to_kpi_rows
+    from planx.pipeline.process import process_file
 
     results = {}
     for stem, path in docs:

@@ -34,14 +34,19 @@ from multiprocessing import get_context
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from pipeline.process import FileResult, RunSettings
-from schemas.records import ErrorRecord
+from planx.pipeline.process import FileResult, RunSettings
+from planx.schemas.records import ErrorRecord
 
 ProcessFn = Callable[[str | Path, RunSettings], FileResult]
 
 DEFAULT_TASKS_PER_WORKER = 100
 # Modules the fork server imports once, so each worker inherits them instead of importing.
-WORKER_PRELOAD = ["pipeline.process", "pipeline.interpret", "pipeline.nlp", "extractors"]
+WORKER_PRELOAD = [
+    "planx.pipeline.process",
+    "planx.pipeline.interpret",
+    "planx.pipeline.nlp",
+    "planx.extractors",
+]
 # Worker processes that die before taking any file, in a row, before the batch gives up.
 MAX_STARTUP_FAILURES = 3
 # How often the pool wakes to check time limits when nothing else happens (seconds).
@@ -199,7 +204,7 @@ def warm_up(settings: RunSettings) -> None:
     """Build the per-process NLP pipeline before the first file, so loading the
     model does not count against that file's time limit."""
     try:
-        from pipeline.process import warm_up as build_pipelines
+        from planx.pipeline.process import warm_up as build_pipelines
 
         build_pipelines(settings)
     except Exception:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractors import extract
-from pipeline.interpret import TableTrace, interpret
-from schemas.layout import LayoutDocument
-from schemas.records import Plan
+from planx.extractors import extract
+from planx.pipeline.interpret import TableTrace, interpret
+from planx.schemas.layout import LayoutDocument
+from planx.schemas.records import Plan
 
 CELL_WIDTH = 28
 
@@ -34,7 +34,7 @@ class Explanation:
 
 def explain_file(path: str | Path) -> Explanation:
     """Read one file as `planx extract` does, keeping the interpreter's trace of each table."""
-    from pipeline.nlp.statuses import fill_to_colour
+    from planx.pipeline.nlp.statuses import fill_to_colour
 
     doc = extract(path)
     traces: list[TableTrace] = []

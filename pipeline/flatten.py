@@ -15,11 +15,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
-
-from pipeline.frame_types import typed_frame
-from pipeline.interpret.inspection import cited_cells
-from schemas.records import KPI, MEANINGS, Action, ErrorRecord, InputFile, Plan
-from schemas.table_columns import COLOURS, ERROR_COLUMNS, JUDGEMENT_AREAS, TABLE_COLUMNS
+from planx.pipeline.frame_types import typed_frame
+from planx.pipeline.interpret.inspection import cited_cells
+from planx.schemas.records import KPI, MEANINGS, Action, ErrorRecord, InputFile, Plan
+from planx.schemas.table_columns import COLOURS, ERROR_COLUMNS, JUDGEMENT_AREAS, TABLE_COLUMNS
 
 
 def _iso(value) -> str | None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-
-from schemas.table_columns import (
+from planx.schemas.table_columns import (
     BOOL_COLUMNS,
     DATE_COLUMNS,
     FLOAT_COLUMNS,

@@ -13,10 +13,10 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from extractors import SUFFIX_FORMATS, SUPPORTED_SUFFIXES, sniff_format
-from pipeline.executors import Task
-from pipeline.process import FileResult
-from schemas.records import InputFile
+from planx.extractors import SUFFIX_FORMATS, SUPPORTED_SUFFIXES, sniff_format
+from planx.pipeline.executors import Task
+from planx.pipeline.process import FileResult
+from planx.schemas.records import InputFile
 
 
 def _name_fits(path: str) -> int:

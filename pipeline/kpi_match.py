@@ -27,9 +27,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from planx.schemas.settings import resolve_settings
 from rapidfuzz import fuzz, process
-
-from schemas.settings import resolve_settings
 
 # An alias must score this (0-100, token_set_ratio) for a common measure to match.
 DEFAULT_MIN_SCORE = 85.0
@@ -98,7 +97,7 @@ class _Lexicon:
 
 def _read_json(name: str) -> dict:
     return json.loads(
-        resources.files("pipeline").joinpath(f"data/{name}").read_text(encoding="utf-8")
+        resources.files("planx.pipeline").joinpath(f"data/{name}").read_text(encoding="utf-8")
     )
 
 

@@ -15,9 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from extractors import ExtractionError, ExtractSettings, extract
-from schemas.records import ErrorRecord, Plan
-from schemas.settings import resolve_settings
+from planx.extractors import ExtractionError, ExtractSettings, extract
+from planx.schemas.records import ErrorRecord, Plan
+from planx.schemas.settings import resolve_settings
 
 PLAN_ID_CHARS = 16
 
@@ -58,7 +58,7 @@ def file_sha256(path: Path) -> str:
 @cache
 def _nlp(batch_size: int, as_of: dt.date | None):
     # Built once per process (a worker builds its own), as spaCy pipelines should be.
-    from pipeline.nlp import NlpSettings, build_nlp
+    from planx.pipeline.nlp import NlpSettings, build_nlp
 
     settings = NlpSettings(batch_size=batch_size, as_of=as_of)
     return build_nlp(settings), settings
@@ -131,10 +131,10 @@ def process_file(path: str | Path, settings: RunSettings | None = None) -> FileR
                 source=path.name, stage="extract", error=warning, kind="warning", severity="warning"
             )
         )
-    from pipeline.interpret import interpret
+    from planx.pipeline.interpret import interpret
 
     try:
-        from pipeline.nlp.statuses import fill_to_colour
+        from planx.pipeline.nlp.statuses import fill_to_colour
 
         plan = interpret(doc, plan_id=plan_id, sha256=result.sha256, fill_to_colour=fill_to_colour)
     except MemoryError:
@@ -143,7 +143,7 @@ def process_file(path: str | Path, settings: RunSettings | None = None) -> FileR
         result.errors.append(stage_error(path, "interpret", exc))
         return result
     try:
-        from pipeline.nlp import tag_plans
+        from planx.pipeline.nlp import tag_plans
 
         nlp, nlp_settings = _nlp(settings.nlp_batch_size, settings.as_of)
         plan = tag_plans([plan], nlp, nlp_settings)[0]
@@ -151,8 +151,8 @@ def process_file(path: str | Path, settings: RunSettings | None = None) -> FileR
         raise  # the batch's memory guard reports it, not the file
     except Exception as exc:
         result.errors.append(stage_error(path, "nlp", exc, "values left as written: ", "partial"))
-    from pipeline.enrich import enrich_plan
-    from pipeline.interpret.as_at import with_as_at
+    from planx.pipeline.enrich import enrich_plan
+    from planx.pipeline.interpret.as_at import with_as_at
 
     # As-at after NLP, which reads the plan's period and date; enrichment on the records read.
     result.plan = enrich_plan(with_as_at(plan, doc))

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Literal, Protocol, TextIO
 
-from pipeline.process import FileResult
+from planx.pipeline.process import FileResult
 
 Mode = Literal["auto", "bar", "lines", "quiet", "none"]
 

@@ -84,7 +84,7 @@ class _Terms:
 
 
 def _data(name: str) -> dict[str, Any]:
-    return json.loads(resources.files("pipeline").joinpath(f"data/{name}").read_text("utf-8"))
+    return json.loads(resources.files("planx.pipeline").joinpath(f"data/{name}").read_text("utf-8"))
 
 
 @lru_cache(maxsize=1)

@@ -20,8 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-
-from schemas.table_columns import DATE_COLUMNS
+from planx.schemas.table_columns import DATE_COLUMNS
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DB_NAME = "plans.duckdb"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from schemas.table_columns import UNCLASSIFIED_THEME as UNCLASSIFIED
+from planx.schemas.table_columns import UNCLASSIFIED_THEME as UNCLASSIFIED
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,9 @@ class ThemeRule:
 @cache
 def load_rules() -> tuple[ThemeRule, ...]:
     data = json.loads(
-        resources.files("pipeline").joinpath("data/theme_taxonomy.json").read_text(encoding="utf-8")
+        resources.files("planx.pipeline")
+        .joinpath("data/theme_taxonomy.json")
+        .read_text(encoding="utf-8")
     )
     rules = []
     for area in data["areas"]:

@@ -1,7 +1,7 @@
 """Typed models: the layout model (extractors -> interpreter) and the output records."""
 
-from schemas.layout import Block, Cell, LayoutDocument, LayoutProvenance, Table
-from schemas.records import (
+from planx.schemas.layout import Block, Cell, LayoutDocument, LayoutProvenance, Table
+from planx.schemas.records import (
     KPI,
     Action,
     DateValue,

@@ -5,7 +5,7 @@ Shared by the pipeline (which fills them) and the JSON Schema (which describes t
 
 from __future__ import annotations
 
-from schemas.records import MEANINGS
+from planx.schemas.records import MEANINGS
 
 COLOURS = ("red", "amber", "green", "blue")
 

@@ -22,8 +22,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.compare import CompareSettings, read_tables, tables_to_comparisons  # noqa: E402
-from pipeline.recommendation_links import LinkSettings  # noqa: E402
+from planx.pipeline.compare import CompareSettings, read_tables, tables_to_comparisons  # noqa: E402
+from planx.pipeline.recommendation_links import LinkSettings  # noqa: E402
+
 from tests.link_expectations import expected_hits, load, mapping_recall  # noqa: E402
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.flatten import plan_to_action_rows, plan_to_kpi_rows  # noqa: E402
-from pipeline.process import process_file  # noqa: E402
+from planx.pipeline.flatten import plan_to_action_rows, plan_to_kpi_rows  # noqa: E402
+from planx.pipeline.process import process_file  # noqa: E402
 
 OPENING_WORDS = 6
 

@@ -18,7 +18,13 @@ import click
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline.evaluate import documents_for, evaluate, format_table, load_expected, summary_rows  # noqa: E402
+from planx.pipeline.evaluate import (  # noqa: E402
+    documents_for,
+    evaluate,
+    format_table,
+    load_expected,
+    summary_rows,
+)
 
 SHARED = REPO.parent / "shared"
 

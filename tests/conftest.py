@@ -36,8 +36,8 @@ ANSWERING_PLANS = (
 def ofsted_batch(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every inspection report in ../shared and the plans answering three of them, extracted and
     compared once per session."""
-    from pipeline.batch import run_extract
-    from pipeline.compare import run_compare
+    from planx.pipeline.batch import run_extract
+    from planx.pipeline.compare import run_compare
 
     out = tmp_path_factory.mktemp("ofsted_batch")
     reports = sorted((shared_dir / "realdocs" / "ofsted-ilacs").glob("*.pdf"))

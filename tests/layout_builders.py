@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
+from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
 
 SOURCE = "test.pdf"
 

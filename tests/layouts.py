@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
+from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
 
 
 def table(

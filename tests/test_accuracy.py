@@ -5,8 +5,8 @@ plans' renderings are held to what they reach today, so a regression fails."""
 from __future__ import annotations
 
 import pytest
+from planx.pipeline.evaluate import documents_for, evaluate, load_expected, summary_rows
 
-from pipeline.evaluate import documents_for, evaluate, load_expected, summary_rows
 from tests.conftest import REPO, SAMPLES
 
 GOAL_F1 = 0.97
@@ -78,7 +78,7 @@ def test_pdf_and_docx_of_a_plan_give_the_same_scores(sample_scores, real_scores)
 
 
 def test_plan_metadata_of_every_sample_document():
-    from pipeline.process import process_file
+    from planx.pipeline.process import process_file
 
     expected = load_expected([SAMPLES / "expected"])
     wrong = []

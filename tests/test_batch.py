@@ -21,11 +21,10 @@ import docx
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
-from pipeline import batch as batch_mod
-from pipeline import cache as cache_mod
-from pipeline import sinks
-from pipeline.batch import (
+from planx.pipeline import batch as batch_mod
+from planx.pipeline import cache as cache_mod
+from planx.pipeline import sinks
+from planx.pipeline.batch import (
     COMMIT_NAME,
     STAGING_DIRNAME,
     OutputBusyError,
@@ -33,11 +32,11 @@ from pipeline.batch import (
     recover_outputs,
     run_extract,
 )
-from pipeline.cache import CACHE_DIRNAME
-from pipeline.cli import cli
-from pipeline.process import RunSettings, process_file
-from pipeline.progress import LineProgress, make_progress
-from pipeline.sinks import CSV_ORDER
+from planx.pipeline.cache import CACHE_DIRNAME
+from planx.pipeline.cli import cli
+from planx.pipeline.process import RunSettings, process_file
+from planx.pipeline.progress import LineProgress, make_progress
+from planx.pipeline.sinks import CSV_ORDER
 
 REPO = Path(__file__).resolve().parents[1]
 CALL_LOG = "PLANX_TEST_CALL_LOG"

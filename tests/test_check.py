@@ -10,10 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
-from pipeline import check as check_mod
-from pipeline.batch import OUTPUTS_NOTE, run_extract
-from pipeline.check import (
+from planx.pipeline import check as check_mod
+from planx.pipeline.batch import OUTPUTS_NOTE, run_extract
+from planx.pipeline.check import (
     Problem,
     check_outdir,
     check_tables,
@@ -24,13 +23,13 @@ from pipeline.check import (
     missing_authorities,
     unaccounted_files,
 )
-from pipeline.cli import EXIT_CHECK_FAILED, cli
-from pipeline.copies import plans_to_copies
-from pipeline.executors import Task
-from pipeline.inputs import identical_copies, tasks_to_files
-from pipeline.process import FileResult
-from pipeline.sinks import write_csv, write_parquet
-from schemas.records import Plan
+from planx.pipeline.cli import EXIT_CHECK_FAILED, cli
+from planx.pipeline.copies import plans_to_copies
+from planx.pipeline.executors import Task
+from planx.pipeline.inputs import identical_copies, tasks_to_files
+from planx.pipeline.process import FileResult
+from planx.pipeline.sinks import write_csv, write_parquet
+from planx.schemas.records import Plan
 
 PLANS = Path(__file__).resolve().parents[1] / "samples" / "plans"
 TEXT_PLAN = "northam_vale_2017-18_improvement_plan.txt"

@@ -9,8 +9,8 @@ import sys
 import jsonschema
 import pandas as pd
 from click.testing import CliRunner
+from planx.pipeline import cli as cli_module
 
-from pipeline import cli as cli_module
 from tests.conftest import REPO, SAMPLES
 
 
@@ -117,6 +117,6 @@ def test_usage_errors_exit_2(tmp_path):
 
 def test_python_dash_m_runs_the_cli():
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, cwd=REPO
+        [sys.executable, "-m", "planx", "--version"], capture_output=True, text=True, cwd=REPO
     )
     assert result.returncode == 0 and "planx" in result.stdout

@@ -20,19 +20,18 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-
-from pipeline.batch import run_extract
-from pipeline.compare import CompareSettings, read_tables, run_compare
-from pipeline.enrich import enrich_plans
-from pipeline.flatten import records_to_frames
-from pipeline.kpi_match import (
+from planx.pipeline.batch import run_extract
+from planx.pipeline.compare import CompareSettings, read_tables, run_compare
+from planx.pipeline.enrich import enrich_plans
+from planx.pipeline.flatten import records_to_frames
+from planx.pipeline.kpi_match import (
     KpiMatchSettings,
     measures_to_matches,
     text_to_normalised,
 )
-from pipeline.report import write_report
-from pipeline.sinks import write_tables
-from schemas.records import (
+from planx.pipeline.report import write_report
+from planx.pipeline.sinks import write_tables
+from planx.schemas.records import (
     KPI,
     Action,
     DateValue,
@@ -46,7 +45,7 @@ from schemas.records import (
     Status,
     StatusLegend,
 )
-from schemas.table_columns import NO_AS_OF_NOTE
+from planx.schemas.table_columns import NO_AS_OF_NOTE
 
 AS_OF = dt.date(2017, 1, 31)
 XSS = "<script>alert(1)</script>"

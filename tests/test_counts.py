@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-
-from pipeline.interpret import interpret
-from pipeline.interpret.counts import (
+from planx.pipeline.interpret import interpret
+from planx.pipeline.interpret.counts import (
     find_reported_counts,
     number_value,
     prose_counts,
     table_counts,
 )
-from pipeline.interpret.front_matter import find_status_counts, is_count_table
+from planx.pipeline.interpret.front_matter import find_status_counts, is_count_table
+
 from tests.layout_builders import document, heading, item, para, table
 
 # --- prose ------------------------------------------------------------------------------------------

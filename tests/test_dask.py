@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from planx.pipeline import cache as cache_mod
+from planx.pipeline.batch import run_extract
+from planx.pipeline.cli import cli
+from planx.pipeline.process import process_file
+from planx.pipeline.sinks import CSV_ORDER
 
-from pipeline import cache as cache_mod
-from pipeline.batch import run_extract
-from pipeline.cli import cli
-from pipeline.process import process_file
-from pipeline.sinks import CSV_ORDER
 from tests.test_batch import plan_docx, plan_text, write_plans
 
 distributed = pytest.importorskip("distributed")

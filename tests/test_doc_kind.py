@@ -7,12 +7,20 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from planx.extractors import extract
+from planx.pipeline.interpret import interpret
+from planx.pipeline.interpret.doc_kind import document_kind, inspection_cues, load_cues
+from planx.pipeline.nlp.statuses import legend_with_meanings
+from planx.schemas.records import (
+    KPI,
+    Action,
+    LegendEntry,
+    Plan,
+    RecordProvenance,
+    Status,
+    StatusLegend,
+)
 
-from extractors import extract
-from pipeline.interpret import interpret
-from pipeline.interpret.doc_kind import document_kind, inspection_cues, load_cues
-from pipeline.nlp.statuses import legend_with_meanings
-from schemas.records import KPI, Action, LegendEntry, Plan, RecordProvenance, Status, StatusLegend
 from tests.layout_builders import document, heading, para, table
 
 PROV = RecordProvenance(source="test.pdf")

@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-
-from pipeline.enrich import enrich_plan
-from pipeline.flatten import records_to_frames
-from pipeline.process import process_file
-from schemas.json_schema import output_json_schema
-from schemas.records import (
+from planx.pipeline.enrich import enrich_plan
+from planx.pipeline.flatten import records_to_frames
+from planx.pipeline.process import process_file
+from planx.schemas.json_schema import output_json_schema
+from planx.schemas.records import (
     Action,
     LegendEntry,
     Plan,

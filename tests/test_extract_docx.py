@@ -11,11 +11,10 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-
-from extractors import extract
-from extractors.base import ExtractionError, ExtractSettings
-from extractors.docx import DocxExtractor
-from schemas.layout import LayoutDocument, Table
+from planx.extractors import extract
+from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.extractors.docx import DocxExtractor
+from planx.schemas.layout import LayoutDocument, Table
 
 SETTINGS = ExtractSettings()
 

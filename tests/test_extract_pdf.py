@@ -10,11 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-
-from extractors import extract
-from extractors.base import ExtractionError, ExtractSettings
-from extractors.pdf import PdfExtractor
-from schemas.layout import LayoutDocument, Table
+from planx.extractors import extract
+from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.extractors.pdf import PdfExtractor
+from planx.schemas.layout import LayoutDocument, Table
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -478,9 +477,8 @@ def test_limits_and_empty_documents(shared_dir: Path, tmp_path: Path) -> None:
 def test_a_damaged_page_becomes_a_warning(
     shared_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import planx.extractors.pdf.reader as pdf_module
     from pdfplumber.utils.exceptions import PdfminerException
-
-    import extractors.pdf as pdf_module
 
     real = pdf_module.read_page
 
@@ -507,7 +505,7 @@ def test_registry_reads_pdf_by_content(shared_dir: Path, tmp_path: Path) -> None
 
 
 def test_colour_conversion() -> None:
-    from extractors._pdf_tables import color_to_hex
+    from planx.extractors.pdf.tables import color_to_hex
 
     assert color_to_hex((1.0, 0.0, 0.0)) == "#FF0000"
     assert color_to_hex((0.0, 0.6901960784, 0.3137254901)) == "#00B050"
@@ -622,7 +620,7 @@ def test_body_text_under_a_table_ends_it(tmp_path: Path) -> None:
 
 
 def test_open_cells_need_ruled_sides() -> None:
-    from extractors._pdf_tables import TableGrid, close_open_cells
+    from planx.extractors.pdf.tables import TableGrid, close_open_cells
 
     def edge(orient: str, at: float, lo: float, hi: float) -> dict:
         if orient == "v":

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from extractors import ExtractionError, extract
+from planx.extractors import ExtractionError, extract
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

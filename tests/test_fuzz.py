@@ -23,11 +23,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from extractors import ExtractionError, ExtractSettings, extract
-from pipeline.interpret import interpret
-from pipeline.nlp.statuses import fill_to_colour
-from schemas.layout import Block, Cell, LayoutDocument, Table
+from planx.extractors import ExtractionError, ExtractSettings, extract
+from planx.pipeline.interpret import interpret
+from planx.pipeline.nlp.statuses import fill_to_colour
+from planx.schemas.layout import Block, Cell, LayoutDocument, Table
 
 PLANS = Path(__file__).resolve().parents[1] / "samples" / "plans"
 EXAMPLES = int(os.environ.get("PLANX_FUZZ_EXAMPLES", "8"))

@@ -14,22 +14,22 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from pipeline.batch import run_extract
-from pipeline.compare import NEEDED, OPTIONAL, read_tables, run_compare, tables_to_comparisons
-from pipeline.enrich import enrich_plans
-from pipeline.flatten import records_to_frames
-from pipeline.history import (
+from planx.pipeline.batch import run_extract
+from planx.pipeline.compare import NEEDED, OPTIONAL, read_tables, run_compare, tables_to_comparisons
+from planx.pipeline.enrich import enrich_plans
+from planx.pipeline.flatten import records_to_frames
+from planx.pipeline.history import (
     HistorySettings,
     Item,
     Match,
     match_actions,
     title_key,
 )
-from pipeline.interpret.as_at import document_as_at, read_as_at
-from pipeline.sinks import write_tables
-from schemas.layout import LayoutDocument
-from schemas.records import Action, DateValue, Lead, Plan, RecordProvenance, Status
+from planx.pipeline.interpret.as_at import document_as_at, read_as_at
+from planx.pipeline.sinks import write_tables
+from planx.schemas.layout import LayoutDocument
+from planx.schemas.records import Action, DateValue, Lead, Plan, RecordProvenance, Status
+
 from tests.layout_builders import document, para, table
 from tests.view_helpers import views_with
 
@@ -490,7 +490,7 @@ def test_sample_versions_are_dated_from_their_front_pages(one_batch: Path):
 
 
 def test_copies_of_one_version_in_other_formats_give_no_changes(one_batch: Path):
-    from pipeline.history import items_by_plan
+    from planx.pipeline.history import items_by_plan
 
     items = items_by_plan(pd.read_parquet(one_batch / "actions.parquet"))
     plans = _csv(one_batch, "plans")
@@ -526,8 +526,7 @@ def test_cached_runs_give_the_same_lineage_and_changes(one_batch: Path, two_runs
 
 def test_history_rows_validate_against_the_schema(one_batch: Path):
     import jsonschema
-
-    from schemas.json_schema import output_json_schema
+    from planx.schemas.json_schema import output_json_schema
 
     schema = output_json_schema()["properties"]
     for name in ("compare_changes", "compare_lineages", "action_history", "action_keys"):

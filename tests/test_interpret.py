@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from extractors import extract
-from pipeline.interpret import interpret
-from pipeline.interpret.columns import headers_to_roles
-from pipeline.interpret.table_records import split_milestones
+from planx.extractors import extract
+from planx.pipeline.interpret import interpret
+from planx.pipeline.interpret.columns import headers_to_roles
+from planx.pipeline.interpret.table_records import split_milestones
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +128,7 @@ def test_prose_report_records_status_counts(seed_plans):
 
 
 def test_fields_written_inside_the_action_text():
-    from pipeline.interpret.inline import text_to_inline_fields
+    from planx.pipeline.interpret.inline import text_to_inline_fields
 
     text = (
         "We will review the reports annually. Implementation date(s): June 2023 "
@@ -144,7 +143,7 @@ def test_fields_written_inside_the_action_text():
 
 
 def test_real_action_plan_workbooks_give_leads_and_dates_from_the_text(shared_dir):
-    from pipeline.process import process_file
+    from planx.pipeline.process import process_file
 
     folder = shared_dir / "realdocs" / "xlsx-action-plans"
     plan = process_file(folder / "corrective-action-plan-171944.xlsx").plan

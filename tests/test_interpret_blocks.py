@@ -4,11 +4,10 @@ headings, read from small hand-built layout models."""
 from __future__ import annotations
 
 import pytest
-
-from pipeline.interpret import interpret
-from pipeline.interpret.blocks import MIN_ACTIONS, blocks_to_actions
-from pipeline.interpret.labels import load_field_labels
-from schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
+from planx.pipeline.interpret import interpret
+from planx.pipeline.interpret.blocks import MIN_ACTIONS, blocks_to_actions
+from planx.pipeline.interpret.labels import load_field_labels
+from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
 
 
 def para(text: str, kind: str = "paragraph", page: int | None = 1, label: str | None = None):

@@ -6,12 +6,11 @@ Last quarter / Prior)."""
 from __future__ import annotations
 
 import pytest
-
-from pipeline.interpret import interpret
-from pipeline.interpret.cards import badge_parts, cards_to_kpis, direction_key, with_card_kpis
-from pipeline.nlp import build_nlp, tag_plans
-from schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
-from schemas.records import KPI, RecordProvenance
+from planx.pipeline.interpret import interpret
+from planx.pipeline.interpret.cards import badge_parts, cards_to_kpis, direction_key, with_card_kpis
+from planx.pipeline.nlp import build_nlp, tag_plans
+from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
+from planx.schemas.records import KPI, RecordProvenance
 
 
 def block(text: str, kind: str = "paragraph", page: int = 2, bold: bool = False) -> Block:

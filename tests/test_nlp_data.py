@@ -8,8 +8,7 @@ import re
 from typing import get_args
 
 import pytest
-
-from pipeline.nlp.lexicon import (
+from planx.pipeline.nlp.lexicon import (
     ROLE_FAMILIES,
     SECTOR_LEXICON,
     STATUS_WORDS,
@@ -17,8 +16,8 @@ from pipeline.nlp.lexicon import (
     load_role_families,
     load_status_words,
 )
-from pipeline.nlp.statuses import COLOURS, hex_to_rgb
-from schemas.records import MEANINGS, RoleFamily
+from planx.pipeline.nlp.statuses import COLOURS, hex_to_rgb
+from planx.schemas.records import MEANINGS, RoleFamily
 
 
 def _json(path) -> dict:

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from pipeline.nlp import DateContext, parse_date, parse_period
-from pipeline.nlp.dates import match_date, text_to_frequency
+from planx.pipeline.nlp import DateContext, parse_date, parse_period
+from planx.pipeline.nlp.dates import match_date, text_to_frequency
 
 CASES = json.loads((Path(__file__).parent / "data" / "nlp_cases.json").read_text(encoding="utf-8"))
 

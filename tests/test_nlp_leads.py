@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from pipeline.nlp import build_nlp, tag_plans
-from pipeline.nlp.leads import name_case, role_family
-from schemas.records import KPI, Action, GlossaryEntry, Lead, Plan, RecordProvenance
+from planx.pipeline.nlp import build_nlp, tag_plans
+from planx.pipeline.nlp.leads import name_case, role_family
+from planx.schemas.records import KPI, Action, GlossaryEntry, Lead, Plan, RecordProvenance
 
 CASES = [
     c

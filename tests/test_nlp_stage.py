@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 import spacy
-from spacy.language import Language
-
-from pipeline.nlp import NlpSettings, build_nlp, tag_plans
-from pipeline.nlp.components import SPANS_LEADS, register_extensions
-from schemas.records import (
+from planx.pipeline.nlp import NlpSettings, build_nlp, tag_plans
+from planx.pipeline.nlp.components import SPANS_LEADS, register_extensions
+from planx.schemas.records import (
     KPI,
     Action,
     DateValue,
@@ -25,6 +23,7 @@ from schemas.records import (
     Status,
     StatusLegend,
 )
+from spacy.language import Language
 
 CASES = json.loads((Path(__file__).parent / "data" / "nlp_cases.json").read_text(encoding="utf-8"))
 PROV = RecordProvenance(source="test.txt")

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from pipeline.nlp import build_nlp, tag_plans
-from pipeline.nlp.statuses import fill_to_colour, label_to_meaning, legend_with_meanings
-from schemas.records import Action, LegendEntry, Plan, RecordProvenance, Status, StatusLegend
+from planx.pipeline.nlp import build_nlp, tag_plans
+from planx.pipeline.nlp.statuses import fill_to_colour, label_to_meaning, legend_with_meanings
+from planx.schemas.records import Action, LegendEntry, Plan, RecordProvenance, Status, StatusLegend
 
 CASES = json.loads((Path(__file__).parent / "data" / "nlp_cases.json").read_text(encoding="utf-8"))
 PROV = RecordProvenance(source="test.txt")
@@ -216,8 +215,7 @@ def test_icon_and_font_colours_read_through_the_plan_key():
 def test_font_coloured_status_end_to_end(tmp_path):
     import docx
     from docx.shared import RGBColor
-
-    from pipeline.process import process_file
+    from planx.pipeline.process import process_file
 
     d = docx.Document()
     t = d.add_table(rows=4, cols=4)
@@ -243,10 +241,9 @@ def test_font_coloured_status_end_to_end(tmp_path):
 
 
 def test_icon_status_end_to_end(tmp_path):
+    from planx.pipeline.process import process_file
     from reportlab.lib.colors import Color, black
     from reportlab.pdfgen import canvas
-
-    from pipeline.process import process_file
 
     path = tmp_path / "dots.pdf"
     c = canvas.Canvas(str(path), pagesize=(595, 842))
@@ -281,15 +278,15 @@ def test_icon_status_end_to_end(tmp_path):
 
 
 def _key_block(text: str, runs: tuple[tuple[str, str], ...]):
-    from schemas.layout import Block, LayoutDocument
-    from schemas.layout import LayoutProvenance as LayoutProv
+    from planx.schemas.layout import Block, LayoutDocument
+    from planx.schemas.layout import LayoutProvenance as LayoutProv
 
     block = Block(kind="paragraph", text=text, prov=LayoutProv(source="t"), colour_runs=runs)
     return LayoutDocument(source="t", format="docx", blocks=(block,))
 
 
 def test_key_of_coloured_marks_is_the_plan_legend():
-    from pipeline.interpret.front_matter import find_legend
+    from planx.pipeline.interpret.front_matter import find_legend
 
     doc = _key_block(
         "Key: ✓ Achieved ● Progressing ● Not progressing ○ Not yet started",
@@ -316,13 +313,13 @@ def test_key_of_coloured_marks_is_the_plan_legend():
     ],
 )
 def test_marks_that_are_not_a_key(text, runs):
-    from pipeline.interpret.front_matter import legend_from_symbols
+    from planx.pipeline.interpret.front_matter import legend_from_symbols
 
     assert legend_from_symbols(_key_block(text, runs).blocks[0], fill_to_colour) == ([], {})
 
 
 def test_marks_read_through_the_key():
-    from schemas.records import LegendMark
+    from planx.schemas.records import LegendMark
 
     legend = StatusLegend(
         entries=[
@@ -350,8 +347,7 @@ def test_marks_read_through_the_key():
 def test_key_of_marks_end_to_end(tmp_path):
     import docx
     from docx.shared import RGBColor
-
-    from pipeline.process import process_file
+    from planx.pipeline.process import process_file
 
     d = docx.Document()
     key = d.add_paragraph("Key: ")

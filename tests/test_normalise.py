@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors import extract
-from extractors.normalise import normalise_layout
-from schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
+from planx.extractors import extract
+from planx.extractors.normalise import normalise_layout
+from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
 
 HEADER = ["Ref", "Action", "Lead"]
 

@@ -11,14 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from planx.extractors import extract
+from planx.extractors.pdf.borderless import line_spans
+from planx.extractors.pdf.boxes import reading_order, side_by_side_boxes
+from planx.extractors.pdf.text import Glyph, glyphs_to_line
+from planx.pipeline.interpret import interpret
+from planx.pipeline.interpret.cards import cards_to_kpis
+from planx.schemas.layout import LayoutDocument, Table
 
-from extractors import extract
-from extractors._pdf_borderless import line_spans
-from extractors._pdf_boxes import reading_order, side_by_side_boxes
-from extractors._pdf_text import Glyph, glyphs_to_line
-from pipeline.interpret import interpret
-from pipeline.interpret.cards import cards_to_kpis
-from schemas.layout import LayoutDocument, Table
 from tests import borderless_pdfs as gen
 
 REPO = Path(__file__).resolve().parents[1]

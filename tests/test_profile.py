@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from pipeline.interpret import interpret
-from pipeline.interpret.grid import collapse_copied_columns
-from pipeline.interpret.profile import (
+from planx.pipeline.interpret import interpret
+from planx.pipeline.interpret.grid import collapse_copied_columns
+from planx.pipeline.interpret.profile import (
     TableContext,
     count_header_rows,
     is_imperative,
@@ -14,8 +13,9 @@ from pipeline.interpret.profile import (
     read_table,
     year_columns,
 )
-from pipeline.interpret.table_records import year_label_period
-from pipeline.nlp.statuses import fill_to_colour
+from planx.pipeline.interpret.table_records import year_label_period
+from planx.pipeline.nlp.statuses import fill_to_colour
+
 from tests.layouts import document, heading, paragraph, table
 
 COMMITMENTS = [
@@ -396,7 +396,7 @@ def test_a_section_of_achievements_marks_its_actions_complete(heading_text, mean
 
 
 def test_the_column_evidence_file_loads_and_covers_every_role():
-    from pipeline.interpret.columns import COLUMN_EVIDENCE, ROLE_SYNONYMS
+    from planx.pipeline.interpret.columns import COLUMN_EVIDENCE, ROLE_SYNONYMS
 
     assert set(COLUMN_EVIDENCE) >= {
         "roles",
@@ -498,7 +498,7 @@ SCORECARD = [
 
 
 def test_a_scorecard_table_gives_each_kpi_its_performance():
-    from pipeline.nlp import build_nlp, tag_plans
+    from planx.pipeline.nlp import build_nlp, tag_plans
 
     reading = read_table(table(SCORECARD, header=1))
     assert reading.kind == "kpis"

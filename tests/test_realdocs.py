@@ -30,7 +30,7 @@ def realdocs(shared_dir: Path) -> Path:
 def extracted(realdocs: Path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("realdocs")
     subprocess.run(
-        [sys.executable, "-m", "pipeline", "extract", str(realdocs), "-o", str(out), "-q"],
+        [sys.executable, "-m", "planx", "extract", str(realdocs), "-o", str(out), "-q"],
         check=True,
         capture_output=True,
     )

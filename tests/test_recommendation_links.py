@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from pipeline.compare_inspections import inspections_to_plans
-from pipeline.recommendation_links import (
+from planx.pipeline.compare_inspections import inspections_to_plans
+from planx.pipeline.recommendation_links import (
     LinkSettings,
     cited_numbers,
     recommendation_scores,
     text_to_terms,
     theme_number,
 )
+
 from tests.link_expectations import expected_hits, mapping_recall
 from tests.view_helpers import views_with
 

@@ -6,14 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
-from extractors.base import ExtractSettings
-from pipeline.batch import BatchSettings
-from pipeline.compare import CompareSettings
-from pipeline.kpi_match import KpiMatchSettings
-from pipeline.nlp import NlpSettings
-from pipeline.process import RunSettings
-from pipeline.recommendation_links import LinkSettings
+from planx.extractors.base import ExtractSettings
+from planx.pipeline.batch import BatchSettings
+from planx.pipeline.compare import CompareSettings
+from planx.pipeline.kpi_match import KpiMatchSettings
+from planx.pipeline.nlp import NlpSettings
+from planx.pipeline.process import RunSettings
+from planx.pipeline.recommendation_links import LinkSettings
 
 ALL = [ExtractSettings, RunSettings, BatchSettings, NlpSettings, KpiMatchSettings, CompareSettings]
 

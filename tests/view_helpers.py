@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-
-from pipeline.compare import NEEDED, OPTIONAL, tables_to_python_tables
-from pipeline.compare_views import views_over
-from pipeline.flatten import records_to_frames
-from pipeline.frame_types import typed_frame
+from planx.pipeline.compare import NEEDED, OPTIONAL, tables_to_python_tables
+from planx.pipeline.compare_views import views_over
+from planx.pipeline.flatten import records_to_frames
+from planx.pipeline.frame_types import typed_frame
 
 
 def views_with(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -17,17 +17,17 @@ same files give the same lineages, keys and changes in any order and across runs
 
 from __future__ import annotations
 
-from pipeline.history.build import History, items_by_plan, tables_to_history
-from pipeline.history.lineage import same_lineage, title_key, version_groups
-from pipeline.history.match import (
+from planx.pipeline.history.build import History, items_by_plan, tables_to_history
+from planx.pipeline.history.lineage import same_lineage, title_key, version_groups
+from planx.pipeline.history.match import (
     HistorySettings,
     Item,
     Match,
     match_actions,
     same_state_share,
 )
-from pipeline.history.views import history_views
-from schemas.table_columns import CHANGE_KINDS, EARLIER_VERSION_REASON, HISTORY_COLUMNS
+from planx.pipeline.history.views import history_views
+from planx.schemas.table_columns import CHANGE_KINDS, EARLIER_VERSION_REASON, HISTORY_COLUMNS
 
 HISTORY_TABLES = tuple(HISTORY_COLUMNS)
 

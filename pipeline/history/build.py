@@ -7,9 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
-
-from pipeline.copies import authority_label
-from pipeline.history.lineage import (
+from planx.pipeline.copies import authority_label
+from planx.pipeline.history.lineage import (
     PlanInfo,
     components,
     same_lineage,
@@ -17,7 +16,7 @@ from pipeline.history.lineage import (
     title_key,
     version_groups,
 )
-from pipeline.history.match import (
+from planx.pipeline.history.match import (
     UNKNOWN,
     HistorySettings,
     Item,
@@ -25,7 +24,7 @@ from pipeline.history.match import (
     match_actions,
     text_key,
 )
-from schemas.table_columns import (
+from planx.schemas.table_columns import (
     COPY_REASON,
     EARLIER_VERSION_REASON,
     FORMAT_RANK,

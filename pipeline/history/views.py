@@ -3,7 +3,7 @@ over action_history and compare_plans (the rows of compare_changes and compare_l
 
 from __future__ import annotations
 
-from schemas.table_columns import CHANGE_KINDS, EARLIER_VERSION_REASON
+from planx.schemas.table_columns import CHANGE_KINDS, EARLIER_VERSION_REASON
 
 
 def _sql_text_key(col: str) -> str:

@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline.authorities import Register, find_authority
-from pipeline.interpret.blocks import blocks_to_actions, label_grid_to_blocks
-from pipeline.interpret.cards import direction_key, with_card_kpis
-from pipeline.interpret.directory import leads_from_directories, table_to_directory
-from pipeline.interpret.doc_kind import document_kind
-from pipeline.interpret.front_matter import (
+from planx.pipeline.authorities import Register, find_authority
+from planx.pipeline.interpret.blocks import blocks_to_actions, label_grid_to_blocks
+from planx.pipeline.interpret.cards import direction_key, with_card_kpis
+from planx.pipeline.interpret.directory import leads_from_directories, table_to_directory
+from planx.pipeline.interpret.doc_kind import document_kind
+from planx.pipeline.interpret.front_matter import (
     find_front_matter,
     find_glossary,
     find_legend,
@@ -26,10 +26,10 @@ from pipeline.interpret.front_matter import (
     is_count_table,
     is_legend_table,
 )
-from pipeline.interpret.inspection import read_inspection
-from pipeline.interpret.profile import TableContext as ReadingContext
-from pipeline.interpret.profile import TableReading, read_table
-from pipeline.interpret.table_records import (
+from planx.pipeline.interpret.inspection import read_inspection
+from planx.pipeline.interpret.profile import TableContext as ReadingContext
+from planx.pipeline.interpret.profile import TableReading, read_table
+from planx.pipeline.interpret.table_records import (
     SECTION_DONE,
     THEME_TEXT,
     TableContext,
@@ -37,9 +37,9 @@ from pipeline.interpret.table_records import (
     table_to_actions,
     table_to_kpis,
 )
-from pipeline.interpret.text import collapse_whitespace
-from schemas.layout import Block, LayoutDocument, Table
-from schemas.records import KPI, Action, Plan, Theme
+from planx.pipeline.interpret.text import collapse_whitespace
+from planx.schemas.layout import Block, LayoutDocument, Table
+from planx.schemas.records import KPI, Action, Plan, Theme
 
 __all__ = ["interpret", "THEME_HEADING", "TableTrace"]
 

@@ -15,10 +15,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.interpret.front_matter import front_texts
-from pipeline.nlp.dates import DateContext, parse_date
-from schemas.layout import LayoutDocument
-from schemas.records import AsAtSource, Plan
+from planx.pipeline.interpret.front_matter import front_texts
+from planx.pipeline.nlp.dates import DateContext, parse_date
+from planx.schemas.layout import LayoutDocument
+from planx.schemas.records import AsAtSource, Plan
 
 # Sources read from what the document says about its own position: two copies of one plan
 # dated by these are different versions when the dates differ. The others are fallbacks.

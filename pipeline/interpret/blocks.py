@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.interpret.labels import FieldLabels, LabelledValue, load_field_labels
-from pipeline.interpret.text import collapse_whitespace
-from schemas.layout import Block, LayoutDocument, LayoutProvenance, Table
-from schemas.records import Action, DateValue, RecordProvenance, Status
+from planx.pipeline.interpret.labels import FieldLabels, LabelledValue, load_field_labels
+from planx.pipeline.interpret.text import collapse_whitespace
+from planx.schemas.layout import Block, LayoutDocument, LayoutProvenance, Table
+from planx.schemas.records import Action, DateValue, RecordProvenance, Status
 
 MIN_ACTIONS = 3  # fewer paragraph actions than this in a document are taken as prose
 MAX_THEME_WORDS = 14

@@ -28,15 +28,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.glyphs import is_arrow
-from pipeline.interpret.labels import (
+from planx.pipeline.glyphs import is_arrow
+from planx.pipeline.interpret.labels import (
     KPI_VALUE_ROLES,
     FieldLabels,
     LabelledValue,
     load_field_labels,
 )
-from schemas.layout import Block, LayoutDocument, Table
-from schemas.records import KPI, RecordProvenance, Status
+from planx.schemas.layout import Block, LayoutDocument, Table
+from planx.schemas.records import KPI, RecordProvenance, Status
 
 STATUS_WORDS = Path(__file__).resolve().parents[1] / "data" / "status_words.json"
 MAX_TITLE_WORDS = 30

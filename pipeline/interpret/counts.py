@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from schemas.layout import Block, Table
+from planx.schemas.layout import Block, Table
 
 COLOUR_WORD = {"red": "red", "amber": "amber", "yellow": "amber", "green": "green", "blue": "blue"}
 STATUS_LETTER = {"R": "red", "A": "amber", "Y": "amber", "G": "green", "B": "blue"}

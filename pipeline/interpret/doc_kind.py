@@ -28,9 +28,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from pipeline.nlp.statuses import key_meaning
-from schemas.layout import LayoutDocument
-from schemas.records import KPI, Plan
+from planx.pipeline.nlp.statuses import key_meaning
+from planx.schemas.layout import LayoutDocument
+from planx.schemas.records import KPI, Plan
 
 INSPECTION_PAGES = 3  # inspection cues are read on the first pages ...
 INSPECTION_BLOCKS = 80  # ... or in the first blocks of a format without pages
@@ -67,7 +67,9 @@ def _patterns(group: dict[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
 def load_cues() -> _Cues:
     """The cue words of pipeline/data/doc_kind_cues.json, compiled."""
     data: dict[str, Any] = json.loads(
-        resources.files("pipeline").joinpath("data/doc_kind_cues.json").read_text(encoding="utf-8")
+        resources.files("planx.pipeline")
+        .joinpath("data/doc_kind_cues.json")
+        .read_text(encoding="utf-8")
     )
     return _Cues(
         inspection=_patterns(data["inspection"]),

@@ -12,14 +12,14 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.interpret.counts import (
+from planx.pipeline.interpret.counts import (
     COLOUR_WORD,
     find_reported_counts,
     find_status_counts,
     is_count_table,
 )
-from schemas.layout import Block, LayoutDocument, Table
-from schemas.records import GlossaryEntry, LegendEntry, LegendMark, StatusLegend
+from planx.schemas.layout import Block, LayoutDocument, Table
+from planx.schemas.records import GlossaryEntry, LegendEntry, LegendMark, StatusLegend
 
 COLOURS = ("red", "amber", "green", "blue")
 _COLOUR_WORD = COLOUR_WORD
@@ -160,7 +160,7 @@ def _word_key_meanings(table: Table) -> list[str]:
     """The meaning of each row of a key written in status words alone, as a text export
     keeps one once its fills are gone ("On track | Progressing to plan"): a status word
     (one of the meaning words in status_words.json) beside words saying what it means."""
-    from pipeline.nlp.lexicon import load_status_words  # the data, not the NLP pipeline
+    from planx.pipeline.nlp.lexicon import load_status_words  # the data, not the NLP pipeline
 
     words = {p: m for m, phrases in load_status_words().meanings.items() for p in phrases}
     found = []

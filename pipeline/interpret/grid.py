@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from schemas.layout import Cell, Table
+from planx.schemas.layout import Cell, Table
 
 
 def _is_copy_of_left(table: Table, r: int, c: int) -> bool:

@@ -28,9 +28,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from pipeline.nlp.dates import parse_date
-from schemas.layout import Block, LayoutDocument, Table
-from schemas.records import Inspection, Judgement, Recommendation
+from planx.pipeline.nlp.dates import parse_date
+from planx.schemas.layout import Block, LayoutDocument, Table
+from planx.schemas.records import Inspection, Judgement, Recommendation
 
 __all__ = ["read_inspection", "load_inspection_cues", "normalise_grade", "cited_cells"]
 
@@ -78,7 +78,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 def load_inspection_cues() -> _Cues:
     """The cues of pipeline/data/inspection_cues.json, compiled."""
     data: dict[str, Any] = json.loads(
-        resources.files("pipeline")
+        resources.files("planx.pipeline")
         .joinpath("data/inspection_cues.json")
         .read_text(encoding="utf-8")
     )

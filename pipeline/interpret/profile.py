@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline.interpret.columns import (
+from planx.pipeline.interpret.columns import (
     COLUMN_EVIDENCE,
     MIN_SCORE,
     ROLE_SYNONYMS,
@@ -26,8 +26,8 @@ from pipeline.interpret.columns import (
     assign_greedily,
     score_label,
 )
-from pipeline.interpret.grid import collapse_copied_columns
-from schemas.layout import Cell, Table
+from planx.pipeline.interpret.grid import collapse_copied_columns
+from planx.schemas.layout import Cell, Table
 
 TableKind = str  # "actions" | "kpis" | "other"
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.interpret.columns import ColumnRoles, headers_to_roles
-from pipeline.interpret.inline import text_to_inline_fields
-from pipeline.interpret.profile import LEADING_CODE, TableReading, is_group_row
-from pipeline.interpret.text import collapse_whitespace
-from schemas.layout import Cell, Table
-from schemas.records import KPI, Action, DateValue, Milestone, RecordProvenance, Status
+from planx.pipeline.interpret.columns import ColumnRoles, headers_to_roles
+from planx.pipeline.interpret.inline import text_to_inline_fields
+from planx.pipeline.interpret.profile import LEADING_CODE, TableReading, is_group_row
+from planx.pipeline.interpret.text import collapse_whitespace
+from planx.schemas.layout import Cell, Table
+from planx.schemas.records import KPI, Action, DateValue, Milestone, RecordProvenance, Status
 
 # "1.2.4", "2.2c", "A8", "1a", "6.1" -- a ref as councils write one at the start of a cell.
 REF = re.compile(r"^(?:[A-Z]{1,3}\s?)?\d{1,3}(?:\.\d{1,3}){0,4}[a-z]?$")

@@ -6,7 +6,7 @@
 `parse_date` and `parse_period` are pure helpers the interpreter may call too.
 """
 
-from pipeline.nlp.dates import DateContext, parse_date, parse_period
-from pipeline.nlp.stage import NlpSettings, build_nlp, tag_plans
+from planx.pipeline.nlp.dates import DateContext, parse_date, parse_period
+from planx.pipeline.nlp.stage import NlpSettings, build_nlp, tag_plans
 
 __all__ = ["DateContext", "NlpSettings", "build_nlp", "parse_date", "parse_period", "tag_plans"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Literal
 
-from schemas.records import DateValue
+from planx.schemas.records import DateValue
 
 Role = Literal["due", "start", "point"]
 ROLES: tuple[str, ...] = ("due", "start", "point")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.glyphs import arrow_movement, is_arrow
+from planx.pipeline.glyphs import arrow_movement, is_arrow
 
 DIRECTION_WORDS = Path(__file__).resolve().parents[1] / "data" / "direction_words.json"
 DIRECTIONS: tuple[str, ...] = ("improving", "stable", "worsening")

@@ -24,10 +24,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from planx.pipeline.nlp.lexicon import Abbreviation, Lexicon, load_role_families
+from planx.schemas.records import Lead
 from rapidfuzz import fuzz
-
-from pipeline.nlp.lexicon import Abbreviation, Lexicon, load_role_families
-from schemas.records import Lead
 
 # Token marks set by the component.
 # A role that starts with its head: "Head of", "Director of", "Headteacher".

@@ -12,11 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
-
-from pipeline.nlp.components import (
+from planx.pipeline.nlp.components import (
     KIND_DATE,
     KIND_DIRECTION,
     KIND_FREQUENCY,
@@ -29,14 +25,17 @@ from pipeline.nlp.components import (
     RecordField,
     register_extensions,
 )
-from pipeline.nlp.dates import DateContext, DateMatch, parse_date, parse_period
-from pipeline.nlp.directions import DirectionReading
-from pipeline.nlp.leads import LeadContext, plan_lead_evidence, reconcile_leads
-from pipeline.nlp.lexicon import Lexicon, load_lexicon
-from pipeline.nlp.statuses import LegendReading, legend_with_meanings
-from pipeline.nlp.targets import Target
-from schemas.records import KPI, Action, DateValue, Lead, Plan, Status, TaggedSpan
-from schemas.settings import resolve_settings
+from planx.pipeline.nlp.dates import DateContext, DateMatch, parse_date, parse_period
+from planx.pipeline.nlp.directions import DirectionReading
+from planx.pipeline.nlp.leads import LeadContext, plan_lead_evidence, reconcile_leads
+from planx.pipeline.nlp.lexicon import Lexicon, load_lexicon
+from planx.pipeline.nlp.statuses import LegendReading, legend_with_meanings
+from planx.pipeline.nlp.targets import Target
+from planx.schemas.records import KPI, Action, DateValue, Lead, Plan, Status, TaggedSpan
+from planx.schemas.settings import resolve_settings
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_AS_OF: dt.date | None = None

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.nlp.lexicon import load_status_words
-from schemas.records import Status, StatusLegend
+from planx.pipeline.nlp.lexicon import load_status_words
+from planx.schemas.records import Status, StatusLegend
 
 COLOURS: tuple[str, ...] = ("red", "amber", "green", "blue")
 # Further than this (RGB distance) from every palette entry, a fill is not a status colour.
@@ -114,7 +114,7 @@ def _key_phrase(phrase: str) -> str:
 
 @lru_cache(maxsize=1)
 def _key_groups() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    from pipeline.nlp.lexicon import load_status_words
+    from planx.pipeline.nlp.lexicon import load_status_words
 
     return tuple(
         (meaning, re.compile("|".join(_key_phrase(p) for p in phrases)))

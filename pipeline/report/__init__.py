@@ -22,13 +22,13 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+from planx.pipeline.compare import CompareResult
+from planx.pipeline.report.history import frames_to_history
+from planx.pipeline.sinks import atomic_path
+from planx.schemas.records import MEANINGS
+from planx.schemas.table_columns import NO_DATE
 
-from pipeline import __version__
-from pipeline.compare import CompareResult
-from pipeline.report.history import frames_to_history
-from pipeline.sinks import atomic_path
-from schemas.records import MEANINGS
-from schemas.table_columns import NO_DATE
+from planx import __version__
 
 REPORT_NAME = "report.html"
 TITLE = "Improvement plans compared"

@@ -15,7 +15,7 @@ HOLDOUT_DIR = Path(__file__).resolve().parent
 REPO = HOLDOUT_DIR.parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline.evaluate import (  # noqa: E402
+from planx.pipeline.evaluate import (  # noqa: E402
     FieldScore,
     documents_for,
     evaluate,
@@ -45,7 +45,7 @@ def field_totals(results) -> dict[str, FieldScore]:
 
 def plan_mismatches() -> list[str]:
     """Plan-level values (authority, title, period, dates, prose status counts) that differ."""
-    from pipeline.process import process_file
+    from planx.pipeline.process import process_file
 
     expected = load_expected([EXPECTED_DIR])
     wrong = []

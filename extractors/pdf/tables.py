@@ -3,7 +3,7 @@ and, as a fallback, columns of text aligned without rules.
 
 A piece (`TablePart`) keeps only its origin cells (one per merged area, with
 row/col spans); the dense grid with copies is built once the pieces of a table
-have been joined across pages (see _pdf_join).
+have been joined across pages (see join.py).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 
-from extractors._common import dominant_text_colour
-from extractors._pdf_text import Fragment, Line, lines_to_text, list_marker, merge_counts
+from planx.extractors._common import dominant_text_colour
+from planx.extractors.pdf.text import Fragment, Line, lines_to_text, list_marker, merge_counts
 
 BBox = tuple[float, float, float, float]
 

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
-from extractors._pdf_tables import (
+from planx.extractors.pdf.tables import (
     MAX_CELL_PAD,
     FillRect,
     Origin,
@@ -39,7 +39,7 @@ from extractors._pdf_tables import (
     same_anchors,
     text_size,
 )
-from extractors._pdf_text import (
+from planx.extractors.pdf.text import (
     Glyph,
     Line,
     break_kind,
@@ -214,7 +214,7 @@ def _rows(cell_lines: list[tuple[int, Line, int]], n_cols: int) -> list[_Row]:
     for c, ln, i in cell_lines:
         by_col.setdefault(c, []).append((ln, i))
     pitch = typical_pitch(sorted((ln for _, ln, _ in cell_lines), key=_top))
-    # How each column's consecutive lines part (see _pdf_text.break_kind).
+    # How each column's consecutive lines part (see text.break_kind).
     kinds: dict[tuple[int, int], dict[int, tuple[str, Line]]] = {}  # (upper, lower) -> column
     for c, lines in by_col.items():
         lines.sort(key=lambda pair: pair[0].top)
@@ -331,7 +331,7 @@ def _words(lines: list[Line]) -> int:
 
 
 def _cell_text(lines: list[Line], left: float, right: float) -> str:
-    from extractors._pdf_text import lines_to_text
+    from planx.extractors.pdf.text import lines_to_text
 
     lines = sorted(lines, key=lambda ln: (ln.top, ln.x0))
     pad = min(max(0.0, min(ln.x0 for ln in lines) - left), MAX_CELL_PAD)

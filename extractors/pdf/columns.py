@@ -10,7 +10,7 @@ without a gutter keeps plain top-to-bottom order, so single-column plans are unt
 
 from __future__ import annotations
 
-from extractors._pdf_text import Fragment, Glyph, Line, fragments_to_line, glyphs_to_line
+from planx.extractors.pdf.text import Fragment, Glyph, Line, fragments_to_line, glyphs_to_line
 
 MIN_LINES = 8  # fewer lines than this: not worth a column analysis
 MIN_GUTTER = 6  # points of clear space between columns

@@ -12,17 +12,17 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from extractors._pdf_join import can_continue, join_chain, part_to_table
-from extractors._pdf_page import PageContent
-from extractors._pdf_tables import TablePart
-from extractors._pdf_text import (
+from planx.extractors.pdf.join import can_continue, join_chain, part_to_table
+from planx.extractors.pdf.page import PageContent
+from planx.extractors.pdf.tables import TablePart
+from planx.extractors.pdf.text import (
     Line,
     break_kind,
     fragments_to_line,
     list_marker,
     typical_pitch,
 )
-from schemas.layout import Block, Provenance
+from planx.schemas.layout import Block, Provenance
 
 MARGIN_BAND = 0.15  # top and bottom share of a page where running text lives
 RUNNING_SHARE = 0.5  # a line on at least this share of pages (same place) is running text

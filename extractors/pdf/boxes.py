@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from extractors._pdf_text import Glyph, Line
+from planx.extractors.pdf.text import Glyph, Line
 
 BBox = tuple[float, float, float, float]
 

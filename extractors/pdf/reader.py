@@ -20,11 +20,10 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
-
-from extractors._pdf_layout import pages_to_blocks
-from extractors._pdf_page import PageContent, carried_columns, read_page
-from extractors.base import ExtractionError, ExtractSettings
-from schemas.layout import LayoutDocument
+from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.extractors.pdf.layout import pages_to_blocks
+from planx.extractors.pdf.page import PageContent, carried_columns, read_page
+from planx.schemas.layout import LayoutDocument
 
 __all__ = ["PdfExtractor"]
 

@@ -18,8 +18,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
-from extractors._pdf_tables import BBox, Origin, TablePart, same_anchors
-from schemas.layout import Cell, Table
+from planx.extractors.pdf.tables import BBox, Origin, TablePart, same_anchors
+from planx.schemas.layout import Cell, Table
 
 COLUMN_TOLERANCE = 6.0  # points between column edges that are "the same"
 MAX_HEADER_ROWS = 3

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pdfplumber.table import TableFinder
-
-from extractors._pdf_borderless import borderless_tables
-from extractors._pdf_boxes import box_at, reading_order, side_by_side_boxes
-from extractors._pdf_columns import order_lines
-from extractors._pdf_tables import (
+from planx.extractors.pdf.borderless import borderless_tables
+from planx.extractors.pdf.boxes import box_at, reading_order, side_by_side_boxes
+from planx.extractors.pdf.columns import order_lines
+from planx.extractors.pdf.tables import (
     FillRect,
     TableGrid,
     TablePart,
@@ -27,7 +26,7 @@ from extractors._pdf_tables import (
     is_icon_shape,
     lines_to_text_tables,
 )
-from extractors._pdf_text import (
+from planx.extractors.pdf.text import (
     WORD_GAP,
     Fragment,
     Glyph,

@@ -1,3 +1,0 @@
-from pipeline.cli import cli
-
-cli(prog_name="planx")

@@ -1,0 +1,3 @@
+from planx.pipeline.cli import cli
+
+cli(prog_name="planx")
