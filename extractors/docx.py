@@ -15,21 +15,18 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
-from planx.extractors._common import (
-    bullet_symbol,
-    check_package,
-    clip_text,
-    colour_runs,
-    dominant_text_colour,
-    format_number,
-    looks_like_heading,
-    normalise_colour,
-    normalise_space,
-    rows_to_text,
-    truncation_warning,
-)
 from planx.extractors._grid import GridCell, cells_to_rows, guess_header_rows
 from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.extractors.colours import colour_runs, dominant_text_colour, normalise_colour
+from planx.extractors.html_text import rows_to_text
+from planx.extractors.numbering import bullet_symbol, format_number
+from planx.extractors.text_cleanup import (
+    clip_text,
+    looks_like_heading,
+    normalise_space,
+    truncation_warning,
+)
+from planx.extractors.zip_safety import check_package
 from planx.schemas.layout import Block, LayoutDocument, Provenance, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

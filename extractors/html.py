@@ -15,26 +15,26 @@ from pathlib import Path
 
 import lxml.html
 from lxml import etree
-from planx.extractors._common import (
+from planx.extractors._grid import GridCell, cells_to_rows, guess_header_rows, place_spans
+from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.extractors.colours import colour_runs, dominant_text_colour, normalise_colour
+from planx.extractors.html_text import (
     HTML_SKIP_TAGS,
-    clip_text,
     collapse_html_space,
-    colour_runs,
-    dominant_text_colour,
-    has_xml_entity_declaration,
     html_element_to_text,
     html_is_hidden,
     html_list_labels,
     html_table_rows,
     html_tag,
     html_walk,
+)
+from planx.extractors.text_cleanup import (
+    clip_text,
     looks_like_heading,
-    normalise_colour,
     normalise_space,
     truncation_warning,
 )
-from planx.extractors._grid import GridCell, cells_to_rows, guess_header_rows, place_spans
-from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.extractors.zip_safety import has_xml_entity_declaration
 from planx.schemas.layout import Block, LayoutDocument, Provenance, Table
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}

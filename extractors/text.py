@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planx.extractors._common import html_fragment_to_text
 from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.extractors.html_text import html_fragment_to_text
 from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

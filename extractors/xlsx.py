@@ -20,17 +20,12 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from planx.extractors._common import (
-    check_package,
-    clip_text,
-    dominant_text_colour,
-    html_fragment_to_text,
-    normalise_colour,
-    normalise_space,
-    truncation_warning,
-)
 from planx.extractors._grid import GridCell, cells_to_rows, guess_header_rows
 from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.extractors.colours import dominant_text_colour, normalise_colour
+from planx.extractors.html_text import html_fragment_to_text
+from planx.extractors.text_cleanup import clip_text, normalise_space, truncation_warning
+from planx.extractors.zip_safety import check_package
 from planx.schemas.layout import Block, LayoutDocument, Provenance, Table
 
 MAX_SHEET_CELLS = 1_000_000  # a dense grid past this is a mistake or an attack, not a plan

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from planx.extractors import extract
-from planx.extractors._common import html_fragment_to_text, normalise_colour
 from planx.extractors.base import ExtractionError, ExtractSettings
+from planx.extractors.colours import normalise_colour
 from planx.extractors.html import HtmlExtractor
+from planx.extractors.html_text import html_fragment_to_text
 from planx.schemas.layout import LayoutDocument
 
 from tests.test_extract_docx import check_layout, layout_cases
@@ -278,7 +279,7 @@ def test_text_colours_from_styles_font_tags_and_classes(tmp_path: Path) -> None:
 
 
 def test_dominant_text_colour_rule() -> None:
-    from planx.extractors._common import dominant_text_colour
+    from planx.extractors.colours import dominant_text_colour
 
     assert dominant_text_colour({"#00B050": 1}) == "#00B050"
     assert dominant_text_colour({"#00B050": 1, None: 2}) == "#00B050"  # a third is enough
@@ -289,7 +290,7 @@ def test_dominant_text_colour_rule() -> None:
 
 
 def test_colour_runs_rule() -> None:
-    from planx.extractors._common import colour_runs
+    from planx.extractors.colours import colour_runs
 
     pieces = [
         ("Key: ", None),

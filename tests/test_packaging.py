@@ -5,6 +5,7 @@ README documents works."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -16,6 +17,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 FOLDERS = {"planx": "planx", "pipeline": "planx.pipeline", "extractors": "planx.extractors"}
 FOLDERS["schemas"] = "planx.schemas"
+SKIP_IN_COPY = (".git", ".venv", "out", "build", "*.egg-info", "benchmarks", "tests", "samples")
 
 
 def _project() -> dict:
@@ -42,9 +44,11 @@ def test_the_version_is_declared_once():
 
 @pytest.mark.slow
 def test_a_built_wheel_has_only_planx_at_the_top(tmp_path: Path):
+    source = tmp_path / "src"  # a copy, so the build leaves no build/ folder in the repository
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*SKIP_IN_COPY))
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q"]
-        + ["-w", str(tmp_path), str(REPO)],
+        + ["-w", str(tmp_path), str(source)],
         capture_output=True,
         text=True,
     )

@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 
-from planx.extractors._common import dominant_text_colour
+from planx.extractors.colours import dominant_text_colour
 from planx.extractors.pdf.text import Fragment, Line, lines_to_text, list_marker, merge_counts
 
 BBox = tuple[float, float, float, float]
@@ -288,7 +288,7 @@ def add_icon_fills(parts: list[TablePart], shapes: list[FillRect]) -> None:
 
 
 def lines_text_colour(lines: list[Line]) -> str | None:
-    """The colour the lines' text is printed in, when it is a colour (see _common)."""
+    """The colour the lines' text is printed in, when it is a colour (see extractors/colours.py)."""
     return dominant_text_colour(merge_counts(ln.colours for ln in lines))
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from planx.extractors._common import colour_runs
+from planx.extractors.colours import colour_runs
 
 # A gap between two glyphs wider than this share of the font size separates
 # words when the PDF has no space glyph; wider than FRAGMENT_GAP it separates
