@@ -84,3 +84,14 @@ def test_the_readmes_python_example_runs(tmp_path: Path):
     assert lines[0].startswith("['heading'")
     authority, n_actions, meaning = lines[1].split()
     assert authority == "Eastmarsh" and int(n_actions) > 0 and meaning != "unknown"
+
+
+def test_the_console_script_runs_outside_the_repository(tmp_path: Path):
+    """Package data (lexicons, the report's assets) is found under the installed names."""
+    planx = Path(sys.executable).with_name("planx")
+    sample = REPO / "samples" / "plans" / "eastmarsh_2018-19_rag_summary.pdf"
+    for args in (["extract", str(sample), "-o", "out", "-q"], ["compare", "out"]):
+        done = subprocess.run([planx, *args], capture_output=True, text=True, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "actions.csv").stat().st_size > 0
+    assert "Eastmarsh" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
