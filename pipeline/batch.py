@@ -204,10 +204,22 @@ def commit_outputs(
     names = [p.relative_to(staging).as_posix() for p in written]
     note = {"inputs": digest, "files": {name: file_sha256(staging / name) for name in names}}
     (staging / OUTPUTS_NOTE).write_text(json.dumps(note, indent=1), encoding="utf-8")
+    stale = set(_noted_files(outdir)) - set(names)
     with atomic_path(outdir / COMMIT_NAME) as tmp:
         tmp.write_text(json.dumps({"files": [*names, OUTPUTS_NOTE]}), encoding="utf-8")
     _apply_commit(outdir)
+    for name in stale:  # a format written last time and not this time: not left out of date
+        (outdir / name).unlink(missing_ok=True)
     return [outdir / name for name in names]
+
+
+def _noted_files(outdir: Path) -> list[str]:
+    """The files of the set now in `outdir`, by its note (none if it has no readable note)."""
+    try:
+        files = json.loads((outdir / OUTPUTS_NOTE).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [name for name in files if isinstance(name, str) and "/" not in name]
 
 
 # ---------------------------------------------------------------- the run
@@ -412,7 +424,9 @@ class _BatchRun:
                 order, self.cached, iter(finished), self._load_cached, self._arrived
             )
         finally:
-            finished.close()  # stops the workers, also when the run is interrupted
+            stop = getattr(finished, "close", None)  # a generator: stops the workers,
+            if stop is not None:  # also when the run is interrupted
+                stop()
             if runner is not None:
                 self.summary.stats = runner.stats
             elif todo:
