@@ -39,7 +39,7 @@ from planx.schemas.table_columns import (
 )
 
 OUTPUT_FORMATS = ("csv", "parquet", "duckdb", "xlsx")
-CHUNK_ROWS = 5000  # rows per table held before they are written (a few MB)
+CHUNK_ROWS = 2000  # rows per table held before they are written (a few MB at most)
 XLSX_HEAD_ROWS = 200  # rows a sheet's column widths are measured on (as sinks.write_xlsx)
 SPILL_DIRNAME = ".parquet-for-duckdb"  # Parquet written only to load the database from
 
