@@ -41,6 +41,7 @@ from planx.schemas.table_columns import (
 OUTPUT_FORMATS = ("csv", "parquet", "duckdb", "xlsx")
 CHUNK_ROWS = 2000  # rows per table held before they are written (a few MB at most)
 XLSX_HEAD_ROWS = 200  # rows a sheet's column widths are measured on (as sinks.write_xlsx)
+DUCKDB_MEMORY_MB = 16  # DuckDB's memory while it loads the tables (see _load_duckdb)
 SPILL_DIRNAME = ".parquet-for-duckdb"  # Parquet written only to load the database from
 
 
@@ -237,6 +238,11 @@ class TableWriter:
             tmp.unlink()  # duckdb wants to create the file itself
             con = duckdb.connect(str(tmp))
             try:
+                # DuckDB holds a table's pages in memory until the end unless told not to:
+                # a small limit makes it write them to the file as it goes, so loading 500
+                # files' tables takes little more memory than loading 50 files'.
+                con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_MB}MB'")
+                con.execute("SET threads = 1")
                 for name in CSV_ORDER:
                     source = str(self._parquet_path(name)).replace("'", "''")
                     con.execute(
