@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: demo test fuzz bench lint samples browser clean
+.PHONY: demo test fuzz bench bench-quick lint samples browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,13 @@ lint: $(STAMP)
 	for d in pipeline extractors schemas; do ln -sfn ../../$$d .typecheck/planx/$$d; done
 	$(BIN)/mypy
 
+# Every benchmark (tens of minutes; a quiet machine) -> benchmarks/results.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Small sizes, one run each (a few minutes) -> benchmarks/results-quick.md: to try it out.
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/run.py --quick
 
 # Regenerate the committed sample documents and their expected records.
 samples: $(STAMP)

@@ -20,13 +20,14 @@ to one folder at once.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -41,14 +42,28 @@ from planx.pipeline.executors import (
     RunStats,
     Task,
     peak_rss_kb,
+    run_guarded,
     run_inline,
 )
-from planx.pipeline.flatten import records_to_frames
+from planx.pipeline.flatten import (
+    error_rows,
+    file_rows,
+    files_to_copies,
+    plan_to_plan_row,
+    plan_to_rows,
+)
 from planx.pipeline.inputs import copy_result, identical_copies, tasks_to_files
-from planx.pipeline.process import FileResult, RunSettings, file_sha256, process_file
+from planx.pipeline.process import (
+    PLAN_ID_CHARS,
+    FileResult,
+    RunSettings,
+    file_sha256,
+    process_file,
+)
 from planx.pipeline.progress import NullProgress, Progress
-from planx.pipeline.sinks import CSV_ORDER, atomic_path, write_tables
-from planx.schemas.records import ErrorRecord, InputFile, Plan
+from planx.pipeline.sinks import CSV_ORDER, atomic_path
+from planx.pipeline.table_stream import OUTPUT_FORMATS, TableWriter, check_formats
+from planx.schemas.records import ErrorRecord, InputFile
 from planx.schemas.settings import resolve_settings
 
 DEFAULT_TIMEOUT_S = 300.0
@@ -85,8 +100,10 @@ class BatchSettings:
     cache: bool = True
     cache_dir: Path | None = None  # None: OUTDIR/.planx-cache
     force: bool = False  # recompute every file (and refresh its cache entry)
+    formats: tuple[str, ...] = OUTPUT_FORMATS  # which files the tables are written as
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "formats", check_formats(self.formats))
         if self.workers is not None and self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         if self.executor not in ("local", "dask"):
@@ -129,16 +146,6 @@ class RunSummary:
     outputs_unchanged: bool = False  # nothing changed: the previous outputs were kept as they are
     cache_failed: bool = False  # the cache could not be written (the run went on without it)
     stats: RunStats = field(default_factory=RunStats)
-
-
-def gather(results: Iterable[FileResult]) -> tuple[list[Plan], list[ErrorRecord]]:
-    plans: list[Plan] = []
-    errors: list[ErrorRecord] = []
-    for result in results:
-        if result.plan is not None:
-            plans.append(result.plan)
-        errors.extend(result.errors)
-    return plans, errors
 
 
 # ---------------------------------------------------------------- the output set
@@ -186,19 +193,33 @@ def recover_outputs(outdir: Path) -> None:
     shutil.rmtree(outdir / STAGING_DIRNAME, ignore_errors=True)
 
 
-def commit_outputs(frames, outdir: Path, digest: str | None = None) -> list[Path]:
-    """Write every table into staging, then swap the whole set into `outdir`.
+def commit_outputs(
+    outdir: Path, digest: str | None, write: Callable[[Path], list[Path]]
+) -> list[Path]:
+    """`write` the tables into staging, then swap the whole set into `outdir`.
     The set carries a note of what it was made from (`digest`) and of its files."""
     staging = outdir / STAGING_DIRNAME
     shutil.rmtree(staging, ignore_errors=True)
-    written = write_tables(frames, staging)
+    written = write(staging)
     names = [p.relative_to(staging).as_posix() for p in written]
     note = {"inputs": digest, "files": {name: file_sha256(staging / name) for name in names}}
     (staging / OUTPUTS_NOTE).write_text(json.dumps(note, indent=1), encoding="utf-8")
+    stale = set(_noted_files(outdir)) - set(names)
     with atomic_path(outdir / COMMIT_NAME) as tmp:
         tmp.write_text(json.dumps({"files": [*names, OUTPUTS_NOTE]}), encoding="utf-8")
     _apply_commit(outdir)
+    for name in stale:  # a format written last time and not this time: not left out of date
+        (outdir / name).unlink(missing_ok=True)
     return [outdir / name for name in names]
+
+
+def _noted_files(outdir: Path) -> list[str]:
+    """The files of the set now in `outdir`, by its note (none if it has no readable note)."""
+    try:
+        files = json.loads((outdir / OUTPUTS_NOTE).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [name for name in files if isinstance(name, str) and "/" not in name]
 
 
 # ---------------------------------------------------------------- the run
@@ -219,10 +240,12 @@ def _is_within(path: Path, folder: Path) -> bool:
         return False
 
 
-def _runner(batch: BatchSettings):
+def _runner(batch: BatchSettings, n_files: int):
+    """Where the files run: None for this process (one worker, or one file: starting a
+    worker process would cost more than the file)."""
     if batch.executor == "dask":
         return DaskRunner(batch.scheduler, timeout_s=batch.timeout_s)
-    if batch.n_workers == 1:
+    if batch.n_workers == 1 or n_files <= 1:
         return None
     return ProcessPool(
         batch.n_workers,
@@ -232,12 +255,15 @@ def _runner(batch: BatchSettings):
     )
 
 
-def inputs_digest(tasks: Sequence[Task], keys: dict[int, str]) -> str | None:
-    """What the tables are made from, as one hash (None if some file could not be hashed)."""
+def inputs_digest(
+    tasks: Sequence[Task], keys: dict[int, str], formats: Sequence[str] = OUTPUT_FORMATS
+) -> str | None:
+    """What the tables are made from, and in which formats, as one hash (None if some file
+    could not be hashed)."""
     if any(t.index not in keys for t in tasks):
         return None
     text = "\n".join(keys[t.index] for t in sorted(tasks, key=lambda t: t.index))
-    return hashlib.sha256(f"{len(tasks)}\n{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{','.join(formats)}\n{len(tasks)}\n{text}".encode()).hexdigest()
 
 
 def outputs_current(outdir: Path, digest: str | None) -> list[Path] | None:
@@ -250,7 +276,9 @@ def outputs_current(outdir: Path, digest: str | None) -> list[Path] | None:
         if note.get("inputs") != digest:
             return None
         files = note["files"]
-        if any(f"{table}.parquet" not in files for table in CSV_ORDER):
+        if any(
+            f"{table}.parquet" not in files and f"{table}.csv" not in files for table in CSV_ORDER
+        ):
             return None  # written by an older planx, without a table this one writes
         for name, sha in files.items():
             if file_sha256(outdir / name) != sha:
@@ -279,55 +307,182 @@ def results_out_of_gc() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
-def _process_all(
-    tasks: list[Task],
-    keys: dict[int, str],
-    cache: ResultCache | None,
-    settings: RunSettings,
-    batch: BatchSettings,
-    process: ProcessFn,
-    summary: RunSummary,
-    report: Callable[[FileResult, bool], None],
-    note: Callable[[str], None],
-    settle: Callable[[], None],
-) -> dict[int, FileResult]:
-    """Every task's result by task index: from the cache, else processed (and cached)."""
-    results: dict[int, FileResult] = {}
-    todo: list[Task] = []
-    for task in tasks:
-        hit = None
-        if cache is not None and task.index in keys and not batch.force:
-            hit = cache.get(keys[task.index], task.path)
-        if hit is not None:
-            results[task.index] = hit
-            summary.n_cached += 1
-            report(hit, True)
-            settle()
-        else:
-            todo.append(task)
-    runner = _runner(batch) if todo else None
-    finished = (
-        runner.run(process, settings, todo)
-        if runner is not None
-        else run_inline(process, settings, todo, timeout_s=batch.timeout_s)
-    )
-    for task, result in finished:
-        results[task.index] = result
-        summary.n_processed += 1
-        if cache is not None and task.index in keys and result.sha256 == task.sha256:
+def output_order(tasks: Iterable[Task]) -> list[Task]:
+    """Tasks in the order their rows go in the tables (flatten.plan_sort_key: the file's name,
+    then its plan id, which is the start of its sha256). Files are given to workers in this
+    order, so they finish nearly in it and few results wait to be written."""
+    return sorted(tasks, key=lambda t: (Path(t.path).name, t.sha256[:PLAN_ID_CHARS], t.index))
+
+
+def results_in_order(
+    order: Sequence[Task],
+    cached: Container[int],
+    finished: Iterator[tuple[Task, FileResult]],
+    load_cached: Callable[[Task], FileResult],
+    on_arrival: Callable[[Task, FileResult], None],
+) -> Iterator[tuple[Task, FileResult]]:
+    """Each task's result in `order`, whatever order `finished` gives them in: a result that
+    arrives before its turn waits for the ones before it. Cached results (`cached` task
+    indexes) are loaded only when their turn comes, so they do not wait in memory."""
+    early: dict[int, FileResult] = {}
+    for task in order:
+        if task.index in cached:
+            yield task, load_cached(task)
+            continue
+        while task.index not in early:
+            done, result = next(finished)
+            on_arrival(done, result)
+            early[done.index] = result
+        yield task, early.pop(task.index)
+
+
+class _BatchRun:
+    """One run's files through the cache or a runner, into the tables, counted in `summary`.
+
+    Only a light copy of each result (its errors and counts, no plan) stays in memory: a
+    plan goes into the tables as its turn comes and is dropped."""
+
+    def __init__(
+        self,
+        keys: dict[int, str],
+        cache: ResultCache | None,
+        settings: RunSettings,
+        batch: BatchSettings,
+        process: ProcessFn,
+        summary: RunSummary,
+        report: Callable[[FileResult, bool], None],
+        note: Callable[[str], None],
+    ):
+        self.keys, self.cache, self.settings, self.batch = keys, cache, settings, batch
+        self.process, self.summary, self.report, self.note = process, summary, report, note
+        self.light: dict[int, FileResult] = {}  # task index -> its result without the plan
+        self.plan_ids: dict[int, str] = {}
+        self.cached: set[int] = set()
+        self.plan_rows: list[dict] = []
+
+    def look_up_cache(self, tasks: Iterable[Task], settle: Callable[[], None]) -> None:
+        """Note which files the cache answers for (each entry read and checked once here)."""
+        if self.cache is None or self.batch.force:
+            return
+        for task in tasks:
+            hit = (
+                self.cache.get(self.keys[task.index], task.path)
+                if task.index in self.keys
+                else None
+            )
+            if hit is not None:
+                self.cached.add(task.index)
+                self.summary.n_cached += 1
+                self._keep(task, hit)
+                self.report(hit, True)
+                settle()
+
+    def _keep(self, task: Task, result: FileResult) -> None:
+        """The result's light copy and counts."""
+        plan = result.plan
+        self.light[task.index] = dataclasses.replace(result, plan=None)
+        self.summary.n_pages += result.pages or 0
+        if plan is not None:
+            self.plan_ids[task.index] = plan.plan_id
+            self.summary.n_plans += 1
+            self.summary.n_actions += len(plan.actions)
+            self.summary.n_kpis += len(plan.kpis)
+
+    def _arrived(self, task: Task, result: FileResult) -> None:
+        """A processed file: cached at once (a stopped run loses only the files in flight)."""
+        self.summary.n_processed += 1
+        if self.cache is not None and task.index in self.keys and result.sha256 == task.sha256:
             try:
-                cache.put(keys[task.index], result)
+                self.cache.put(self.keys[task.index], result)
             except OSError as exc:
-                if not summary.cache_failed:
-                    note(f"warning: cannot write the cache ({exc}); going on without it")
-                summary.cache_failed = True
-        report(result, False)
-        settle()
-    if runner is not None:
-        summary.stats = runner.stats
-    elif todo:
-        summary.stats.saw_rss_kb(peak_rss_kb())
-    return results
+                if not self.summary.cache_failed:
+                    self.note(f"warning: cannot write the cache ({exc}); going on without it")
+                self.summary.cache_failed = True
+        self._keep(task, result)
+        self.report(result, False)
+
+    def _load_cached(self, task: Task) -> FileResult:
+        """A cached result again, for its plan's rows (processed here if the entry has gone)."""
+        assert self.cache is not None  # only cached tasks come here
+        hit = self.cache.get(self.keys[task.index], task.path)
+        if hit is not None:
+            return hit
+        # Counted already, when the entry was first read.
+        return run_guarded(self.process, task, self.settings, self.batch.timeout_s)
+
+    def results(self, order: Sequence[Task]) -> Iterator[tuple[Task, FileResult]]:
+        """Every task's result, in `order`."""
+        todo = [t for t in order if t.index not in self.cached]
+        runner = _runner(self.batch, len(todo))
+        finished = (
+            runner.run(self.process, self.settings, todo)
+            if runner is not None
+            else run_inline(self.process, self.settings, todo, timeout_s=self.batch.timeout_s)
+        )
+        try:
+            yield from results_in_order(
+                order, self.cached, iter(finished), self._load_cached, self._arrived
+            )
+        finally:
+            stop = getattr(finished, "close", None)  # a generator: stops the workers,
+            if stop is not None:  # also when the run is interrupted
+                stop()
+            if runner is not None:
+                self.summary.stats = runner.stats
+            elif todo:
+                self.summary.stats.saw_rss_kb(peak_rss_kb())
+
+    def write_plans(
+        self, order: Sequence[Task], writer: TableWriter | None, settle: Callable[[], None]
+    ) -> None:
+        """Each plan's rows into the tables as its turn comes (`writer` None: only counted)."""
+        for _task, result in self.results(order):
+            plan = result.plan
+            if plan is not None and writer is not None:
+                for name, rows in plan_to_rows(plan).items():
+                    writer.add_rows(name, rows)
+                self.plan_rows.append(plan_to_plan_row(plan))
+            del result, plan  # the plan is in the tables: let it go before the next one
+            settle()
+
+
+def _write_tables(
+    run: _BatchRun,
+    order: Sequence[Task],
+    tasks: list[Task],
+    copy_of: dict[int, int],
+    settle: Callable[[], None],
+) -> Callable[[Path], list[Path]]:
+    """The writing of the whole set into a staging folder (for commit_outputs)."""
+
+    def write(staging: Path) -> list[Path]:
+        writer = TableWriter(staging, run.batch.formats)
+        try:
+            run.write_plans(order, writer, settle)
+            plans, errors, files = _end_tables(run, tasks, copy_of)
+            writer.add_rows("plans", plans)
+            writer.add_rows("errors", error_rows(errors))
+            writer.add_rows("files", file_rows(files))
+            return writer.close()
+        except BaseException:
+            writer.abort()
+            raise
+
+    return write
+
+
+def _end_tables(
+    run: _BatchRun, tasks: list[Task], copy_of: dict[int, int]
+) -> tuple[list[dict], list[ErrorRecord], list[InputFile]]:
+    """The plans, errors and files tables' rows, known once every file is done."""
+    _, errors, files = _tally(run, tasks, copy_of)
+    warnings = Counter(e.source for e in errors if e.severity == "warning")
+    copies = files_to_copies(files)
+    for row in run.plan_rows:
+        row["n_warnings"] = warnings.get(row["source"], 0)
+        row["identical_copies"] = "; ".join(copies.get(row["plan_id"], ()))
+    plans = sorted(run.plan_rows, key=lambda row: (row["source"], row["plan_id"]))
+    return plans, errors, files
 
 
 def run_extract(
@@ -344,7 +499,8 @@ def run_extract(
 
     `process` is the unit of work (a module-level function, so workers can
     import it); `on_result` and `progress` hear about each file as it finishes,
-    cached ones included. When every result comes from the cache and the
+    cached ones included. Each plan's rows are written as its turn comes, so the
+    run holds few plans at once. When every result comes from the cache and the
     outputs in `outdir` were made from exactly these results, they are left
     as they are (`summary.outputs_unchanged`)."""
     settings = RunSettings.resolve(settings)
@@ -371,38 +527,22 @@ def run_extract(
             if on_result is not None:
                 on_result(result)
 
+        run = _BatchRun(keys, cache, settings, batch, process, summary, report, progress.note)
+        order = output_order(t for t in tasks if t.index not in copy_of)
         progress.start(len(tasks))
         try:
-            unique = [t for t in tasks if t.index not in copy_of]
-            by_index = _process_all(
-                unique,
-                keys,
-                cache,
-                settings,
-                batch,
-                process,
-                summary,
-                report,
-                progress.note,
-                settle,
-            )
-            for index, original in sorted(copy_of.items()):
-                if original in by_index:
-                    by_index[index] = copy_result(tasks[index], by_index[original])
-                    report(by_index[index], False)
+            run.look_up_cache(order, settle)
+            digest = inputs_digest(tasks, keys, batch.formats)
+            everything_cached = len(run.cached) == len(order)
+            current = outputs_current(outdir, digest) if everything_cached else None
+            if current is not None:
+                summary.written, summary.outputs_unchanged = current, True
+                _tally(run, tasks, copy_of)
+            else:
+                write = _write_tables(run, order, tasks, copy_of, settle)
+                summary.written = commit_outputs(outdir, digest, write)
         finally:
             progress.close()
-        plans, errors, inputs = _tally(summary, tasks, by_index, copy_of)
-        digest = inputs_digest(tasks, keys)
-        current = outputs_current(outdir, digest) if summary.n_processed == 0 else None
-        if current is not None:
-            summary.written, summary.outputs_unchanged = current, True
-        else:
-            warnings = Counter(e.source for e in errors if e.severity == "warning")
-            frames = records_to_frames(plans, errors, dict(warnings), inputs)
-            # The records are in the tables now: free them before the sinks need memory.
-            del by_index, plans
-            summary.written = commit_outputs(frames, outdir, digest)
         if cache is not None and batch.cache_dir is None and not summary.cache_failed:
             # The default cache serves this folder's outputs only: drop entries they no longer use.
             cache.prune(set(keys.values()))
@@ -421,21 +561,20 @@ def _input_files(paths: Sequence[str | Path], outdir: Path) -> tuple[list[Path],
 
 
 def _tally(
-    summary: RunSummary,
-    tasks: list[Task],
-    by_index: dict[int, FileResult],
-    copy_of: dict[int, int],
-) -> tuple[list[Plan], list[ErrorRecord], list[InputFile]]:
-    """The plans, errors and input files of the run, with their counts in `summary`."""
-    done = [by_index[t.index] for t in tasks if t.index in by_index]
-    plans, errors = gather(done)
-    inputs = tasks_to_files(tasks, by_index, copy_of)
-    summary.n_plans = len(plans)
+    run: _BatchRun, tasks: list[Task], copy_of: dict[int, int]
+) -> tuple[list[FileResult], list[ErrorRecord], list[InputFile]]:
+    """Every file's light result (identical copies reported here), the run's errors and
+    input files, with their counts in the summary."""
+    summary = run.summary
+    for index, original in sorted(copy_of.items()):
+        if original in run.light:
+            run.light[index] = copy_result(tasks[index], run.light[original])
+            run.report(run.light[index], False)
+    done = [run.light[t.index] for t in tasks if t.index in run.light]
+    errors = [e for result in done for e in result.errors]
+    inputs = tasks_to_files(tasks, run.light, copy_of, plan_ids=run.plan_ids)
     summary.n_identical = len(copy_of)
     summary.n_read = sum(1 for f in inputs if f.plan_id)
     summary.n_failed = sum(1 for f in inputs if not f.plan_id)
-    summary.n_actions = sum(len(p.actions) for p in plans)
-    summary.n_kpis = sum(len(p.kpis) for p in plans)
-    summary.n_pages = sum(r.pages or 0 for r in done)
     summary.errors = errors
-    return plans, errors, inputs
+    return done, errors, inputs

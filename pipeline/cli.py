@@ -128,6 +128,14 @@ def cli():
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--force", is_flag=True, help="Process every file again, even unchanged ones.")
+@click.option(
+    "--formats",
+    default="csv,parquet,duckdb,xlsx",
+    show_default=True,
+    metavar="LIST",
+    help="Which files to write, comma-separated: csv, parquet, duckdb (plans.duckdb), "
+    "xlsx (plans.xlsx); csv or parquet must be one of them.",
+)
 def extract(
     paths,
     outdir,
@@ -142,6 +150,7 @@ def extract(
     cache_dir,
     no_cache,
     force,
+    formats,
 ):
     """Extract actions and KPIs from plan documents.
 
@@ -165,6 +174,7 @@ def extract(
     batch = _batch_settings(
         workers, executor, scheduler, timeout_s, max_memory_mb, cache_dir, no_cache, force
     )
+    batch = _with_formats(batch, formats)
     run = RunSettings(
         extract=ExtractSettings(**({"max_pages": max_pages} if max_pages else {})), as_of=as_of
     )
@@ -211,6 +221,18 @@ def _batch_settings(
     )
 
 
+def _with_formats(batch: BatchSettings, formats: str) -> BatchSettings:
+    """The batch settings with the output formats asked for (a usage error if unknown)."""
+    import dataclasses
+
+    from planx.pipeline.table_stream import check_formats
+
+    try:
+        return dataclasses.replace(batch, formats=check_formats(formats))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--formats") from exc
+
+
 def _run_batch(
     paths: list[Path], outdir: Path, run: RunSettings, batch: BatchSettings, progress
 ) -> RunSummary:
@@ -246,10 +268,14 @@ def _echo_summary(summary: RunSummary, outdir: Path) -> None:
         f"{summary.n_failed} failed (see {outdir / 'errors.csv'})"
     )
     unchanged = " (unchanged: nothing new to write)" if summary.outputs_unchanged else ""
-    click.echo(
-        f"tables: {outdir}/*.csv, *.parquet; database: {outdir / 'plans.duckdb'}; "
-        f"workbook: {outdir / 'plans.xlsx'}{unchanged}"
-    )
+    names = {p.name for p in summary.written}
+    kinds = [f"*.{ext}" for ext in ("csv", "parquet") if f"plans.{ext}" in names]
+    parts = [f"tables: {outdir}/{', '.join(kinds)}"]
+    if "plans.duckdb" in names:
+        parts.append(f"database: {outdir / 'plans.duckdb'}")
+    if "plans.xlsx" in names:
+        parts.append(f"workbook: {outdir / 'plans.xlsx'}")
+    click.echo("; ".join(parts) + unchanged)
 
 
 @cli.command()

@@ -1,6 +1,7 @@
 """Where `process_file` runs: in this process, in a pool of worker processes, or on a
-Dask cluster. Every runner takes the same tasks and yields `(task, FileResult)` as
-files finish, in whatever order they finish; the batch sorts them afterwards.
+Dask cluster. Every runner takes the same tasks, starts them in the order given, and yields
+`(task, FileResult)` as files finish, in whatever order they finish; the batch puts
+them back in order as it writes them.
 
 One bad file never stops a batch: a file that runs past the time limit, runs out
 of memory or crashes its worker gets a `FileResult` carrying an ErrorRecord
@@ -344,9 +345,9 @@ class ProcessPool:
     def run(
         self, fn: ProcessFn, settings: RunSettings, tasks: Iterable[Task]
     ) -> Iterator[tuple[Task, FileResult]]:
-        # Largest files first: the long ones start early instead of leaving one
-        # worker busy at the end while the others idle.
-        pending = deque(sorted(tasks, key=lambda t: (-t.size, t.index)))
+        # In the order given: the batch gives files in the order their rows are written, so
+        # results come back nearly in it and few wait in memory for the ones before them.
+        pending = deque(tasks)
         if not pending:
             return
         spawned: list[_Worker] = []  # every worker this run started, for the clean-up
@@ -505,7 +506,7 @@ class DaskRunner:
     ) -> Iterator[tuple[Task, FileResult]]:
         from distributed import Client, as_completed
 
-        pending = deque(sorted(tasks, key=lambda t: (-t.size, t.index)))
+        pending = deque(tasks)  # in the order given (see ProcessPool.run)
         if not pending:
             return
         own_client = isinstance(self.scheduler, str)

@@ -382,6 +382,62 @@ def files_to_copies(files: Iterable[InputFile]) -> dict[str, list[str]]:
     return copies
 
 
+# Tables with rows per plan, in the order the batch writes them as plans arrive; the plans,
+# errors and files tables are one row per input and are written once every file is done.
+PLAN_TABLES = (
+    "actions",
+    "kpis",
+    "leads",
+    "milestones",
+    "themes",
+    "glossary",
+    "legends",
+    "tags",
+    "inspections",
+    "recommendations",
+)
+_PLAN_ROWS = {
+    "actions": plan_to_action_rows,
+    "kpis": plan_to_kpi_rows,
+    "leads": plan_to_lead_rows,
+    "milestones": plan_to_milestone_rows,
+    "themes": plan_to_theme_rows,
+    "glossary": plan_to_glossary_rows,
+    "legends": plan_to_legend_rows,
+    "tags": plan_to_tag_rows,
+    "inspections": plan_to_inspection_rows,
+    "recommendations": plan_to_recommendation_rows,
+}
+
+
+def plan_sort_key(plan: Plan) -> tuple[str, str]:
+    """Where a plan's rows go in every table: by source file name, then plan id."""
+    return (plan.source, plan.plan_id)
+
+
+def plan_to_rows(plan: Plan) -> dict[str, list[dict]]:
+    """The plan's rows in each of PLAN_TABLES."""
+    return {name: _PLAN_ROWS[name](plan) for name in PLAN_TABLES}
+
+
+def error_rows(errors: Iterable[ErrorRecord]) -> list[dict]:
+    """The errors table's rows, in a stable order."""
+    return [
+        e.model_dump(include=set(ERROR_COLUMNS))
+        for e in sorted(errors, key=lambda e: (e.source, e.stage, e.error))
+    ]
+
+
+def file_rows(files: Iterable[InputFile]) -> list[dict]:
+    """The files table's rows, in a stable order."""
+    return [f.model_dump() for f in sorted(files, key=lambda f: (f.path, f.source))]
+
+
+def rows_to_frame(name: str, rows: list[dict]) -> pd.DataFrame:
+    """One table's rows as a frame with the table's columns in order, each typed."""
+    return typed_frame(pd.DataFrame(rows, columns=TABLE_COLUMNS[name]), TABLE_COLUMNS[name])
+
+
 def records_to_frames(
     plans: Sequence[Plan],
     errors: Iterable[ErrorRecord],
@@ -389,34 +445,18 @@ def records_to_frames(
     files: Sequence[InputFile] = (),
 ) -> dict[str, pd.DataFrame]:
     """All output tables, in a stable order (plans by source then id)."""
-    plans = sorted(plans, key=lambda p: (p.source, p.plan_id))
+    plans = sorted(plans, key=plan_sort_key)
     warnings_by_source = warnings_by_source or {}
     copies = files_to_copies(files)
     rows: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
     for plan in plans:
-        rows["actions"] += plan_to_action_rows(plan)
-        rows["kpis"] += plan_to_kpi_rows(plan)
+        for name, table_rows in plan_to_rows(plan).items():
+            rows[name] += table_rows
         rows["plans"].append(
             plan_to_plan_row(
                 plan, warnings_by_source.get(plan.source, 0), copies.get(plan.plan_id, ())
             )
         )
-        rows["leads"] += plan_to_lead_rows(plan)
-        rows["milestones"] += plan_to_milestone_rows(plan)
-        rows["themes"] += plan_to_theme_rows(plan)
-        rows["glossary"] += plan_to_glossary_rows(plan)
-        rows["legends"] += plan_to_legend_rows(plan)
-        rows["tags"] += plan_to_tag_rows(plan)
-        rows["inspections"] += plan_to_inspection_rows(plan)
-        rows["recommendations"] += plan_to_recommendation_rows(plan)
-    rows["errors"] = [
-        e.model_dump(include=set(ERROR_COLUMNS))
-        for e in sorted(errors, key=lambda e: (e.source, e.stage, e.error))
-    ]
-    rows["files"] = [f.model_dump() for f in sorted(files, key=lambda f: (f.path, f.source))]
-    return {
-        name: typed_frame(
-            pd.DataFrame(rows[name], columns=TABLE_COLUMNS[name]), TABLE_COLUMNS[name]
-        )
-        for name in TABLE_COLUMNS
-    }
+    rows["errors"] = error_rows(errors)
+    rows["files"] = file_rows(files)
+    return {name: rows_to_frame(name, rows[name]) for name in TABLE_COLUMNS}

@@ -79,17 +79,24 @@ def _relative(path: str, root: Path | None) -> str:
 
 
 def tasks_to_files(
-    tasks: Sequence[Task], results: Mapping[int, FileResult], copy_of: Mapping[int, int]
+    tasks: Sequence[Task],
+    results: Mapping[int, FileResult],
+    copy_of: Mapping[int, int],
+    plan_ids: Mapping[int, str] | None = None,
 ) -> list[InputFile]:
     """Every input file with what became of it: read (its plan), an identical copy of a file
-    read in its place (that file's plan), or failed (its reasons are in errors)."""
+    read in its place (that file's plan), or failed (its reasons are in errors).
+    `plan_ids` (task index -> plan id) stands in for results whose plans were let go."""
     root = shared_folder([t.path for t in tasks])
     by_index = {t.index: t for t in tasks}
     files = []
     for task in sorted(tasks, key=lambda t: t.index):
         original = copy_of.get(task.index, task.index)
         read = results.get(original)
-        plan_id = read.plan.plan_id if read is not None and read.plan is not None else ""
+        if plan_ids is not None:
+            plan_id = plan_ids.get(original, "")
+        else:
+            plan_id = read.plan.plan_id if read is not None and read.plan is not None else ""
         own = results.get(task.index)
         is_copy = original != task.index
         files.append(

@@ -14,20 +14,17 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from planx.schemas.table_columns import DATE_COLUMNS
+
+# duckdb and openpyxl are imported in the functions that write their files: a run that does
+# not write the database or the workbook does not pay for importing them (~0.3 s).
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DB_NAME = "plans.duckdb"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 XLSX_NAME = "plans.xlsx"
-HEADER_FONT = Font(bold=True)
 # Left out of the workbook: one row per tagged span is for reviewers and dashboards (CSV,
 # Parquet, DuckDB), and it is most of the rows, so most of the time spent writing XLSX.
 XLSX_SKIP = frozenset({"tags"})
@@ -72,7 +69,7 @@ def defuse(value: object) -> object:
     return value
 
 
-def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -82,7 +79,7 @@ def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     with atomic_path(path) as tmp:
-        _spreadsheet_safe(frame).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        spreadsheet_safe(frame).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -94,6 +91,8 @@ def write_duckdb(
     frames: dict[str, pd.DataFrame], path: Path, views: dict[str, str] | None = None
 ) -> None:
     """One table per frame, plus the given views (name -> SELECT)."""
+    import duckdb
+
     with atomic_path(path) as tmp:
         tmp.unlink()  # duckdb wants to create the file itself
         con = duckdb.connect(str(tmp))
@@ -113,35 +112,60 @@ def write_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> None:
 
     Written in openpyxl's write-only mode: constant memory and about half the time, which
     matters because the workbook is written once, after every file is read."""
+    from openpyxl import Workbook
+
     wb = Workbook(write_only=True)
     for name, frame in frames.items():
         ws = wb.create_sheet(title=name[:31])
-        for col_idx, col in enumerate(frame.columns, start=1):
-            width = min(60, max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2)
-            ws.column_dimensions[get_column_letter(col_idx)].width = width
-        ws.freeze_panes = "A2"
-        if frame.shape[1]:
-            ws.auto_filter.ref = f"A1:{get_column_letter(frame.shape[1])}{max(1, len(frame) + 1)}"
-        header = []
-        for col in frame.columns:
-            cell = WriteOnlyCell(ws, value=col)
-            cell.font = HEADER_FONT
-            header.append(cell)
-        ws.append(header)
-        dates = [col in DATE_COLUMNS for col in frame.columns]
-        for record in frame.itertuples(index=False, name=None):
-            row = []
-            for value, is_date in zip(record, dates, strict=True):
-                value = _xlsx_value(value)
-                if is_date and value is not None:
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.number_format = "yyyy-mm-dd"
-                    row.append(cell)
-                else:
-                    row.append(value)
-            ws.append(row)
+        start_sheet(ws, frame)
+        append_xlsx_rows(ws, frame)
+        set_xlsx_filter(ws, frame.shape[1], len(frame))
     with atomic_path(path) as tmp:
         wb.save(tmp)
+
+
+def start_sheet(ws, head: pd.DataFrame) -> None:
+    """Column widths from the table's first rows (`head`), a frozen bold header row."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    for col_idx, col in enumerate(head.columns, start=1):
+        width = min(60, max([len(str(col))] + [len(str(v)) for v in head[col].head(200)]) + 2)
+        ws.column_dimensions[get_column_letter(col_idx)].width = width
+    ws.freeze_panes = "A2"
+    header = []
+    for col in head.columns:
+        cell = WriteOnlyCell(ws, value=col)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+
+
+def append_xlsx_rows(ws, frame: pd.DataFrame) -> None:
+    """The frame's rows under the sheet's header: dates typed as dates, formulas defused."""
+    from openpyxl.cell import WriteOnlyCell
+
+    dates = [col in DATE_COLUMNS for col in frame.columns]
+    for record in frame.itertuples(index=False, name=None):
+        row = []
+        for value, is_date in zip(record, dates, strict=True):
+            value = _xlsx_value(value)
+            if is_date and value is not None:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                row.append(cell)
+            else:
+                row.append(value)
+        ws.append(row)
+
+
+def set_xlsx_filter(ws, n_columns: int, n_rows: int) -> None:
+    """Filters over the header and every row (openpyxl writes them after the rows)."""
+    from openpyxl.utils import get_column_letter
+
+    if n_columns:
+        ws.auto_filter.ref = f"A1:{get_column_letter(n_columns)}{max(1, n_rows + 1)}"
 
 
 def _xlsx_value(value: object) -> object:

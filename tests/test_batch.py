@@ -23,7 +23,6 @@ import pytest
 from click.testing import CliRunner
 from planx.pipeline import batch as batch_mod
 from planx.pipeline import cache as cache_mod
-from planx.pipeline import sinks
 from planx.pipeline.batch import (
     COMMIT_NAME,
     STAGING_DIRNAME,
@@ -37,6 +36,7 @@ from planx.pipeline.cli import cli
 from planx.pipeline.process import RunSettings, process_file
 from planx.pipeline.progress import LineProgress, make_progress
 from planx.pipeline.sinks import CSV_ORDER
+from planx.pipeline.table_stream import TableWriter
 
 REPO = Path(__file__).resolve().parents[1]
 CALL_LOG = "PLANX_TEST_CALL_LOG"
@@ -473,9 +473,9 @@ def test_run_killed_midway_leaves_previous_outputs_and_rerun_completes(tmp_path,
     calls()
 
     script = (
-        "import pipeline.cache\n"
-        "pipeline.cache.code_fingerprint = lambda: 'tests'\n"
-        "from pipeline.batch import run_extract\n"
+        "import planx.pipeline.cache\n"
+        "planx.pipeline.cache.code_fingerprint = lambda: 'tests'\n"
+        "from planx.pipeline.batch import run_extract\n"
         "from tests.test_batch import logged_process\n"
         f"run_extract([{str(folder)!r}], {str(out)!r}, batch={{'workers': 1}}, process=logged_process)\n"
     )
@@ -518,17 +518,17 @@ def test_failure_while_writing_keeps_previous_outputs(tmp_path, monkeypatch):
     previous = table_bytes(out)
     write_plans(folder, 2, start=2)
 
-    real_write_csv = sinks.write_csv
+    real_write_csv = TableWriter._write_csv
     written = []
 
-    def failing_write_csv(frame, path):
+    def failing_write_csv(self, name, frame):
         if len(written) == 3:
             raise OSError("disk full")
-        written.append(path)
-        real_write_csv(frame, path)
+        written.append(name)
+        real_write_csv(self, name, frame)
 
     with monkeypatch.context() as patch, pytest.raises(OSError, match="disk full"):
-        patch.setattr(sinks, "write_csv", failing_write_csv)
+        patch.setattr(TableWriter, "_write_csv", failing_write_csv)
         run_extract([folder], out, batch={"workers": 1})
     assert table_bytes(out) == previous
 

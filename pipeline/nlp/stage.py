@@ -88,7 +88,8 @@ def build_nlp(settings: NlpSettings | dict[str, Any] | None = None) -> Language:
     settings = NlpSettings.resolve(settings)
     register_extensions()
     nlp = _base_pipeline(settings.model)
-    _split_slashes(nlp)
+    if settings.model is not None:
+        _split_slashes(nlp)
     for name in PIPE_NAMES:
         nlp.add_pipe(name)
     nlp.get_pipe("planx_leads").initialize(nlp=nlp)
@@ -105,9 +106,26 @@ def _split_slashes(nlp: Language) -> None:
     tokenizer.infix_finditer = compile_infix_regex([r"/", *nlp.Defaults.infixes]).finditer
 
 
+def _slash_english() -> Language:
+    """`spacy.blank("en")` with '/' a token of its own (as _split_slashes makes it), built
+    with those rules from the start: compiling the English affix patterns is a good part of
+    building the pipeline, so they are compiled once instead of twice."""
+    from spacy.lang.en import English, EnglishDefaults
+
+    class SlashDefaults(EnglishDefaults):
+        prefixes = [r"/", *(EnglishDefaults.prefixes or ())]
+        suffixes = [r"/", *(EnglishDefaults.suffixes or ())]
+        infixes = [r"/", *(EnglishDefaults.infixes or ())]
+
+    class SlashEnglish(English):
+        Defaults = SlashDefaults
+
+    return SlashEnglish()
+
+
 def _base_pipeline(model: str | None) -> Language:
     if model is None:
-        return spacy.blank("en")
+        return _slash_english()
     try:
         base = spacy.load(model)
     except OSError:

@@ -1,0 +1,176 @@
+"""Tables written as results arrive: rows in one order whatever order files finish in,
+chunked writes the same as whole-table writes, only the formats asked for, one file
+in this process."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from planx.pipeline import batch as batch_mod
+from planx.pipeline import cache as cache_mod
+from planx.pipeline.batch import BatchSettings, output_order, results_in_order, run_extract
+from planx.pipeline.executors import RunStats, Task, run_guarded
+from planx.pipeline.flatten import records_to_frames
+from planx.pipeline.frame_types import typed_frame
+from planx.pipeline.process import FileResult, process_file
+from planx.pipeline.sinks import CSV_ORDER, write_tables
+from planx.pipeline.table_stream import SPILL_DIRNAME, TableWriter, check_formats
+from planx.schemas.table_columns import TABLE_COLUMNS
+
+from tests.test_batch import write_plans
+
+
+@pytest.fixture(autouse=True)
+def fixed_code_fingerprint(monkeypatch):
+    monkeypatch.setattr(cache_mod, "code_fingerprint", lambda: "tests")
+
+
+def _result(index: int) -> FileResult:
+    return FileResult(path=f"f{index}.txt", source=f"f{index}.txt", sha256=f"{index:064x}")
+
+
+def test_results_come_in_order_whatever_order_they_finish_in():
+    order = [Task(index=i, path=f"f{i}.txt") for i in range(5)]
+    finished = iter([(order[i], _result(i)) for i in (3, 0, 4, 2)])  # 1 is cached
+    loaded, arrived = [], []
+
+    def load_cached(task):
+        loaded.append(task.index)
+        return _result(task.index)
+
+    got = results_in_order(order, {1}, finished, load_cached, lambda t, r: arrived.append(t.index))
+    assert [task.index for task, _ in got] == [0, 1, 2, 3, 4]
+    assert [r for r in arrived] == [3, 0, 4, 2]  # each heard of as it finished
+    assert loaded == [1]
+
+
+def test_a_cached_result_is_read_only_when_its_turn_comes():
+    order = [Task(index=i, path=f"f{i}.txt") for i in range(3)]
+    events = []
+
+    def finished():
+        for i in (0, 2):
+            events.append(f"finished {i}")
+            yield order[i], _result(i)
+
+    def load_cached(task):
+        events.append(f"cache {task.index}")
+        return _result(task.index)
+
+    for task, _ in results_in_order(order, {1}, finished(), load_cached, lambda t, r: None):
+        events.append(f"wrote {task.index}")
+    assert events == [
+        "finished 0",
+        "wrote 0",
+        "cache 1",
+        "wrote 1",
+        "finished 2",
+        "wrote 2",
+    ]
+
+
+def test_tasks_are_ordered_as_the_rows_of_the_tables():
+    tasks = [
+        Task(index=0, path="b/plan.txt", sha256="f" * 64),
+        Task(index=1, path="a/plan.txt", sha256="0" * 64),
+        Task(index=2, path="a/alpha.txt", sha256="9" * 64),
+    ]
+    assert [t.index for t in output_order(tasks)] == [2, 1, 0]
+
+
+class _BackwardsRunner:
+    """Runs every file in this process and hands the results back last first."""
+
+    def __init__(self):
+        self.stats = RunStats()
+
+    def run(self, fn, settings, tasks):
+        done = [(task, run_guarded(fn, task, settings, None)) for task in tasks]
+        yield from reversed(done)
+
+
+def _table_bytes(out):
+    return {name: (out / f"{name}.csv").read_bytes() for name in CSV_ORDER}
+
+
+def test_rows_are_in_the_same_order_when_files_finish_out_of_order(tmp_path, monkeypatch):
+    write_plans(tmp_path / "in", 6)
+    run_extract([tmp_path / "in"], tmp_path / "inline", batch={"workers": 1, "cache": False})
+    monkeypatch.setattr(batch_mod, "_runner", lambda batch, n_files: _BackwardsRunner())
+    run_extract([tmp_path / "in"], tmp_path / "backwards", batch={"workers": 2, "cache": False})
+    assert _table_bytes(tmp_path / "backwards") == _table_bytes(tmp_path / "inline")
+    actions = pd.read_csv(tmp_path / "backwards" / "actions.csv")
+    assert list(dict.fromkeys(actions["source"])) == [f"plan_{i:02d}.txt" for i in range(6)]
+
+
+def test_chunked_tables_are_the_same_as_whole_tables(tmp_path):
+    paths = write_plans(tmp_path / "in", 4)
+    plans = [process_file(p).plan for p in paths]
+    frames = records_to_frames(plans, [])
+    write_tables(frames, tmp_path / "whole")
+    writer = TableWriter(tmp_path / "chunked", chunk_rows=1)  # a write per row
+    for name in CSV_ORDER:
+        for row in frames[name].to_dict("records"):
+            writer.add_rows(name, [row])
+    writer.close()
+    for name in CSV_ORDER:
+        whole, chunked = tmp_path / "whole", tmp_path / "chunked"
+        assert (chunked / f"{name}.csv").read_bytes() == (whole / f"{name}.csv").read_bytes()
+        # Read back as compare reads them: a whole-table write stores a date column with no
+        # date at all as timestamps, a chunked write always as dates.
+        pd.testing.assert_frame_equal(
+            typed_frame(pd.read_parquet(chunked / f"{name}.parquet"), TABLE_COLUMNS[name]),
+            typed_frame(pd.read_parquet(whole / f"{name}.parquet"), TABLE_COLUMNS[name]),
+        )
+    assert len(pd.read_parquet(tmp_path / "chunked" / "actions.parquet")) == 2 + 3 + 4 + 2
+
+
+def test_no_file_is_written_for_a_format_not_asked_for(tmp_path):
+    write_plans(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    summary = run_extract([tmp_path / "in"], out, batch={"workers": 1, "formats": ("csv",)})
+    names = {p.name for p in out.iterdir() if not p.name.startswith(".")}
+    assert names == {f"{name}.csv" for name in CSV_ORDER}
+    assert {p.name for p in summary.written} == names
+    assert not (out / SPILL_DIRNAME).exists()
+
+
+def test_the_database_alone_leaves_no_parquet_behind(tmp_path):
+    write_plans(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    run_extract([tmp_path / "in"], out, batch={"workers": 1, "formats": "csv,duckdb"})
+    assert (out / "plans.duckdb").exists()
+    assert not list(out.rglob("*.parquet")) and not (out / "plans.xlsx").exists()
+    import duckdb
+
+    con = duckdb.connect(str(out / "plans.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM actions").fetchone() == (2 + 3,)
+    finally:
+        con.close()
+
+
+def test_a_format_dropped_on_a_rerun_is_removed(tmp_path):
+    write_plans(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    run_extract([tmp_path / "in"], out, batch={"workers": 1})
+    assert (out / "plans.xlsx").exists() and (out / "plans.duckdb").exists()
+    summary = run_extract([tmp_path / "in"], out, batch={"workers": 1, "formats": "parquet"})
+    assert not summary.outputs_unchanged  # other formats: written again
+    assert not (out / "plans.xlsx").exists() and not (out / "plans.duckdb").exists()
+    assert not (out / "actions.csv").exists() and (out / "actions.parquet").exists()
+
+
+def test_formats_are_checked():
+    assert check_formats("xlsx, CSV") == ("csv", "xlsx")
+    with pytest.raises(ValueError, match="unknown output format"):
+        BatchSettings(formats=("csv", "pdf"))
+    with pytest.raises(ValueError, match="csv or parquet"):
+        BatchSettings(formats=("duckdb", "xlsx"))
+
+
+def test_one_file_runs_in_this_process(tmp_path):
+    (path,) = write_plans(tmp_path / "in", 1)
+    summary = run_extract([path], tmp_path / "out", batch={"workers": 2, "cache": False})
+    assert summary.stats.workers_started == 0
+    assert summary.n_plans == 1 and summary.n_actions == 2
