@@ -23,8 +23,8 @@ REPO = HERE.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from planx.pipeline.nlp import build_nlp, tag_plans  # noqa: E402
 from planx.pipeline.nlp.dates import clear_date_cache  # noqa: E402
+from planx.pipeline.nlp.stage import build_nlp, tag_plans  # noqa: E402
 from planx.schemas.records import (  # noqa: E402
     KPI,
     Action,

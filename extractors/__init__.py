@@ -9,34 +9,44 @@ through one layout-normalising pass (`extractors.normalise`).
 
 from __future__ import annotations
 
+import importlib
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from planx.extractors.base import ExtractionError, Extractor, ExtractSettings
-from planx.extractors.docx import DocxExtractor
-from planx.extractors.html import HtmlExtractor
 from planx.extractors.normalise import normalise_layout
-from planx.extractors.pdf import PdfExtractor
-from planx.extractors.text import TextExtractor
-from planx.extractors.xlsx import XlsxExtractor
 from planx.schemas.layout import LayoutDocument
 
 __all__ = [
-    "EXTRACTORS",
+    "READERS",
     "ExtractSettings",
     "ExtractionError",
     "Extractor",
     "extract",
+    "reader_for",
     "sniff_format",
     "SUPPORTED_SUFFIXES",
 ]
 
 
-EXTRACTORS: dict[str, type[Extractor]] = {
-    cls.format: cls
-    for cls in (PdfExtractor, DocxExtractor, TextExtractor, XlsxExtractor, HtmlExtractor)
+# Each format's reader is imported when a file of that format comes, so a run over PDFs
+# never loads openpyxl or python-docx (start-up of a small run is mostly imports).
+READERS: dict[str, str] = {
+    "pdf": "planx.extractors.pdf:PdfExtractor",
+    "docx": "planx.extractors.docx:DocxExtractor",
+    "text": "planx.extractors.text:TextExtractor",
+    "xlsx": "planx.extractors.xlsx:XlsxExtractor",
+    "html": "planx.extractors.html:HtmlExtractor",
 }
+
+
+def reader_for(fmt: str) -> Extractor:
+    """A reader of one format (a key of READERS)."""
+    module, _, name = READERS[fmt].partition(":")
+    reader: Extractor = getattr(importlib.import_module(module), name)()
+    return reader
+
 
 SUFFIX_FORMATS: dict[str, str] = {
     ".pdf": "pdf",
@@ -144,7 +154,7 @@ def extract(
         warning = (
             f"file named {path.suffix} is really {by_content.upper()}; read as {by_content.upper()}"
         )
-    extractor = EXTRACTORS[fmt]()
+    extractor = reader_for(fmt)
     doc = normalise_layout(extractor.extract(path, settings))
     if warning:
         doc = LayoutDocument(

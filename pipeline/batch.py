@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from planx.pipeline.cache import CACHE_DIRNAME, ResultCache, entry_key, run_fingerprint
 from planx.pipeline.discover import discover
@@ -45,14 +45,8 @@ from planx.pipeline.executors import (
     run_guarded,
     run_inline,
 )
-from planx.pipeline.flatten import (
-    error_rows,
-    file_rows,
-    files_to_copies,
-    plan_to_plan_row,
-    plan_to_rows,
-)
 from planx.pipeline.inputs import copy_result, identical_copies, tasks_to_files
+from planx.pipeline.outputs import CSV_ORDER, OUTPUT_FORMATS, atomic_path, check_formats
 from planx.pipeline.process import (
     PLAN_ID_CHARS,
     FileResult,
@@ -61,10 +55,14 @@ from planx.pipeline.process import (
     process_file,
 )
 from planx.pipeline.progress import NullProgress, Progress
-from planx.pipeline.sinks import CSV_ORDER, atomic_path
-from planx.pipeline.table_stream import OUTPUT_FORMATS, TableWriter, check_formats
 from planx.schemas.records import ErrorRecord, InputFile
 from planx.schemas.settings import resolve_settings
+
+if TYPE_CHECKING:
+    from planx.pipeline.table_stream import TableWriter
+
+# The writers (pipeline.flatten, pipeline.table_stream) import pandas and pyarrow; they are
+# imported where tables are written, so a run with nothing new to write never loads them.
 
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MAX_MEMORY_MB = 4096
@@ -436,6 +434,8 @@ class _BatchRun:
         self, order: Sequence[Task], writer: TableWriter | None, settle: Callable[[], None]
     ) -> None:
         """Each plan's rows into the tables as its turn comes (`writer` None: only counted)."""
+        from planx.pipeline.flatten import plan_to_plan_row, plan_to_rows
+
         for _task, result in self.results(order):
             plan = result.plan
             if plan is not None and writer is not None:
@@ -456,6 +456,9 @@ def _write_tables(
     """The writing of the whole set into a staging folder (for commit_outputs)."""
 
     def write(staging: Path) -> list[Path]:
+        from planx.pipeline.flatten import error_rows, file_rows
+        from planx.pipeline.table_stream import TableWriter
+
         writer = TableWriter(staging, run.batch.formats)
         try:
             run.write_plans(order, writer, settle)
@@ -475,6 +478,8 @@ def _end_tables(
     run: _BatchRun, tasks: list[Task], copy_of: dict[int, int]
 ) -> tuple[list[dict], list[ErrorRecord], list[InputFile]]:
     """The plans, errors and files tables' rows, known once every file is done."""
+    from planx.pipeline.flatten import files_to_copies
+
     _, errors, files = _tally(run, tasks, copy_of)
     warnings = Counter(e.source for e in errors if e.severity == "warning")
     copies = files_to_copies(files)

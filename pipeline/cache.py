@@ -15,8 +15,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from planx.pipeline.outputs import atomic_path
 from planx.pipeline.process import FileResult, RunSettings
-from planx.pipeline.sinks import atomic_path
 from planx.schemas.records import ErrorRecord, Plan
 
 import planx

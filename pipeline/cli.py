@@ -225,7 +225,7 @@ def _with_formats(batch: BatchSettings, formats: str) -> BatchSettings:
     """The batch settings with the output formats asked for (a usage error if unknown)."""
     import dataclasses
 
-    from planx.pipeline.table_stream import check_formats
+    from planx.pipeline.outputs import check_formats
 
     try:
         return dataclasses.replace(batch, formats=check_formats(formats))

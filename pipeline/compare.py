@@ -49,11 +49,11 @@ from planx.pipeline.copies import (
 from planx.pipeline.frame_types import typed_frame
 from planx.pipeline.history import tables_to_history
 from planx.pipeline.kpi_match import KpiMatchSettings, measures_to_matches
+from planx.pipeline.outputs import atomic_path
 from planx.pipeline.recommendation_links import LinkSettings
 from planx.pipeline.sinks import (
     DB_NAME,
     FORMULA_TRIGGERS,
-    atomic_path,
     write_csv,
     write_parquet,
     write_xlsx,

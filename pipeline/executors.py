@@ -42,11 +42,17 @@ ProcessFn = Callable[[str | Path, RunSettings], FileResult]
 
 DEFAULT_TASKS_PER_WORKER = 100
 # Modules the fork server imports once, so each worker inherits them instead of importing.
+# The readers and the NLP stage are named: their packages import them only on first use.
 WORKER_PRELOAD = [
     "planx.pipeline.process",
     "planx.pipeline.interpret",
-    "planx.pipeline.nlp",
+    "planx.pipeline.nlp.stage",
     "planx.extractors",
+    "planx.extractors.pdf",
+    "planx.extractors.docx",
+    "planx.extractors.text",
+    "planx.extractors.xlsx",
+    "planx.extractors.html",
 ]
 # Worker processes that die before taking any file, in a row, before the batch gives up.
 MAX_STARTUP_FAILURES = 3

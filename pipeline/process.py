@@ -58,7 +58,7 @@ def file_sha256(path: Path) -> str:
 @cache
 def _nlp(batch_size: int, as_of: dt.date | None):
     # Built once per process (a worker builds its own), as spaCy pipelines should be.
-    from planx.pipeline.nlp import NlpSettings, build_nlp
+    from planx.pipeline.nlp.stage import NlpSettings, build_nlp
 
     settings = NlpSettings(batch_size=batch_size, as_of=as_of)
     return build_nlp(settings), settings
@@ -143,7 +143,7 @@ def process_file(path: str | Path, settings: RunSettings | None = None) -> FileR
         result.errors.append(stage_error(path, "interpret", exc))
         return result
     try:
-        from planx.pipeline.nlp import tag_plans
+        from planx.pipeline.nlp.stage import tag_plans
 
         nlp, nlp_settings = _nlp(settings.nlp_batch_size, settings.as_of)
         plan = tag_plans([plan], nlp, nlp_settings)[0]

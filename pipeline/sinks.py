@@ -8,13 +8,10 @@ XLSX only; Parquet and DuckDB keep values exactly as read.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+from planx.pipeline.outputs import CSV_ORDER, atomic_path
 from planx.schemas.table_columns import DATE_COLUMNS
 
 # duckdb and openpyxl are imported in the functions that write their files: a run that does
@@ -22,44 +19,10 @@ from planx.schemas.table_columns import DATE_COLUMNS
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DB_NAME = "plans.duckdb"
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 XLSX_NAME = "plans.xlsx"
 # Left out of the workbook: one row per tagged span is for reviewers and dashboards (CSV,
 # Parquet, DuckDB), and it is most of the rows, so most of the time spent writing XLSX.
 XLSX_SKIP = frozenset({"tags"})
-# Tables every run writes, in the order a person reads them.
-CSV_ORDER = (
-    "plans",
-    "actions",
-    "kpis",
-    "errors",
-    "files",
-    "leads",
-    "milestones",
-    "themes",
-    "glossary",
-    "legends",
-    "inspections",
-    "recommendations",
-    "tags",
-)
-
-
-@contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside `target`, renamed over it only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are for sharing
-        os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
 
 
 def defuse(value: object) -> object:

@@ -19,13 +19,12 @@ from typing import IO, Any
 
 import pandas as pd
 from planx.pipeline.flatten import rows_to_frame
+from planx.pipeline.outputs import CSV_ORDER, OUTPUT_FORMATS, atomic_path, check_formats
 from planx.pipeline.sinks import (
-    CSV_ORDER,
     DB_NAME,
     XLSX_NAME,
     XLSX_SKIP,
     append_xlsx_rows,
-    atomic_path,
     set_xlsx_filter,
     spreadsheet_safe,
     start_sheet,
@@ -38,28 +37,10 @@ from planx.schemas.table_columns import (
     TABLE_COLUMNS,
 )
 
-OUTPUT_FORMATS = ("csv", "parquet", "duckdb", "xlsx")
 CHUNK_ROWS = 2000  # rows per table held before they are written (a few MB at most)
 XLSX_HEAD_ROWS = 200  # rows a sheet's column widths are measured on (as sinks.write_xlsx)
 DUCKDB_MEMORY_MB = 16  # DuckDB's memory while it loads the tables (see _load_duckdb)
 SPILL_DIRNAME = ".parquet-for-duckdb"  # Parquet written only to load the database from
-
-
-def check_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
-    """The formats asked for ("csv,parquet" or a list), in the usual order; CSV or Parquet
-    must be one of them (the check after a run, and `planx compare`, read them back)."""
-    if isinstance(formats, str):
-        formats = formats.split(",")
-    chosen = {f.strip().lower() for f in formats if f.strip()}
-    unknown = chosen - set(OUTPUT_FORMATS)
-    if unknown:
-        raise ValueError(
-            f"unknown output format(s) {', '.join(sorted(unknown))}; "
-            f"choose from {', '.join(OUTPUT_FORMATS)}"
-        )
-    if not chosen & {"csv", "parquet"}:
-        raise ValueError("the outputs must include csv or parquet")
-    return tuple(f for f in OUTPUT_FORMATS if f in chosen)
 
 
 def arrow_schema(name: str) -> Any:

@@ -33,9 +33,9 @@ from planx.pipeline.batch import (
 )
 from planx.pipeline.cache import CACHE_DIRNAME
 from planx.pipeline.cli import cli
+from planx.pipeline.outputs import CSV_ORDER
 from planx.pipeline.process import RunSettings, process_file
 from planx.pipeline.progress import LineProgress, make_progress
-from planx.pipeline.sinks import CSV_ORDER
 from planx.pipeline.table_stream import TableWriter
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from planx.pipeline.interpret import interpret
 from planx.pipeline.interpret.cards import badge_parts, cards_to_kpis, direction_key, with_card_kpis
-from planx.pipeline.nlp import build_nlp, tag_plans
+from planx.pipeline.nlp.stage import build_nlp, tag_plans
 from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
 from planx.schemas.records import KPI, RecordProvenance
 

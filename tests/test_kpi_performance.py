@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 from planx.pipeline.flatten import plan_to_kpi_rows, records_to_frames
-from planx.pipeline.nlp import build_nlp, tag_plans
 from planx.pipeline.nlp.directions import (
     arrow_movement,
     key_movements,
     load_direction_words,
     text_to_direction,
 )
+from planx.pipeline.nlp.stage import build_nlp, tag_plans
 from planx.schemas.json_schema import output_json_schema
 from planx.schemas.records import KPI, LegendEntry, Plan, RecordProvenance, Status, StatusLegend
 from planx.schemas.table_columns import CONTRACT_COLUMNS, KPI_COLUMNS

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import spacy
-from planx.pipeline.nlp import NlpSettings, build_nlp, tag_plans
 from planx.pipeline.nlp.components import SPANS_LEADS, register_extensions
+from planx.pipeline.nlp.stage import NlpSettings, build_nlp, tag_plans
 from planx.schemas.records import (
     KPI,
     Action,

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from planx.pipeline.nlp import build_nlp, tag_plans
+from planx.pipeline.nlp.stage import build_nlp, tag_plans
 from planx.pipeline.nlp.statuses import fill_to_colour, label_to_meaning, legend_with_meanings
 from planx.schemas.records import Action, LegendEntry, Plan, RecordProvenance, Status, StatusLegend
 

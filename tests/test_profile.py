@@ -498,7 +498,7 @@ SCORECARD = [
 
 
 def test_a_scorecard_table_gives_each_kpi_its_performance():
-    from planx.pipeline.nlp import build_nlp, tag_plans
+    from planx.pipeline.nlp.stage import build_nlp, tag_plans
 
     reading = read_table(table(SCORECARD, header=1))
     assert reading.kind == "kpis"

@@ -10,7 +10,7 @@ from planx.extractors.base import ExtractSettings
 from planx.pipeline.batch import BatchSettings
 from planx.pipeline.compare import CompareSettings
 from planx.pipeline.kpi_match import KpiMatchSettings
-from planx.pipeline.nlp import NlpSettings
+from planx.pipeline.nlp.stage import NlpSettings
 from planx.pipeline.process import RunSettings
 from planx.pipeline.recommendation_links import LinkSettings
 

@@ -12,9 +12,10 @@ from planx.pipeline.batch import BatchSettings, output_order, results_in_order, 
 from planx.pipeline.executors import RunStats, Task, run_guarded
 from planx.pipeline.flatten import records_to_frames
 from planx.pipeline.frame_types import typed_frame
+from planx.pipeline.outputs import CSV_ORDER, check_formats
 from planx.pipeline.process import FileResult, process_file
-from planx.pipeline.sinks import CSV_ORDER, write_tables
-from planx.pipeline.table_stream import SPILL_DIRNAME, TableWriter, check_formats
+from planx.pipeline.sinks import write_tables
+from planx.pipeline.table_stream import SPILL_DIRNAME, TableWriter
 from planx.schemas.table_columns import TABLE_COLUMNS
 
 from tests.test_batch import write_plans

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 from planx.pipeline.compare import CompareResult
+from planx.pipeline.outputs import atomic_path
 from planx.pipeline.report.history import frames_to_history
-from planx.pipeline.sinks import atomic_path
 from planx.schemas.records import MEANINGS
 from planx.schemas.table_columns import NO_DATE
 
