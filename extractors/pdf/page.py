@@ -15,13 +15,13 @@ from pdfplumber.table import TableFinder
 from planx.extractors.pdf.borderless import borderless_tables
 from planx.extractors.pdf.boxes import box_at, reading_order, side_by_side_boxes
 from planx.extractors.pdf.columns import order_lines
+from planx.extractors.pdf.objects import CURVE, RECT, Char, PageObjects, Shape
 from planx.extractors.pdf.tables import (
     FillRect,
     TableGrid,
     TablePart,
     add_icon_fills,
     close_open_cells,
-    color_to_hex,
     grid_to_part,
     is_icon_shape,
     lines_to_text_tables,
@@ -34,7 +34,6 @@ from planx.extractors.pdf.text import (
     clean_text,
     glyphs_to_line,
     glyphs_to_rows,
-    is_bold_font,
     merge_counts,
 )
 
@@ -82,7 +81,8 @@ class _FramePage:
         self.edges = edges
 
 
-def char_direction(matrix: Any) -> str:
+def char_direction(matrix: tuple[float, ...]) -> str:
+    """Where a character's text runs, from its matrix."""
     if not matrix:
         return RIGHT
     a, b = matrix[0], matrix[1]
@@ -91,11 +91,12 @@ def char_direction(matrix: Any) -> str:
     return DOWN if b < 0 else UP  # PDF y grows upwards
 
 
-def dominant_direction(chars: list[dict[str, Any]]) -> str:
+def dominant_direction(chars: list[Char]) -> str:
+    """The direction most of the page's text runs in."""
     counts = {RIGHT: 0, DOWN: 0, LEFT: 0, UP: 0}
     for ch in chars:
-        if not ch.get("upright", True):
-            counts[char_direction(ch.get("matrix"))] += 1
+        if not ch.upright:
+            counts[char_direction(ch.matrix)] += 1
         else:
             counts[RIGHT] += 1
     best = max(counts, key=lambda k: counts[k])
@@ -172,39 +173,27 @@ def _vertical_lines(glyphs: list[tuple[Glyph, str]]) -> list[Line]:
     return lines
 
 
-def read_page(page: Any, number: int, carried: list[float] | None = None) -> PageContent:
-    """Free lines and table pieces of one pdfplumber page (objects parsed once). `carried`:
-    where the columns start of a table without rules that ended the previous page."""
-    objects = page.objects
-    chars = objects.get("char", [])
+def read_page(page: PageObjects, number: int, carried: list[float] | None = None) -> PageContent:
+    """Free lines and table pieces of one page's objects. `carried`: where the columns
+    start of a table without rules that ended the previous page."""
+    chars = page.chars
     direction = dominant_direction(chars) if chars else RIGHT
     tf, width, height = frame_transform(direction, page.bbox)
     turn = _TURN[direction]
 
-    bold_of: dict[str, bool] = {}
-    colour_of: dict[str, str | None] = {}
     glyphs: list[Glyph] = []
     turned: list[tuple[Glyph, str]] = []
     for ch in chars:
-        font = ch.get("fontname") or ""
-        bold = bold_of.get(font)
-        if bold is None:
-            bold = bold_of[font] = is_bold_font(font)
-        paint = ch.get("non_stroking_color")
-        key = repr(paint)
-        if key not in colour_of:
-            colour_of[key] = color_to_hex(paint)
-        x0, top, x1, bottom = tf(ch["x0"], ch["top"], ch["x1"], ch["bottom"])
-        size = float(ch.get("size") or 0.0)
-        g = Glyph(x0, x1, top, bottom, ch["text"], size, bold, font, colour_of[key])
-        d = RIGHT if ch.get("upright", True) else turn[char_direction(ch.get("matrix"))]
+        x0, top, x1, bottom = tf(ch.x0, ch.top, ch.x1, ch.bottom)
+        g = Glyph(x0, x1, top, bottom, ch.text, ch.size, ch.bold, ch.font, ch.colour)
+        d = RIGHT if ch.upright else turn[char_direction(ch.matrix)]
         if d in (DOWN, UP):
             turned.append((g, d))
         else:
             glyphs.append(g)
 
     if direction == RIGHT:
-        finder = TableFinder(page)
+        finder = TableFinder(_FramePage(page.bbox, page.edges))
     else:
         edges = _turned_edges(page.edges, tf, swap=direction in (DOWN, UP))
         finder = TableFinder(_FramePage((0.0, 0.0, width, height), edges))
@@ -217,15 +206,15 @@ def read_page(page: Any, number: int, carried: list[float] | None = None) -> Pag
 
     # Filled rects: cell shading of ruled tables, the header band of a table without rules.
     rects: list[FillRect] = []
-    for r in objects.get("rect", []):
-        if r.get("fill"):
-            x0, top, x1, bottom = tf(r["x0"], r["top"], r["x1"], r["bottom"])
-            rects.append(FillRect(x0, top, x1, bottom, color_to_hex(r.get("non_stroking_color"))))
+    for r in page.rects:
+        if r.fill:
+            x0, top, x1, bottom = tf(r.x0, r.top, r.x1, r.bottom)
+            rects.append(FillRect(x0, top, x1, bottom, r.fill_colour))
 
     rows = glyphs_to_rows(glyphs)
     vertical = _vertical_lines(turned) if turned else []
     grids = _accepted_grids(grids, rows, vertical)
-    boxes = side_by_side_boxes(_box_shapes(objects, tf), [g.bbox for g in grids], width, rows)
+    boxes = side_by_side_boxes(_box_shapes(page.shapes, tf), [g.bbox for g in grids], width, rows)
 
     free: list[Line] = []
     free_runs: dict[int, list[Glyph]] = {}  # id(line) -> its glyphs, for column analysis
@@ -284,7 +273,7 @@ def read_page(page: Any, number: int, carried: list[float] | None = None) -> Pag
         free = reading_order(free, boxed, boxes)
     parts.sort(key=lambda p: p.bbox[1])
     if parts:
-        add_icon_fills(parts, _icon_shapes(objects, tf))
+        add_icon_fills(parts, _icon_shapes(page.shapes, tf))
     return PageContent(
         number=number,
         width=width,
@@ -292,7 +281,7 @@ def read_page(page: Any, number: int, carried: list[float] | None = None) -> Pag
         lines=free,
         tables=parts,
         n_chars=len(chars),
-        n_images=len(objects.get("image", [])),
+        n_images=page.n_images,
         rotated=direction != RIGHT or bool(page.rotation),
     )
 
@@ -314,30 +303,33 @@ def _text_and_tables(
     return lines, parts + more
 
 
-def _box_shapes(objects: dict[str, list[dict[str, Any]]], tf: Transform) -> list[BBox]:
+def _box_shapes(shapes: list[Shape], tf: Transform) -> list[BBox]:
     """Every drawn rectangle (framed or filled) and closed or filled curve (a rounded
-    panel; an open curve is a chart's line)."""
-    shapes = [tf(o["x0"], o["top"], o["x1"], o["bottom"]) for o in objects.get("rect", [])]
-    for o in objects.get("curve", []):
-        pts = o.get("pts") or []
+    panel; an open curve is a chart's line), rects first as pdfplumber lists them."""
+    rects = [tf(o.x0, o.top, o.x1, o.bottom) for o in shapes if o.kind == RECT]
+    for o in shapes:
+        if o.kind != CURVE:
+            continue
+        pts = o.pts
         closed = len(pts) > 2 and abs(pts[0][0] - pts[-1][0]) + abs(pts[0][1] - pts[-1][1]) < 1
-        if o.get("fill") or closed:
-            shapes.append(tf(o["x0"], o["top"], o["x1"], o["bottom"]))
-    return shapes
+        if o.fill or closed:
+            rects.append(tf(o.x0, o.top, o.x1, o.bottom))
+    return rects
 
 
-def _icon_shapes(objects: dict[str, list[dict[str, Any]]], tf: Transform) -> list[FillRect]:
-    """The page's filled shapes (rects, curves and polygons) that may be icons."""
-    shapes = []
-    for kind in ("rect", "curve"):
-        for o in objects.get(kind, []):
-            if not o.get("fill"):
+def _icon_shapes(shapes: list[Shape], tf: Transform) -> list[FillRect]:
+    """The page's filled shapes (rects, curves and polygons) that may be icons, rects
+    first as pdfplumber lists them."""
+    out = []
+    for kind in (RECT, CURVE):
+        for o in shapes:
+            if o.kind != kind or not o.fill:
                 continue
-            x0, top, x1, bottom = tf(o["x0"], o["top"], o["x1"], o["bottom"])
-            shape = FillRect(x0, top, x1, bottom, color_to_hex(o.get("non_stroking_color")))
+            x0, top, x1, bottom = tf(o.x0, o.top, o.x1, o.bottom)
+            shape = FillRect(x0, top, x1, bottom, o.fill_colour)
             if is_icon_shape(shape):
-                shapes.append(shape)
-    return shapes
+                out.append(shape)
+    return out
 
 
 def _locate(grids: list[TableGrid], x0: float, x1: float, top: float, bottom: float) -> int:
