@@ -392,13 +392,17 @@ def _draws_nothing(obj: Any) -> bool:
 
 
 def _clipped(shape: Classified, clip: Box) -> Classified | None:
-    """A shape cut to a clip box; None when wholly outside it."""
+    """A shape cut to a clip box; None when wholly outside it. A curve keeps its points:
+    cut, it would gain straight sides along the clip box that read as a table's rules
+    (a cover's swirls clipped to the page)."""
     kind, box, points = shape
     cut = _intersect(box, clip)
     if cut is None:
         return None
     if cut == box:
         return shape
+    if kind == CURVE:
+        return kind, cut, points
     x0, top, x1, bottom = cut
     return kind, cut, tuple((min(max(px, x0), x1), min(max(py, top), bottom)) for px, py in points)
 
