@@ -25,7 +25,10 @@ if TYPE_CHECKING:  # the stages are imported where used, so `planx --help` start
     from planx.pipeline.batch import BatchSettings, Executor, RunSummary
     from planx.pipeline.process import RunSettings
 
-PDF_ENGINE_CHOICES = ("pdfium", "pdfplumber")  # extractors.base.PDF_ENGINES, not imported: fast --help
+PDF_ENGINE_CHOICES = (
+    "pdfium",
+    "pdfplumber",
+)  # extractors.base.PDF_ENGINES, not imported: fast --help
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_OK, EXIT_NOTHING_PROCESSED, EXIT_USAGE, EXIT_CHECK_FAILED = 0, 1, 2, 3
 

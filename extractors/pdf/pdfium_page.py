@@ -12,8 +12,7 @@ pdfminer measures it, so the stages after it run unchanged:
 - the objects of a form XObject are read in its place, through its matrix.
 
 What the page does not show is left out: a character whose centre lies outside its
-clip path is dropped, a shape is cut to its clip path's box (or dropped when wholly
-outside it).
+clip path's box is dropped, and so is a shape wholly outside it (see `_clipped`).
 """
 
 from __future__ import annotations
@@ -211,8 +210,20 @@ class PdfiumPages:
             text = "-" if code == 2 else chr(code) if 0 < code < 0x110000 else ""
             s = style
             chars.append(
-                Char(fx0, ftop, fx1, fbottom, text, fbottom - ftop, s.name, s.bold, s.italic,
-                     s.colour, s.upright, s.shown)  # fmt: skip
+                Char(
+                    fx0,
+                    ftop,
+                    fx1,
+                    fbottom,
+                    text,
+                    fbottom - ftop,
+                    s.name,
+                    s.bold,
+                    s.italic,
+                    s.colour,
+                    s.upright,
+                    s.shown,
+                )  # fmt: skip
             )
         if errors >= MIN_MAP_ERRORS and errors > MAP_ERROR_SHARE * len(chars):
             raise UnusableFont(f"{errors} characters have no Unicode mapping")
@@ -301,8 +312,20 @@ class PdfiumPages:
             colour = self._colour.of(pdfium_c.FPDFPageObj_GetFillColor, obj)
             x0, top, x1, bottom = min(xs), min(ys), max(xs), max(ys)
             out.append(
-                Char(x0, top, x1, bottom, " ", bottom - top, name, bold, italic, colour,
-                     upright, shown)  # fmt: skip
+                Char(
+                    x0,
+                    top,
+                    x1,
+                    bottom,
+                    " ",
+                    bottom - top,
+                    name,
+                    bold,
+                    italic,
+                    colour,
+                    upright,
+                    shown,
+                )  # fmt: skip
             )
         return out
 
@@ -332,7 +355,9 @@ class PdfiumPages:
                 shapes.extend(self._path(obj, matrix))
             elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 addr = ctypes.cast(obj, ctypes.c_void_p).value or 0
-                texts[addr] = _TextObject(obj, matrix, _clip_box(obj, matrix_of_parent(matrix, obj)))
+                texts[addr] = _TextObject(
+                    obj, matrix, _clip_box(obj, matrix_of_parent(matrix, obj))
+                )
         return images
 
     def _path(self, obj: Any, matrix: Matrix) -> list[Shape]:
@@ -356,8 +381,19 @@ class PdfiumPages:
                 continue
             kind, (x0, top, x1, bottom), points = shape
             out.append(
-                Shape(kind, x0, top, x1, bottom, fill, fill_colour, strokes, stroke_colour,
-                      width.value, points)  # fmt: skip
+                Shape(
+                    kind,
+                    x0,
+                    top,
+                    x1,
+                    bottom,
+                    fill,
+                    fill_colour,
+                    strokes,
+                    stroke_colour,
+                    width.value,
+                    points,
+                )  # fmt: skip
             )
         return out
 
@@ -392,19 +428,11 @@ def _draws_nothing(obj: Any) -> bool:
 
 
 def _clipped(shape: Classified, clip: Box) -> Classified | None:
-    """A shape cut to a clip box; None when wholly outside it. A curve keeps its points:
-    cut, it would gain straight sides along the clip box that read as a table's rules
-    (a cover's swirls clipped to the page)."""
-    kind, box, points = shape
-    cut = _intersect(box, clip)
-    if cut is None:
-        return None
-    if cut == box:
-        return shape
-    if kind == CURVE:
-        return kind, cut, points
-    x0, top, x1, bottom = cut
-    return kind, cut, tuple((min(max(px, x0), x1), min(max(py, top), bottom)) for px, py in points)
+    """A shape its clip path lets show: None when wholly outside it, else the shape whole.
+    Not cut to the clip: a cell's shading is drawn past the rule and clipped to the
+    cell, and cut it would put a second edge beside each rule (pdfminer, which the table
+    rules are tuned on, keeps shapes whole); a curve cut would gain straight sides."""
+    return shape if _intersect(shape[1], clip) is not None else None
 
 
 def matrix_of_parent(matrix: Matrix, obj: Any) -> Matrix:
