@@ -18,6 +18,7 @@ clip path's box is dropped, and so is a shape wholly outside it (see `_clipped`)
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -44,6 +45,10 @@ SAME = 1e-3  # points: coordinates closer than this are equal (PDFium computes i
 MAP_ERROR_SHARE = 0.05  # share of a page's characters with no Unicode that flags the file
 MIN_MAP_ERRORS = 20  # ... and at least this many of them
 CLIP_SLACK = 1.0  # points a character's centre may lie outside its clip box
+
+# PDFium must not be called from two threads at once, even for different documents (see
+# pypdfium2's "Incompatibility with Threading"); Dask runs files in worker threads.
+PDFIUM_LOCK = threading.RLock()
 
 # FPDFText_GetTextObject answering the object's address: a cheap key per character.
 _text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)(
@@ -136,24 +141,33 @@ class PdfiumPages:
     """A PDF opened with PDFium, read one page at a time."""
 
     def __init__(self, path: Path):
-        self._doc = pdfium.PdfDocument(str(path))  # raises PdfiumError
+        with PDFIUM_LOCK:
+            self._doc = pdfium.PdfDocument(str(path))  # raises PdfiumError
         self._colour = _Colour()
         self._fonts: dict[int, tuple[str, float]] = {}  # font address -> name, descent
         self._widths: dict[tuple[int, int], float] = {}  # (font, code point) -> width at 1pt
 
     def __len__(self) -> int:
-        return len(self._doc)
+        with PDFIUM_LOCK:
+            return len(self._doc)
 
     def close(self) -> None:
         """Let the document go."""
-        self._doc.close()
+        with PDFIUM_LOCK:
+            self._doc.close()
 
     def metadata(self) -> dict[str, str]:
         """The document's information dictionary."""
-        return dict(self._doc.get_metadata_dict(skip_empty=True))
+        with PDFIUM_LOCK:
+            return dict(self._doc.get_metadata_dict(skip_empty=True))
 
     def page(self, index: int) -> PageObjects:
         """The objects of page `index` (0-based)."""
+        with PDFIUM_LOCK:
+            return self._read_page(index)
+
+    def _read_page(self, index: int) -> PageObjects:
+        """The objects of page `index`, read while this thread holds PDFium."""
         page = self._doc[index]
         try:
             rotation = page.get_rotation() % 360
