@@ -67,6 +67,7 @@ class _TextStyle(NamedTuple):
     matrix: tuple[float, float, float, float]  # the text's matrix in PDF user space
     size: float  # the font size (Tf)
     font: Any  # FPDF_FONT
+    font_key: int  # its address
     name: str
     bold: bool
     italic: bool
@@ -75,6 +76,7 @@ class _TextStyle(NamedTuple):
     upright: bool
     clip: Box | None
     map_error: bool
+    offsets: dict[int, Box | None]  # code -> box about the origin; shared by like objects
 
 
 def mul(m: Matrix, n: Matrix) -> Matrix:
@@ -146,6 +148,7 @@ class PdfiumPages:
         self._colour = _Colour()
         self._fonts: dict[int, tuple[str, float]] = {}  # font address -> name, descent
         self._widths: dict[tuple[int, int], float] = {}  # (font, code point) -> width at 1pt
+        self._offsets: dict[tuple, dict[int, Box | None]] = {}  # by font, size and matrix
 
     def __len__(self) -> int:
         with PDFIUM_LOCK:
@@ -192,11 +195,12 @@ class PdfiumPages:
         codes that map to no Unicode. The text objects met are marked in `texts`."""
         get_unicode = pdfium_c.FPDFText_GetUnicode
         get_origin = pdfium_c.FPDFText_GetCharOrigin
+        is_generated = pdfium_c.FPDFText_IsGenerated
         ox, oy = ctypes.c_double(), ctypes.c_double()
+        m0, m1, m2, m3, m4, m5 = to_frame
         styles: dict[int, _TextStyle | None] = {}
         chars: list[Char] = []
         errors = 0
-        is_generated = pdfium_c.FPDFText_IsGenerated
         for i in range(pdfium_c.FPDFText_CountChars(textpage)):
             addr = _text_object_address(textpage, i)
             if not addr or is_generated(textpage, i):
@@ -204,33 +208,35 @@ class PdfiumPages:
                 # gaps itself (the spaces a text draws are kept, see _blank_objects).
                 continue
             if addr not in styles:
-                met = texts.get(addr)
-                styles[addr] = self._style(
-                    textpage, i, addr, to_frame, met.clip if met is not None else None
-                )
-                if met is not None:
-                    met.seen = True
-            style = styles[addr]
-            if style is None:
+                styles[addr] = self._style(textpage, i, addr, to_frame, texts.get(addr))
+            s = styles[addr]
+            if s is None:
                 continue
             code = get_unicode(textpage, i)
-            if style.map_error and pdfium_c.FPDFText_HasUnicodeMapError(textpage, i):
+            if s.map_error and pdfium_c.FPDFText_HasUnicodeMapError(textpage, i):
                 errors += 1
-            get_origin(textpage, i, ox, oy)
-            box = self._char_box(textpage, i, style, code, ox.value, oy.value)
-            fx0, fx1, ftop, fbottom = _frame_box(to_frame, *box)
-            if style.clip is not None and not _centre_in((fx0, ftop, fx1, fbottom), style.clip):
+            if code in s.offsets:
+                off = s.offsets[code]
+            else:
+                off = s.offsets[code] = self._box_about_origin(s, code, to_frame)
+            if off is None:  # no width known for the code: PDFium's own box for the glyph
+                x0, x1, top, bottom = _frame_box(to_frame, *_loose_box(textpage, i))
+            else:
+                get_origin(textpage, i, ox, oy)
+                x, y = ox.value, oy.value
+                fx, fy = m0 * x + m2 * y + m4, m1 * x + m3 * y + m5
+                x0, top, x1, bottom = fx + off[0], fy + off[1], fx + off[2], fy + off[3]
+            if s.clip is not None and not _centre_in((x0, top, x1, bottom), s.clip):
                 continue
             text = "-" if code == 2 else chr(code) if 0 < code < 0x110000 else ""
-            s = style
             chars.append(
                 Char(
-                    fx0,
-                    ftop,
-                    fx1,
-                    fbottom,
+                    x0,
+                    top,
+                    x1,
+                    bottom,
                     text,
-                    fbottom - ftop,
+                    bottom - top,
                     s.name,
                     s.bold,
                     s.italic,
@@ -243,28 +249,29 @@ class PdfiumPages:
             raise UnusableFont(f"{errors} characters have no Unicode mapping")
         return chars
 
-    def _char_box(
-        self, textpage: Any, i: int, style: _TextStyle, code: int, x: float, y: float
-    ) -> Box:
-        """A character's box in user space (x0, y0, x1, y1), as pdfminer measures it:
-        the advance along the baseline by the font's descent-to-ascent band."""
-        width = self._width(style.font, code) * style.size
-        if not width:  # no width known for the code: PDFium's own box for the glyph
-            loose = pdfium_c.FS_RECTF()
-            pdfium_c.FPDFText_GetLooseCharBox(textpage, i, loose)
-            return (loose.left, loose.bottom, loose.right, loose.top)
+    def _box_about_origin(self, style: _TextStyle, code: int, to_frame: Matrix) -> Box | None:
+        """A character's box in the frame less its origin (x0, top, x1, bottom), as
+        pdfminer measures it: the advance along the baseline by the font's descent-to-
+        ascent band; None when the font gives no width for the code."""
+        width = self._width(style.font, style.font_key, code) * style.size
+        if not width:
+            return None
         a, b, c, d = style.matrix
-        ux, uy = a * width, b * width
         lo = style.descent * style.size
         hi = lo + style.size
-        xs = (x + c * lo, x + c * hi, x + ux + c * lo, x + ux + c * hi)
-        ys = (y + d * lo, y + d * hi, y + uy + d * lo, y + uy + d * hi)
+        corners = [(c * lo, d * lo), (c * hi, d * hi)]
+        corners += [(a * width + cx, b * width + cy) for cx, cy in corners]
+        m0, m1, m2, m3 = to_frame[:4]
+        xs = [m0 * x + m2 * y for x, y in corners]
+        ys = [m1 * x + m3 * y for x, y in corners]
         return (min(xs), min(ys), max(xs), max(ys))
 
     def _style(
-        self, textpage: Any, i: int, addr: int, to_frame: Matrix, clip: Box | None
+        self, textpage: Any, i: int, addr: int, to_frame: Matrix, met: _TextObject | None
     ) -> _TextStyle | None:
         """What all characters of one text object share: matrix, size, font, colour."""
+        if met is not None:
+            met.seen = True
         obj = ctypes.cast(addr, pdfium_c.FPDF_PAGEOBJECT)
         font = pdfium_c.FPDFTextObj_GetFont(obj)
         if not font:
@@ -281,19 +288,22 @@ class PdfiumPages:
             self._fonts[key] = (_font_name(font), _descent(font))
         name, descent = self._fonts[key]
         bold, italic = font_style(name)
+        size = pdfium_c.FPDFText_GetFontSize(textpage, i)
         return _TextStyle(
             shown=shown,
             matrix=(a, b, c, d),
-            size=pdfium_c.FPDFText_GetFontSize(textpage, i),
+            size=size,
             font=font,
+            font_key=key,
             name=name,
             bold=bold,
             italic=italic,
             colour=self._colour.of(pdfium_c.FPDFPageObj_GetFillColor, obj),
             descent=descent,
             upright=shown[0] * shown[3] > 0 and shown[1] * shown[2] <= 0,
-            clip=clip,
+            clip=met.clip if met is not None else None,
             map_error=bool(pdfium_c.FPDFText_HasUnicodeMapError(textpage, i)),
+            offsets=self._offsets.setdefault((key, size, descent, (a, b, c, d), to_frame), {}),
         )
 
     def _blank_objects(self, texts: dict[int, _TextObject], to_frame: Matrix) -> list[Char]:
@@ -309,10 +319,10 @@ class PdfiumPages:
             size = ctypes.c_float()
             if not font or not pdfium_c.FPDFTextObj_GetFontSize(obj, size):
                 continue
-            width = self._width(font, 32) * size.value
+            key = ctypes.cast(font, ctypes.c_void_p).value or 0
+            width = self._width(font, key, 32) * size.value
             if not width or not _draws_nothing(obj):
                 continue
-            key = ctypes.cast(font, ctypes.c_void_p).value or 0
             if key not in self._fonts:
                 self._fonts[key] = (_font_name(font), _descent(font))
             name, descent = self._fonts[key]
@@ -343,9 +353,9 @@ class PdfiumPages:
             )
         return out
 
-    def _width(self, font: Any, code: int) -> float:
+    def _width(self, font: Any, font_key: int, code: int) -> float:
         """The advance width of a character at font size 1 (0 when the font has none)."""
-        key = (ctypes.cast(font, ctypes.c_void_p).value or 0, code)
+        key = (font_key, code)
         w = self._widths.get(key)
         if w is None:
             out = ctypes.c_float()
@@ -563,6 +573,13 @@ def _is_rect(ring: list[Point]) -> bool:
     across_first = _close(x0, x1) and _close(y1, y2) and _close(x2, x3) and _close(y3, y0)
     along_first = _close(y0, y1) and _close(x1, x2) and _close(y2, y3) and _close(x3, x0)
     return closed and (across_first or along_first)
+
+
+def _loose_box(textpage: Any, i: int) -> Box:
+    """PDFium's own box of a glyph in user space (x0, y0, x1, y1)."""
+    loose = pdfium_c.FS_RECTF()
+    pdfium_c.FPDFText_GetLooseCharBox(textpage, i, loose)
+    return (loose.left, loose.bottom, loose.right, loose.top)
 
 
 def _frame_box(m: Matrix, x0: float, y0: float, x1: float, y1: float) -> Box:
