@@ -476,9 +476,9 @@ def test_run_killed_midway_leaves_previous_outputs_and_rerun_completes(tmp_path,
     calls()
 
     script = (
-        "import pipeline.cache\n"
-        "pipeline.cache.code_fingerprint = lambda: 'tests'\n"
-        "from pipeline.batch import run_extract\n"
+        "import planx.pipeline.cache\n"
+        "planx.pipeline.cache.code_fingerprint = lambda: 'tests'\n"
+        "from planx.pipeline.batch import run_extract\n"
         "from tests.test_batch import logged_process\n"
         f"run_extract([{str(folder)!r}], {str(out)!r}, batch={{'workers': 1}}, process=logged_process)\n"
     )

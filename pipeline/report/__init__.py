@@ -49,7 +49,7 @@ _JSON_ESCAPES = {
 
 @cache
 def _asset(name: str) -> str:
-    return resources.files("pipeline.report").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("planx.pipeline.report").joinpath(name).read_text(encoding="utf-8")
 
 
 def _plain(value: object) -> object:
