@@ -19,7 +19,9 @@ from rapidfuzz import fuzz
 
 def _load_evidence_words() -> dict:
     with (
-        resources.files("planx.pipeline.data").joinpath("column_roles.json").open(encoding="utf-8") as fh
+        resources.files("planx.pipeline.data")
+        .joinpath("column_roles.json")
+        .open(encoding="utf-8") as fh
     ):
         return json.load(fh)
 
