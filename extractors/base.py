@@ -26,6 +26,7 @@ DEFAULT_MAX_PAGES = 2000
 DEFAULT_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # DOCX/XLSX members, summed
 DEFAULT_MAX_CELL_CHARS = 20_000
 DEFAULT_MAX_FILE_BYTES = 500 * 1024 * 1024
+PDF_ENGINES = ("pdfium", "pdfplumber")  # what parses a PDF's pages; the first is the default
 
 
 class ExtractionError(Exception):
@@ -49,12 +50,18 @@ class ExtractSettings:
     max_cell_chars: int = DEFAULT_MAX_CELL_CHARS
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     drop_running_text: bool = True  # page headers/footers, page numbers
+    pdf_engine: str = PDF_ENGINES[0]  # "pdfium" (fast) or "pdfplumber" (the reference)
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, int) and not isinstance(value, bool) and value <= 0:
                 raise ValueError(f"Extract setting '{f.name}' must be positive, got {value}")
+        if self.pdf_engine not in PDF_ENGINES:
+            raise ValueError(
+                f"Extract setting 'pdf_engine' must be one of {', '.join(PDF_ENGINES)}, "
+                f"got {self.pdf_engine!r}"
+            )
 
     @classmethod
     def resolve(cls, settings: ExtractSettings | dict[str, Any] | None) -> ExtractSettings:

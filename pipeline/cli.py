@@ -25,6 +25,10 @@ if TYPE_CHECKING:  # the stages are imported where used, so `planx --help` start
     from planx.pipeline.batch import BatchSettings, Executor, RunSummary
     from planx.pipeline.process import RunSettings
 
+PDF_ENGINE_CHOICES = (
+    "pdfium",
+    "pdfplumber",
+)  # extractors.base.PDF_ENGINES, not imported: fast --help
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_OK, EXIT_NOTHING_PROCESSED, EXIT_USAGE, EXIT_CHECK_FAILED = 0, 1, 2, 3
 
@@ -47,6 +51,17 @@ def as_of_option(fn):
         type=IsoDate(),
         default=None,
         help="Judge overdue actions as of this date: not complete and due before it.",
+    )(fn)
+
+
+def pdf_engine_option(fn):
+    return click.option(
+        "--pdf-engine",
+        type=click.Choice(PDF_ENGINE_CHOICES),
+        default=PDF_ENGINE_CHOICES[0],
+        show_default=True,
+        help="What parses PDF pages: PDFium (fast) or pdfplumber (slower, the reference). "
+        "A PDF PDFium cannot read is read with pdfplumber, with a warning in errors.csv.",
     )(fn)
 
 
@@ -136,6 +151,7 @@ def cli():
     help="Which files to write, comma-separated: csv, parquet, duckdb (plans.duckdb), "
     "xlsx (plans.xlsx); csv or parquet must be one of them.",
 )
+@pdf_engine_option
 def extract(
     paths,
     outdir,
@@ -151,6 +167,7 @@ def extract(
     no_cache,
     force,
     formats,
+    pdf_engine,
 ):
     """Extract actions and KPIs from plan documents.
 
@@ -175,9 +192,8 @@ def extract(
         workers, executor, scheduler, timeout_s, max_memory_mb, cache_dir, no_cache, force
     )
     batch = _with_formats(batch, formats)
-    run = RunSettings(
-        extract=ExtractSettings(**({"max_pages": max_pages} if max_pages else {})), as_of=as_of
-    )
+    limits = {"max_pages": max_pages} if max_pages else {}
+    run = RunSettings(extract=ExtractSettings(pdf_engine=pdf_engine, **limits), as_of=as_of)
     summary = _run_batch(
         list(paths), outdir, run, batch, make_progress("quiet" if quiet else "auto")
     )
@@ -379,7 +395,8 @@ def schema(table):
     help="Body rows shown per table.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
-def explain(path, rows, as_json):
+@pdf_engine_option
+def explain(path, rows, as_json, pdf_engine):
     """Show how planx reads each table of one document, and why.
 
     For every table: its page, header and first rows, the role each column
@@ -392,11 +409,11 @@ def explain(path, rows, as_json):
         planx explain samples/plans/northam_vale_2017-18_improvement_plan.pdf
         planx explain plan.docx --rows 5 --json
     """
-    from planx.extractors import ExtractionError
+    from planx.extractors import ExtractionError, ExtractSettings
     from planx.pipeline.explain import explain_file, explanation_to_dict, explanation_to_text
 
     try:
-        expl = explain_file(path)
+        expl = explain_file(path, ExtractSettings(pdf_engine=pdf_engine))
     except ExtractionError as exc:
         raise click.ClickException(f"{path.name}: {exc}") from exc
     if as_json:

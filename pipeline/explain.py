@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planx.extractors import extract
+from planx.extractors import ExtractSettings, extract
 from planx.pipeline.interpret import TableTrace, interpret
 from planx.schemas.layout import LayoutDocument
 from planx.schemas.records import Plan
@@ -32,11 +32,11 @@ class Explanation:
     layout: LayoutDocument
 
 
-def explain_file(path: str | Path) -> Explanation:
+def explain_file(path: str | Path, settings: ExtractSettings | None = None) -> Explanation:
     """Read one file as `planx extract` does, keeping the interpreter's trace of each table."""
     from planx.pipeline.nlp.statuses import fill_to_colour
 
-    doc = extract(path)
+    doc = extract(path, settings)
     traces: list[TableTrace] = []
     plan = interpret(doc, plan_id="explain", sha256="", fill_to_colour=fill_to_colour, trace=traces)
     return Explanation(doc.source, doc.format, doc.pages, plan, tuple(traces), doc)

@@ -488,9 +488,32 @@ def test_a_damaged_page_becomes_a_warning(
 
     monkeypatch.setattr(pdf_module, "read_page", flaky)
     doc = PdfExtractor().extract(
-        shared_dir / "rendered" / "city_of_london_2018_sip_report.pdf", ExtractSettings()
+        shared_dir / "rendered" / "city_of_london_2018_sip_report.pdf",
+        ExtractSettings(pdf_engine="pdfplumber"),
     )
     assert doc.warnings == ("page 2 could not be read: bad content stream",)
+    assert {b.prov.page for b in doc.blocks} == {1, 3}
+
+
+def test_a_page_pdfium_cannot_load_becomes_a_warning(
+    shared_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pypdfium2 as pdfium
+    from planx.extractors.pdf.pdfium_page import PdfiumPages
+
+    real = PdfiumPages.page
+
+    def flaky(self, index):
+        if index == 1:
+            raise pdfium.PdfiumError("Failed to load page.")
+        return real(self, index)
+
+    monkeypatch.setattr(PdfiumPages, "page", flaky)
+    doc = PdfExtractor().extract(
+        shared_dir / "rendered" / "city_of_london_2018_sip_report.pdf",
+        ExtractSettings(pdf_engine="pdfium"),
+    )
+    assert doc.warnings == ("page 2 could not be read: Failed to load page.",)
     assert {b.prov.page for b in doc.blocks} == {1, 3}
 
 

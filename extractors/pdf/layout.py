@@ -22,7 +22,7 @@ from planx.extractors.pdf.text import (
     list_marker,
     typical_pitch,
 )
-from planx.schemas.layout import Block, Provenance
+from planx.schemas.layout import Block, Provenance, Table
 
 MARGIN_BAND = 0.15  # top and bottom share of a page where running text lives
 RUNNING_SHARE = 0.5  # a line on at least this share of pages (same place) is running text
@@ -307,88 +307,127 @@ def _without_footnotes(items: list[Line | TablePart], styles: _Styles) -> list[L
 def pages_to_blocks(
     pages: list[PageContent], source: str, *, drop_running: bool, max_cell_chars: int
 ) -> list[Block]:
+    """The document's blocks from its pages: running text dropped, tables joined across
+    pages, text and tables in reading order, headings levelled."""
     if drop_running:
         drop_running_text(pages)
     styles = _Styles(pages)
+    chains = _TableChains(pages, styles)
+    tables = chains.tables(pages, styles, source, max_cell_chars)
+    entries = _reading_entries(pages, chains, styles)
+    return _entries_to_blocks(entries, tables, styles, source)
 
-    # Which table pieces continue the table at the foot of the previous page.
-    chains: list[list[TablePart]] = []
-    chain_of: dict[int, int] = {}
-    tail: TablePart | None = None
-    for page in pages:
-        items: list[tuple[float, object]] = [(ln.top, ln) for ln in page.lines]
-        items += [(p.bbox[1], p) for p in page.tables]
-        items.sort(key=lambda it: it[0])
-        for part in page.tables:
-            first = items[0][1] is part
-            if first and tail is not None and can_continue(chains[chain_of[id(tail)]], part):
-                idx = chain_of[id(tail)]
-                chains[idx].append(part)
-            else:
-                idx = len(chains)
-                chains.append([part])
-            chain_of[id(part)] = idx
-        body = _without_footnotes([it for _, it in items], styles)
-        last = body[-1] if body else None
-        tail = last if isinstance(last, TablePart) else None
 
-    tables = {}
-    order: list[int] = []
-    for page in pages:
-        for part in page.tables:
-            idx = chain_of[id(part)]
-            if chains[idx][0] is part:
-                order.append(idx)
-    for n, idx in enumerate(order):
-        joined = join_chain(chains[idx], styles.reaches_bottom)
-        tables[idx] = part_to_table(joined, n, source, max_cell_chars)
+class _TableChains:
+    """Which table pieces continue the table at the foot of the previous page."""
 
-    # Reading order: per page, top to bottom, tables where they sit between text.
-    entries: list[_Proto | tuple[int, int]] = []
-    last_para: _Proto | None = None
+    def __init__(self, pages: list[PageContent], styles: _Styles):
+        self.chains: list[list[TablePart]] = []
+        self.chain_of: dict[int, int] = {}  # id(part) -> its chain
+        tail: TablePart | None = None
+        for page in pages:
+            items: list[tuple[float, object]] = [(ln.top, ln) for ln in page.lines]
+            items += [(p.bbox[1], p) for p in page.tables]
+            items.sort(key=lambda it: it[0])
+            for part in page.tables:
+                first = items[0][1] is part
+                if first and tail is not None and can_continue(self.chain(tail), part):
+                    idx = self.chain_of[id(tail)]
+                    self.chains[idx].append(part)
+                else:
+                    idx = len(self.chains)
+                    self.chains.append([part])
+                self.chain_of[id(part)] = idx
+            body = _without_footnotes([it for _, it in items], styles)
+            last = body[-1] if body else None
+            tail = last if isinstance(last, TablePart) else None
+
+    def chain(self, part: TablePart) -> list[TablePart]:
+        """The chain a piece belongs to."""
+        return self.chains[self.chain_of[id(part)]]
+
+    def starts(self, part: TablePart) -> bool:
+        """Whether a piece is the first of its chain (where its table is placed)."""
+        return self.chain(part)[0] is part
+
+    def tables(
+        self, pages: list[PageContent], styles: _Styles, source: str, max_cell_chars: int
+    ) -> dict[int, Table]:
+        """Each chain joined into one table, numbered in reading order; by chain."""
+        order = [
+            self.chain_of[id(part)] for page in pages for part in page.tables if self.starts(part)
+        ]
+        tables = {}
+        for n, idx in enumerate(order):
+            joined = join_chain(self.chains[idx], styles.reaches_bottom)
+            tables[idx] = part_to_table(joined, n, source, max_cell_chars)
+        return tables
+
+
+Entry = _Proto | tuple[int, int]  # a text block, or (table chain, page number)
+
+
+class _EntryWriter:
+    """The document's entries in reading order; a paragraph that runs on over a page
+    break or a table is joined to the one before."""
+
+    def __init__(self, styles: _Styles):
+        self.styles = styles
+        self.entries: list[Entry] = []
+        self.last_para: _Proto | None = None
+
+    def flush(self, page: PageContent, run: list[Line], first_item: bool) -> None:
+        """A run of lines between tables as text blocks."""
+        if not run:
+            return
+        protos = _lines_to_protos(page, run, self.styles)
+        head = protos[0] if protos else None
+        if (
+            first_item
+            and head is not None
+            and head.kind == "paragraph"
+            and self.last_para is not None
+            and _continues_paragraph(self.last_para, head.lines[0], self.styles)
+        ):
+            self.last_para.texts.append(" ")
+            self.last_para.texts.extend(head.texts)
+            self.last_para.lines.extend(head.lines)
+            protos = protos[1:]
+            if not protos:
+                return
+        self.entries.extend(protos)
+        self.last_para = protos[-1] if protos else None
+
+
+def _reading_entries(
+    pages: list[PageContent], chains: _TableChains, styles: _Styles
+) -> list[Entry]:
+    """Reading order: per page, top to bottom, tables where they sit between text."""
+    writer = _EntryWriter(styles)
     for page in pages:
         items = _reading_order(page)
         run: list[Line] = []
         first_item = True
-
-        def flush(run: list[Line], first_item: bool, page: PageContent = page) -> None:
-            nonlocal last_para
-            if not run:
-                return
-            protos = _lines_to_protos(page, run, styles)
-            head = protos[0] if protos else None
-            if (
-                first_item
-                and head is not None
-                and head.kind == "paragraph"
-                and last_para is not None
-                and _continues_paragraph(last_para, head.lines[0], styles)
-            ):
-                last_para.texts.append(" ")
-                last_para.texts.extend(head.texts)
-                last_para.lines.extend(head.lines)
-                protos = protos[1:]
-                if not protos:
-                    return
-            entries.extend(protos)
-            last_para = protos[-1] if protos else None
-
         for item in items:
             if isinstance(item, TablePart):
-                flush(run, first_item)
-                first_item = False if run else first_item
+                writer.flush(page, run, first_item)
                 run = []
-                idx = chain_of[id(item)]
-                if chains[idx][0] is item:
-                    entries.append((idx, item.page))
+                if chains.starts(item):
+                    writer.entries.append((chains.chain_of[id(item)], item.page))
                 first_item = False
-                last_para = None
+                writer.last_para = None
             else:
                 run.append(item)
-        flush(run, first_item)
+        writer.flush(page, run, first_item)
         if not items:
-            last_para = None
+            writer.last_para = None
+    return writer.entries
 
+
+def _entries_to_blocks(
+    entries: list[Entry], tables: dict[int, Table], styles: _Styles, source: str
+) -> list[Block]:
+    """The entries as blocks: tables in place, headings levelled (a long one is a paragraph)."""
     levels = _heading_levels([e for e in entries if isinstance(e, _Proto)], styles)
     blocks: list[Block] = []
     for e in entries:

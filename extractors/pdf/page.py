@@ -15,13 +15,13 @@ from pdfplumber.table import TableFinder
 from planx.extractors.pdf.borderless import borderless_tables
 from planx.extractors.pdf.boxes import box_at, reading_order, side_by_side_boxes
 from planx.extractors.pdf.columns import order_lines
+from planx.extractors.pdf.objects import CURVE, RECT, Char, PageObjects, Shape
 from planx.extractors.pdf.tables import (
     FillRect,
     TableGrid,
     TablePart,
     add_icon_fills,
     close_open_cells,
-    color_to_hex,
     grid_to_part,
     is_icon_shape,
     lines_to_text_tables,
@@ -34,7 +34,6 @@ from planx.extractors.pdf.text import (
     clean_text,
     glyphs_to_line,
     glyphs_to_rows,
-    is_bold_font,
     merge_counts,
 )
 
@@ -82,7 +81,8 @@ class _FramePage:
         self.edges = edges
 
 
-def char_direction(matrix: Any) -> str:
+def char_direction(matrix: tuple[float, ...]) -> str:
+    """Where a character's text runs, from its matrix."""
     if not matrix:
         return RIGHT
     a, b = matrix[0], matrix[1]
@@ -91,11 +91,12 @@ def char_direction(matrix: Any) -> str:
     return DOWN if b < 0 else UP  # PDF y grows upwards
 
 
-def dominant_direction(chars: list[dict[str, Any]]) -> str:
+def dominant_direction(chars: list[Char]) -> str:
+    """The direction most of the page's text runs in."""
     counts = {RIGHT: 0, DOWN: 0, LEFT: 0, UP: 0}
     for ch in chars:
-        if not ch.get("upright", True):
-            counts[char_direction(ch.get("matrix"))] += 1
+        if not ch.upright:
+            counts[char_direction(ch.matrix)] += 1
         else:
             counts[RIGHT] += 1
     best = max(counts, key=lambda k: counts[k])
@@ -172,129 +173,157 @@ def _vertical_lines(glyphs: list[tuple[Glyph, str]]) -> list[Line]:
     return lines
 
 
-def read_page(page: Any, number: int, carried: list[float] | None = None) -> PageContent:
-    """Free lines and table pieces of one pdfplumber page (objects parsed once). `carried`:
-    where the columns start of a table without rules that ended the previous page."""
-    objects = page.objects
-    chars = objects.get("char", [])
-    direction = dominant_direction(chars) if chars else RIGHT
+def read_page(page: PageObjects, number: int, carried: list[float] | None = None) -> PageContent:
+    """Free lines and table pieces of one page's objects. `carried`: where the columns
+    start of a table without rules that ended the previous page."""
+    direction = dominant_direction(page.chars) if page.chars else RIGHT
     tf, width, height = frame_transform(direction, page.bbox)
-    turn = _TURN[direction]
+    glyphs, turned = _frame_glyphs(page.chars, tf, _TURN[direction])
+    rows = glyphs_to_rows(glyphs)
+    vertical = _vertical_lines(turned) if turned else []
+    grids = _accepted_grids(_ruled_grids(page, direction, tf, width, height), rows, vertical)
+    boxes = side_by_side_boxes(_box_shapes(page.shapes, tf), [g.bbox for g in grids], width, rows)
+    buckets = _Buckets(grids, boxes)
+    buckets.fill(rows, vertical)
+    parts = _page_parts(buckets, _fill_rects(page, tf), number, carried)
+    if parts:
+        add_icon_fills(parts, _icon_shapes(page.shapes, tf))
+    return PageContent(
+        number=number,
+        width=width,
+        height=height,
+        lines=buckets.free,
+        tables=parts,
+        n_chars=len(page.chars),
+        n_images=page.n_images,
+        rotated=direction != RIGHT or bool(page.rotation),
+    )
 
-    bold_of: dict[str, bool] = {}
-    colour_of: dict[str, str | None] = {}
+
+def _frame_glyphs(
+    chars: list[Char], tf: Transform, turn: dict[str, str]
+) -> tuple[list[Glyph], list[tuple[Glyph, str]]]:
+    """The characters as glyphs in the reading frame: those that read across it, and
+    those that run down or up it (with their direction)."""
     glyphs: list[Glyph] = []
     turned: list[tuple[Glyph, str]] = []
     for ch in chars:
-        font = ch.get("fontname") or ""
-        bold = bold_of.get(font)
-        if bold is None:
-            bold = bold_of[font] = is_bold_font(font)
-        paint = ch.get("non_stroking_color")
-        key = repr(paint)
-        if key not in colour_of:
-            colour_of[key] = color_to_hex(paint)
-        x0, top, x1, bottom = tf(ch["x0"], ch["top"], ch["x1"], ch["bottom"])
-        size = float(ch.get("size") or 0.0)
-        g = Glyph(x0, x1, top, bottom, ch["text"], size, bold, font, colour_of[key])
-        d = RIGHT if ch.get("upright", True) else turn[char_direction(ch.get("matrix"))]
+        x0, top, x1, bottom = tf(ch.x0, ch.top, ch.x1, ch.bottom)
+        g = Glyph(x0, x1, top, bottom, ch.text, ch.size, ch.bold, ch.font, ch.colour)
+        d = RIGHT if ch.upright else turn[char_direction(ch.matrix)]
         if d in (DOWN, UP):
             turned.append((g, d))
         else:
             glyphs.append(g)
+    return glyphs, turned
 
+
+def _ruled_grids(
+    page: PageObjects, direction: str, tf: Transform, width: float, height: float
+) -> list[TableGrid]:
+    """The grids pdfplumber's TableFinder finds in the page's rules, smallest first."""
     if direction == RIGHT:
-        finder = TableFinder(page)
+        finder = TableFinder(_FramePage(page.bbox, page.edges))
     else:
         edges = _turned_edges(page.edges, tf, swap=direction in (DOWN, UP))
         finder = TableFinder(_FramePage((0.0, 0.0, width, height), edges))
     grids = [TableGrid(close_open_cells(t.cells, finder.edges)) for t in finder.tables]
     # One column of boxes is a framed or highlighted paragraph, not a table.
-    grids = sorted(
+    return sorted(
         (g for g in grids if g.n_starts >= 2 and g.n_rows >= 1 and not g.ragged),
         key=lambda g: g.area,
     )
 
-    # Filled rects: cell shading of ruled tables, the header band of a table without rules.
+
+def _fill_rects(page: PageObjects, tf: Transform) -> list[FillRect]:
+    """Filled rects: cell shading of ruled tables, the header band of a table without rules."""
     rects: list[FillRect] = []
-    for r in objects.get("rect", []):
-        if r.get("fill"):
-            x0, top, x1, bottom = tf(r["x0"], r["top"], r["x1"], r["bottom"])
-            rects.append(FillRect(x0, top, x1, bottom, color_to_hex(r.get("non_stroking_color"))))
+    for r in page.rects:
+        if r.fill:
+            x0, top, x1, bottom = tf(r.x0, r.top, r.x1, r.bottom)
+            rects.append(FillRect(x0, top, x1, bottom, r.fill_colour))
+    return rects
 
-    rows = glyphs_to_rows(glyphs)
-    vertical = _vertical_lines(turned) if turned else []
-    grids = _accepted_grids(grids, rows, vertical)
-    boxes = side_by_side_boxes(_box_shapes(objects, tf), [g.bbox for g in grids], width, rows)
 
-    free: list[Line] = []
-    free_runs: dict[int, list[Glyph]] = {}  # id(line) -> its glyphs, for column analysis
-    cell_lines: list[dict[int, list[Line]]] = [{} for _ in grids]
-    boxed: list[list[Line]] = [[] for _ in boxes]
+class _Buckets:
+    """Where each line of a page goes: free text, a cell of a ruled grid, or a box."""
 
-    def place(line: Line | None, key: int, run: list[Glyph] | None = None) -> None:
+    def __init__(self, grids: list[TableGrid], boxes: list[BBox]):
+        self.grids = grids
+        self.boxes = boxes
+        self.free: list[Line] = []
+        self.runs: dict[int, list[Glyph]] = {}  # id(line) -> its glyphs, for column analysis
+        self.cell_lines: list[dict[int, list[Line]]] = [{} for _ in grids]
+        self.boxed: list[list[Line]] = [[] for _ in boxes]
+
+    def place(self, line: Line | None, key: int, run: list[Glyph] | None = None) -> None:
+        """Put a line where `key` says (see `where`)."""
         if line is None:
             return
         if key == -1:
-            free.append(line)
-            free_runs[id(line)] = run or []
+            self.free.append(line)
+            self.runs[id(line)] = run or []
         elif key < -1:
             line.box = -key - 2
-            boxed[line.box].append(line)
-            free_runs[id(line)] = run or []
+            self.boxed[line.box].append(line)
+            self.runs[id(line)] = run or []
         else:
-            cell_lines[key >> _KEY_BITS].setdefault(key & ((1 << _KEY_BITS) - 1), []).append(line)
+            cells = self.cell_lines[key >> _KEY_BITS]
+            cells.setdefault(key & ((1 << _KEY_BITS) - 1), []).append(line)
 
-    def where(x0: float, x1: float, top: float, bottom: float) -> int:
-        key = _locate(grids, x0, x1, top, bottom) if grids else -1
-        if key == -1 and boxes:
-            b = box_at(boxes, (x0 + x1) / 2, (top + bottom) / 2)
+    def where(self, x0: float, x1: float, top: float, bottom: float) -> int:
+        """A box's place: a grid cell's key (>= 0), -1 for free text, -2 - i for box i."""
+        key = _locate(self.grids, x0, x1, top, bottom) if self.grids else -1
+        if key == -1 and self.boxes:
+            b = box_at(self.boxes, (x0 + x1) / 2, (top + bottom) / 2)
             key = -2 - b if b >= 0 else -1
         return key
 
-    for row in rows:
-        if not grids and not boxes:
-            place(glyphs_to_line(row), -1, row)
-            continue
-        run: list[Glyph] = []
-        run_key = -3 - len(boxes)  # no key
-        for g in row:
-            key = run_key if g.text.isspace() and run else where(g.x0, g.x1, g.top, g.bottom)
-            if key != run_key and run:
-                place(glyphs_to_line(run), run_key, run)
-                run = []
-            run.append(g)
-            run_key = key
-        if run:
-            place(glyphs_to_line(run), run_key, run)
-    for line in vertical:
-        place(line, where(line.x0, line.x1, line.top, line.bottom))
+    def fill(self, rows: list[list[Glyph]], vertical: list[Line]) -> None:
+        """Every row cut into runs of glyphs that share a place, each run one line."""
+        for row in rows:
+            if not self.grids and not self.boxes:
+                self.place(glyphs_to_line(row), -1, row)
+                continue
+            run: list[Glyph] = []
+            run_key = -3 - len(self.boxes)  # no key
+            for g in row:
+                if g.text.isspace() and run:
+                    key = run_key
+                else:
+                    key = self.where(g.x0, g.x1, g.top, g.bottom)
+                if key != run_key and run:
+                    self.place(glyphs_to_line(run), run_key, run)
+                    run = []
+                run.append(g)
+                run_key = key
+            if run:
+                self.place(glyphs_to_line(run), run_key, run)
+        for line in vertical:
+            self.place(line, self.where(line.x0, line.x1, line.top, line.bottom))
 
+
+def _page_parts(
+    buckets: _Buckets, rects: list[FillRect], number: int, carried: list[float] | None
+) -> list[TablePart]:
+    """The page's table pieces top to bottom (ruled grids, then tables without rules in
+    the free text and in each box); the free lines left over put in reading order."""
     parts: list[TablePart] = []
-    for i, grid in enumerate(grids):
-        for lines in cell_lines[i].values():
+    for i, grid in enumerate(buckets.grids):
+        for lines in buckets.cell_lines[i].values():
             lines.sort(key=lambda ln: ln.top)
-        parts.append(grid_to_part(grid, cell_lines[i], rects, number))
-    free, text_parts = _text_and_tables(free, free_runs, number, rects, carried)
+        parts.append(grid_to_part(grid, buckets.cell_lines[i], rects, number))
+    free, text_parts = _text_and_tables(buckets.free, buckets.runs, number, rects, carried)
     parts.extend(text_parts)
-    if boxes:
+    if buckets.boxes:
+        boxed = buckets.boxed
         for i, lines in enumerate(boxed):
-            boxed[i], box_parts = _text_and_tables(lines, free_runs, number, rects)
+            boxed[i], box_parts = _text_and_tables(lines, buckets.runs, number, rects)
             parts.extend(box_parts)
-        free = reading_order(free, boxed, boxes)
+        free = reading_order(free, boxed, buckets.boxes)
+    buckets.free = free
     parts.sort(key=lambda p: p.bbox[1])
-    if parts:
-        add_icon_fills(parts, _icon_shapes(objects, tf))
-    return PageContent(
-        number=number,
-        width=width,
-        height=height,
-        lines=free,
-        tables=parts,
-        n_chars=len(chars),
-        n_images=len(objects.get("image", [])),
-        rotated=direction != RIGHT or bool(page.rotation),
-    )
+    return parts
 
 
 def _text_and_tables(
@@ -314,30 +343,33 @@ def _text_and_tables(
     return lines, parts + more
 
 
-def _box_shapes(objects: dict[str, list[dict[str, Any]]], tf: Transform) -> list[BBox]:
+def _box_shapes(shapes: list[Shape], tf: Transform) -> list[BBox]:
     """Every drawn rectangle (framed or filled) and closed or filled curve (a rounded
-    panel; an open curve is a chart's line)."""
-    shapes = [tf(o["x0"], o["top"], o["x1"], o["bottom"]) for o in objects.get("rect", [])]
-    for o in objects.get("curve", []):
-        pts = o.get("pts") or []
+    panel; an open curve is a chart's line), rects first as pdfplumber lists them."""
+    rects = [tf(o.x0, o.top, o.x1, o.bottom) for o in shapes if o.kind == RECT]
+    for o in shapes:
+        if o.kind != CURVE:
+            continue
+        pts = o.pts
         closed = len(pts) > 2 and abs(pts[0][0] - pts[-1][0]) + abs(pts[0][1] - pts[-1][1]) < 1
-        if o.get("fill") or closed:
-            shapes.append(tf(o["x0"], o["top"], o["x1"], o["bottom"]))
-    return shapes
+        if o.fill or closed:
+            rects.append(tf(o.x0, o.top, o.x1, o.bottom))
+    return rects
 
 
-def _icon_shapes(objects: dict[str, list[dict[str, Any]]], tf: Transform) -> list[FillRect]:
-    """The page's filled shapes (rects, curves and polygons) that may be icons."""
-    shapes = []
-    for kind in ("rect", "curve"):
-        for o in objects.get(kind, []):
-            if not o.get("fill"):
+def _icon_shapes(shapes: list[Shape], tf: Transform) -> list[FillRect]:
+    """The page's filled shapes (rects, curves and polygons) that may be icons, rects
+    first as pdfplumber lists them."""
+    out = []
+    for kind in (RECT, CURVE):
+        for o in shapes:
+            if o.kind != kind or not o.fill:
                 continue
-            x0, top, x1, bottom = tf(o["x0"], o["top"], o["x1"], o["bottom"])
-            shape = FillRect(x0, top, x1, bottom, color_to_hex(o.get("non_stroking_color")))
+            x0, top, x1, bottom = tf(o.x0, o.top, o.x1, o.bottom)
+            shape = FillRect(x0, top, x1, bottom, o.fill_colour)
             if is_icon_shape(shape):
-                shapes.append(shape)
-    return shapes
+                out.append(shape)
+    return out
 
 
 def _locate(grids: list[TableGrid], x0: float, x1: float, top: float, bottom: float) -> int:

@@ -1,8 +1,11 @@
-"""PDF reader: pdfplumber pages to the layout model, one page at a time.
+"""PDF reader: pages to the layout model, one page at a time.
 
-Each page is parsed once (its objects), its tables found with pdfplumber's
-TableFinder, its glyphs bucketed into table cells or free text lines, then the
-page is closed so memory does not grow with the page count. Across pages the
+Each page's objects (characters, rects, lines, curves) are read once, by PDFium
+(`pdfium_page`, the default engine) or by pdfplumber (`pdf_engine="pdfplumber"`,
+and the fallback, with a warning, for a file PDFium cannot open or whose fonts it
+cannot map to text); its tables are found with pdfplumber's TableFinder, its glyphs
+bucketed into table cells or free text lines, then the page is let go so memory
+does not grow with the page count. Across pages the
 reader drops running headers and footers, joins tables that continue on the
 next page and places every table where it sits between the text.
 """
@@ -18,11 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 from planx.extractors.base import ExtractionError, ExtractSettings
 from planx.extractors.pdf.layout import pages_to_blocks
+from planx.extractors.pdf.objects import from_pdfplumber
 from planx.extractors.pdf.page import PageContent, carried_columns, read_page
+from planx.extractors.pdf.pdfium_page import PdfiumPages, UnusableFont
 from planx.schemas.layout import LayoutDocument
 
 __all__ = ["PdfExtractor"]
@@ -33,6 +40,7 @@ NO_TEXT_NO_IMAGE_MESSAGE = (
     "no text found (blank, outlined or damaged pages); run OCR if it is a scan"
 )
 ENCRYPTED_MESSAGE = "PDF is password-protected; save an unprotected copy"
+FALLBACK_NOTE = "read with pdfplumber (slower)"
 
 
 class PdfExtractor:
@@ -48,29 +56,17 @@ class PdfExtractor:
             raise ExtractionError("unreadable", f"cannot open file: {exc.strerror}") from None
         if size == 0:
             raise ExtractionError("empty", "empty file (0 bytes)")
-        with _quiet_pdf_libraries():
-            try:
-                pdf = pdfplumber.open(path)
-            except Exception as exc:  # pdfminer raises many types for a bad file
-                raise _open_error(exc) from None
-            try:
-                try:
-                    n_pages = len(pdf.pages)
-                except Exception as exc:
-                    raise _open_error(exc) from None
-                if n_pages == 0:
-                    raise ExtractionError("empty", "PDF has no pages")
-                if n_pages > settings.max_pages:
-                    raise ExtractionError(
-                        "too_large",
-                        f"PDF has {n_pages:,} pages, over the {settings.max_pages:,}-page limit",
-                    )
-                contents, warnings = _read_pages(pdf)
-                metadata = _metadata(pdf.metadata)
-            finally:
-                _close(pdf)
+        contents: list[PageContent] | None = None
+        engine_notes: list[str] = []
+        if settings.pdf_engine == "pdfium":
+            contents, engine_notes, n_pages, metadata = _read_with_pdfium(path, settings.max_pages)
+        if contents is None:
+            contents, warnings, n_pages, metadata = _read_with_pdfplumber(path, settings.max_pages)
+        else:
+            warnings, engine_notes = engine_notes, []
         if not contents:
             raise ExtractionError("corrupt", f"PDF is damaged or truncated: {warnings[0]}")
+        warnings = engine_notes + warnings
         n_chars = sum(p.n_chars for p in contents)
         if n_chars == 0:
             if any(p.n_images for p in contents):
@@ -101,6 +97,72 @@ class PdfExtractor:
             metadata=metadata,
             warnings=tuple(warnings),
         )
+
+
+def _check_pages(n_pages: int, max_pages: int) -> None:
+    """The errors for a document with no pages or too many."""
+    if n_pages == 0:
+        raise ExtractionError("empty", "PDF has no pages")
+    if n_pages > max_pages:
+        raise ExtractionError(
+            "too_large", f"PDF has {n_pages:,} pages, over the {max_pages:,}-page limit"
+        )
+
+
+# The pages read (None: read the file with pdfplumber instead), the warnings (or why
+# pdfplumber must read it), the page count and the metadata.
+ReadResult = tuple[list[PageContent] | None, list[str], int, dict[str, str]]
+
+
+def _read_with_pdfium(path: Path, max_pages: int) -> ReadResult:
+    """The pages read through PDFium; no pages (None) and the reason, as a warning, when
+    pdfplumber must read the file instead."""
+    try:
+        pages = PdfiumPages(path)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ExtractionError("encrypted", ENCRYPTED_MESSAGE) from None
+        return None, [f"{FALLBACK_NOTE}: PDFium could not open it ({_reason(exc)})"], 0, {}
+    try:
+        n_pages = len(pages)
+        _check_pages(n_pages, max_pages)
+        contents: list[PageContent] = []
+        warnings: list[str] = []
+        carried: list[float] | None = None
+        for index in range(n_pages):
+            try:
+                objects = pages.page(index)
+            except UnusableFont as exc:
+                note = f"{FALLBACK_NOTE}: a font on page {index + 1} maps to no text ({exc})"
+                return None, [note], n_pages, {}
+            except pdfium.PdfiumError as exc:
+                carried = None
+                warnings.append(f"page {index + 1} could not be read: {_reason(exc)}")
+                continue
+            contents.append(read_page(objects, index + 1, carried))
+            carried = carried_columns(contents[-1])
+        return contents, warnings, n_pages, _metadata(pages.metadata())
+    finally:
+        pages.close()
+
+
+def _read_with_pdfplumber(path: Path, max_pages: int) -> ReadResult:
+    """The pages read through pdfplumber (pdfminer)."""
+    with _quiet_pdf_libraries():
+        try:
+            pdf = pdfplumber.open(path)
+        except Exception as exc:  # pdfminer raises many types for a bad file
+            raise _open_error(exc) from None
+        try:
+            try:
+                n_pages = len(pdf.pages)
+            except Exception as exc:
+                raise _open_error(exc) from None
+            _check_pages(n_pages, max_pages)
+            contents, warnings = _read_pages(pdf)
+            return contents, warnings, n_pages, _metadata(pdf.metadata)
+        finally:
+            _close(pdf)
 
 
 @contextmanager
@@ -135,7 +197,7 @@ def _read_pages(pdf: Any) -> tuple[list[PageContent], list[str]]:
     carried: list[float] | None = None
     for page in pdf.pages:
         try:
-            contents.append(read_page(page, page.page_number, carried))
+            contents.append(read_page(from_pdfplumber(page), page.page_number, carried))
             carried = carried_columns(contents[-1])
         except Exception as exc:
             if not _from_pdf_library(exc):

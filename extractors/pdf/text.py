@@ -174,44 +174,75 @@ def glyphs_to_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     return rows
 
 
+class _FragmentBuilder:
+    """The fragments of one line as its glyphs arrive: the open fragment's extent, text,
+    glyph and bold counts, colours; the closed fragments."""
+
+    def __init__(self) -> None:
+        self.fragments: list[Fragment] = []
+        self.parts: list[str] = []
+        self.colours: dict[str | None, int] = {}
+        self.pieces: list[tuple[str, str | None]] = []
+        self.x0 = self.x1 = self.top = self.bottom = self.size = 0.0
+        self.n = self.n_bold = 0
+
+    def space(self) -> None:
+        """A word gap in the open fragment."""
+        self.parts.append(" ")
+        self.pieces.append((" ", None))
+
+    def add(self, g: Glyph) -> None:
+        """One inked glyph into the open fragment (opening one if none is)."""
+        if self.n:
+            if g.x1 > self.x1:
+                self.x1 = g.x1
+            if g.top < self.top:
+                self.top = g.top
+            if g.bottom > self.bottom:
+                self.bottom = g.bottom
+        else:
+            self.x0, self.x1, self.top, self.bottom, self.size = g.x0, g.x1, g.top, g.bottom, g.size
+            self.n_bold = 0
+        self.n += 1
+        self.n_bold += g.bold
+        self.colours[g.colour] = self.colours.get(g.colour, 0) + 1
+        self.pieces.append((g.text, g.colour))
+        self.parts.append(g.text)
+
+    def close(self) -> None:
+        """Close the open fragment, if any."""
+        if not self.n:
+            return
+        text = "".join(self.parts).strip()
+        self.fragments.append(
+            Fragment(
+                self.x0,
+                self.x1,
+                self.top,
+                self.bottom,
+                clean_text(text),
+                round(self.size * 2) / 2,
+                self.n_bold * 2 > self.n,
+                len(text.split()),
+                dict(self.colours),
+                colour_runs(self.pieces),
+            )
+        )
+        self.parts.clear()
+        self.colours.clear()
+        self.pieces.clear()
+        self.n = 0
+
+
 def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
     """One line from glyphs sorted left to right; None when it is only spaces."""
-    fragments: list[Fragment] = []
-    parts: list[str] = []
+    builder = _FragmentBuilder()
     sizes: Counter[float] = Counter()
     n_bold = n_ink = 0
     prev: Glyph | None = None
     pending_space = False
     first_word_x1: float | None = None
     symbol_start = False
-    # The open fragment: its extent, glyph count, bold count and first glyph's size.
-    f_x0 = f_x1 = f_top = f_bottom = f_size = 0.0
-    f_n = f_bold = 0
-    f_colours: dict[str | None, int] = {}
-    f_pieces: list[tuple[str, str | None]] = []
-
-    def close_fragment() -> None:
-        if not f_n:
-            return
-        text = "".join(parts).strip()
-        fragments.append(
-            Fragment(
-                f_x0,
-                f_x1,
-                f_top,
-                f_bottom,
-                clean_text(text),
-                round(f_size * 2) / 2,
-                f_bold * 2 > f_n,
-                len(text.split()),
-                dict(f_colours),
-                colour_runs(f_pieces),
-            )
-        )
-        parts.clear()
-        f_colours.clear()
-        f_pieces.clear()
-
     for g in glyphs:
         if not g.text or g.text.isspace():
             pending_space = prev is not None
@@ -224,43 +255,44 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
             if size < 1.0:
                 size = 1.0
             if gap > FRAGMENT_GAP * size:
-                close_fragment()
-                f_n = 0
+                builder.close()
                 if first_word_x1 is None:
                     first_word_x1 = prev.x1
             elif pending_space or gap > WORD_GAP * size:
-                parts.append(" ")
-                f_pieces.append((" ", None))
+                builder.space()
                 if first_word_x1 is None:
                     first_word_x1 = prev.x1
-            elif (
-                g.text == prev.text
-                and abs(g.x0 - prev.x0) < min(1.0, 0.3 * (prev.x1 - prev.x0))
-                and abs(g.top - prev.top) < 1.0
-            ):
-                continue  # the same glyph painted twice (fake bold)
-        if f_n:
-            if g.x1 > f_x1:
-                f_x1 = g.x1
-            if g.top < f_top:
-                f_top = g.top
-            if g.bottom > f_bottom:
-                f_bottom = g.bottom
-        else:
-            f_x0, f_x1, f_top, f_bottom, f_size, f_bold = g.x0, g.x1, g.top, g.bottom, g.size, 0
-        f_n += 1
-        f_bold += g.bold
-        f_colours[g.colour] = f_colours.get(g.colour, 0) + 1
-        f_pieces.append((g.text, g.colour))
-        parts.append(g.text)
+            elif _painted_twice(g, prev):
+                continue
+        builder.add(g)
         sizes[g.size] += 1
         n_bold += g.bold
         n_ink += 1
         prev = g
         pending_space = False
-    close_fragment()
-    if not fragments:
+    builder.close()
+    if not builder.fragments:
         return None
+    return _line_of(builder.fragments, sizes, n_bold * 2 > n_ink, first_word_x1, symbol_start)
+
+
+def _painted_twice(g: Glyph, prev: Glyph) -> bool:
+    """The same glyph painted twice at (nearly) the same place: fake bold."""
+    return (
+        g.text == prev.text
+        and abs(g.x0 - prev.x0) < min(1.0, 0.3 * (prev.x1 - prev.x0))
+        and abs(g.top - prev.top) < 1.0
+    )
+
+
+def _line_of(
+    fragments: list[Fragment],
+    sizes: Counter[float],
+    bold: bool,
+    first_word_x1: float | None,
+    symbol_start: bool,
+) -> Line:
+    """The line its fragments make."""
     x0 = fragments[0].x0
     x1 = max(f.x1 for f in fragments)
     return Line(
@@ -270,7 +302,7 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
         bottom=max(f.bottom for f in fragments),
         text=" ".join(f.text for f in fragments),
         size=round(sizes.most_common(1)[0][0] * 2) / 2,
-        bold=n_bold * 2 > n_ink,
+        bold=bold,
         first_word_width=(first_word_x1 if first_word_x1 is not None else x1) - x0,
         fragments=fragments,
         symbol_start=symbol_start,
