@@ -30,6 +30,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 import pdfplumber  # noqa: E402
+
 from planx.extractors.base import ExtractionError, ExtractSettings  # noqa: E402
 from planx.extractors.pdf import PdfExtractor  # noqa: E402
 

@@ -15,6 +15,7 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
+
 from planx.extractors._grid import GridCell, cells_to_rows, guess_header_rows
 from planx.extractors.base import ExtractionError, ExtractSettings
 from planx.extractors.colours import colour_runs, dominant_text_colour, normalise_colour
@@ -27,7 +28,7 @@ from planx.extractors.text_cleanup import (
     truncation_warning,
 )
 from planx.extractors.zip_safety import check_package
-from planx.schemas.layout import Block, LayoutDocument, Provenance, Table
+from planx.schemas.layout import Block, LayoutDocument, LayoutProvenance, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -324,7 +325,7 @@ class _Reader:
     def _paragraph_block(self, p: etree._Element) -> None:
         para = self._paragraph(p)
         text = para.text
-        prov = Provenance(source=self.source)
+        prov = LayoutProvenance(source=self.source)
         if text:
             if para.heading is not None:
                 if para.label:
@@ -514,7 +515,9 @@ class _Reader:
             source=self.source,
         )
         self.blocks.append(
-            Block("table", table=table, prov=Provenance(source=self.source, table_index=index))
+            Block(
+                "table", table=table, prov=LayoutProvenance(source=self.source, table_index=index)
+            )
         )
         return nested
 

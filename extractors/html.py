@@ -15,6 +15,7 @@ from pathlib import Path
 
 import lxml.html
 from lxml import etree
+
 from planx.extractors._grid import GridCell, cells_to_rows, guess_header_rows, place_spans
 from planx.extractors.base import ExtractionError, ExtractSettings
 from planx.extractors.colours import colour_runs, dominant_text_colour, normalise_colour
@@ -35,7 +36,7 @@ from planx.extractors.text_cleanup import (
     truncation_warning,
 )
 from planx.extractors.zip_safety import has_xml_entity_declaration
-from planx.schemas.layout import Block, LayoutDocument, Provenance, Table
+from planx.schemas.layout import Block, LayoutDocument, LayoutProvenance, Table
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BOLD_TAGS = frozenset({"b", "strong", "th", *_HEADINGS})
@@ -155,7 +156,7 @@ class _Reader:
         self.blocks: list[Block] = []
         self.n_tables = 0
         self.n_truncated = 0
-        self.prov = Provenance(source=source)
+        self.prov = LayoutProvenance(source=source)
 
     # -- styles
 
@@ -385,7 +386,9 @@ class _Reader:
         )
         self.blocks.append(
             Block(
-                "table", table=table_model, prov=Provenance(source=self.source, table_index=index)
+                "table",
+                table=table_model,
+                prov=LayoutProvenance(source=self.source, table_index=index),
             )
         )
         for inner in nested:

@@ -8,6 +8,7 @@ from html import unescape
 
 import lxml.html
 from lxml import etree
+
 from planx.extractors.numbering import BULLET, format_number
 from planx.extractors.text_cleanup import normalise_space
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from planx.extractors.base import ExtractionError, ExtractSettings
 from planx.extractors.html_text import html_fragment_to_text
-from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
+from planx.schemas.layout import Block, Cell, LayoutDocument, LayoutProvenance, Table
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^(\s*)([-*•‣◦]|\d{1,3}[.)]|\(?[a-zA-Z]{1,3}\))\s+(.*)$")
@@ -295,7 +295,7 @@ class TextExtractor:
         for k, item in enumerate(items):
             prev = items[k - 1] if k else None
             nxt = items[k + 1] if k + 1 < len(items) else None
-            prov = Provenance(source=path.name)
+            prov = LayoutProvenance(source=path.name)
             if item.kind == "run":
                 assert item.run is not None
                 table = run_to_table(item.run, path.name, n_tables)
@@ -303,7 +303,7 @@ class TextExtractor:
                     Block(
                         kind="table",
                         table=table,
-                        prov=Provenance(source=path.name, table_index=n_tables),
+                        prov=LayoutProvenance(source=path.name, table_index=n_tables),
                     )
                 )
                 n_tables += 1

@@ -20,13 +20,14 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+
 from planx.extractors._grid import GridCell, cells_to_rows, guess_header_rows
 from planx.extractors.base import ExtractionError, ExtractSettings
 from planx.extractors.colours import dominant_text_colour, normalise_colour
 from planx.extractors.html_text import html_fragment_to_text
 from planx.extractors.text_cleanup import clip_text, normalise_space, truncation_warning
 from planx.extractors.zip_safety import check_package
-from planx.schemas.layout import Block, LayoutDocument, Provenance, Table
+from planx.schemas.layout import Block, LayoutDocument, LayoutProvenance, Table
 
 MAX_SHEET_CELLS = 1_000_000  # a dense grid past this is a mistake or an attack, not a plan
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -205,7 +206,7 @@ class _SheetReader:
         ]
         if not used:
             return []
-        prov = Provenance(source=self.source, sheet=ws.title)
+        prov = LayoutProvenance(source=self.source, sheet=ws.title)
         blocks = [Block("heading", ws.title, level=1, prov=prov)]
         by_row: dict[int, list[int]] = {}
         for r, c in used:
@@ -267,7 +268,7 @@ class _SheetReader:
         table = Table(
             rows=rows, n_header_rows=guess_header_rows(rows), index=index, source=self.source
         )
-        tprov = Provenance(source=self.source, table_index=index, sheet=ws.title)
+        tprov = LayoutProvenance(source=self.source, table_index=index, sheet=ws.title)
         blocks.append(Block("table", table=table, prov=tprov))
         return blocks
 

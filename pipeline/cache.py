@@ -15,11 +15,10 @@ import hashlib
 import json
 from pathlib import Path
 
+import planx
 from planx.pipeline.outputs import atomic_path
 from planx.pipeline.process import FileResult, RunSettings
 from planx.schemas.records import ErrorRecord, Plan
-
-import planx
 
 CACHE_DIRNAME = ".planx-cache"
 ENTRY_FORMAT = 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
 from planx.schemas.table_columns import TABLE_COLUMNS
 
 Tables = Mapping[str, pd.DataFrame]

@@ -27,6 +27,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+
 from planx.pipeline.compare_inspections import (
     inspections_to_plans,
     register_frame,

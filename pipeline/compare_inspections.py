@@ -13,6 +13,7 @@ addressed.
 from __future__ import annotations
 
 import pandas as pd
+
 from planx.pipeline.authorities import load_register
 from planx.pipeline.copies import authority_label
 from planx.pipeline.recommendation_links import (

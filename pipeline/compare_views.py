@@ -26,6 +26,7 @@ from collections.abc import Mapping
 
 import duckdb
 import pandas as pd
+
 from planx.pipeline.compare_inspections import REGISTER_BASIS, recommendation_views
 from planx.pipeline.frame_types import typed_frame
 from planx.pipeline.history.views import history_views

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+
 from planx.schemas.table_columns import COLOURS, COPY_REASON, FORMAT_RANK
 
 __all__ = [

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
+
 from planx.pipeline.frame_types import typed_frame
 from planx.pipeline.interpret.inspection import cited_cells
 from planx.schemas.records import KPI, MEANINGS, Action, ErrorRecord, InputFile, Plan

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+
 from planx.schemas.table_columns import (
     BOOL_COLUMNS,
     DATE_COLUMNS,

@@ -27,8 +27,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from planx.schemas.settings import resolve_settings
 from rapidfuzz import fuzz, process
+
+from planx.schemas.settings import resolve_settings
 
 # An alias must score this (0-100, token_set_ratio) for a common measure to match.
 DEFAULT_MIN_SCORE = 85.0

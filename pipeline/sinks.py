@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+
 from planx.pipeline.outputs import CSV_ORDER, atomic_path
 from planx.schemas.table_columns import DATE_COLUMNS
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
+
 from planx.pipeline.flatten import rows_to_frame
 from planx.pipeline.outputs import CSV_ORDER, OUTPUT_FORMATS, atomic_path, check_formats
 from planx.pipeline.sinks import (

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema
+
 from planx.schemas.records import KPI, Action, AsAtSource, ErrorRecord, Inspection, Plan
 from planx.schemas.table_columns import (
     BOOL_COLUMNS,
@@ -21,8 +24,6 @@ from planx.schemas.table_columns import (
     INT_COLUMNS,
     TABLE_COLUMNS,
 )
-from pydantic import BaseModel
-from pydantic.json_schema import GenerateJsonSchema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 RECORD_MODELS: dict[str, type[BaseModel]] = {

@@ -123,10 +123,6 @@ class Table:
         )
 
 
-# The name the extractors import (the records' own is schemas.records.RecordProvenance).
-Provenance = LayoutProvenance
-
-
 def _union(boxes: list[BBox]) -> BBox | None:
     if not boxes:
         return None

@@ -24,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planx.pipeline.compare import CompareSettings, read_tables, tables_to_comparisons  # noqa: E402
 from planx.pipeline.recommendation_links import LinkSettings  # noqa: E402
-
 from tests.link_expectations import expected_hits, load, mapping_recall  # noqa: E402
 
 

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
+from planx.schemas.layout import Block, Cell, LayoutDocument, LayoutProvenance, Table
 
 SOURCE = "test.pdf"
 
 
 def heading(text: str, page: int | None = 1, level: int = 1) -> Block:
-    return Block(kind="heading", text=text, level=level, prov=Provenance(SOURCE, page))
+    return Block(kind="heading", text=text, level=level, prov=LayoutProvenance(SOURCE, page))
 
 
 def para(text: str, page: int | None = 1) -> Block:
-    return Block(kind="paragraph", text=text, prov=Provenance(SOURCE, page))
+    return Block(kind="paragraph", text=text, prov=LayoutProvenance(SOURCE, page))
 
 
 def item(text: str, page: int | None = 1) -> Block:
-    return Block(kind="list_item", text=text, level=0, prov=Provenance(SOURCE, page))
+    return Block(kind="list_item", text=text, level=0, prov=LayoutProvenance(SOURCE, page))
 
 
 def table(
@@ -45,7 +45,7 @@ def table(
         pages=(page,) if page else (),
         source=SOURCE,
     )
-    return Block(kind="table", table=t, prov=Provenance(SOURCE, page, table_index=index))
+    return Block(kind="table", table=t, prov=LayoutProvenance(SOURCE, page, table_index=index))
 
 
 def document(*blocks: Block, fmt: str = "pdf", pages: int | None = 1) -> LayoutDocument:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
+from planx.schemas.layout import Block, Cell, LayoutDocument, LayoutProvenance, Table
 
 
 def table(
@@ -62,14 +62,14 @@ def document(*blocks: Block | Table, source: str = "t.pdf", fmt: str = "pdf") ->
     out = []
     for i, b in enumerate(blocks):
         if isinstance(b, Table):
-            b = Block(kind="table", table=b, prov=Provenance(source=source, table_index=i))
+            b = Block(kind="table", table=b, prov=LayoutProvenance(source=source, table_index=i))
         out.append(b)
     return LayoutDocument(source=source, format=fmt, blocks=tuple(out), pages=1)
 
 
 def heading(text: str, level: int = 1) -> Block:
-    return Block(kind="heading", text=text, level=level, prov=Provenance(source="t.pdf"))
+    return Block(kind="heading", text=text, level=level, prov=LayoutProvenance(source="t.pdf"))
 
 
 def paragraph(text: str) -> Block:
-    return Block(kind="paragraph", text=text, prov=Provenance(source="t.pdf"))
+    return Block(kind="paragraph", text=text, prov=LayoutProvenance(source="t.pdf"))

@@ -5,8 +5,8 @@ plans' renderings are held to what they reach today, so a regression fails."""
 from __future__ import annotations
 
 import pytest
-from planx.pipeline.evaluate import documents_for, evaluate, load_expected, summary_rows
 
+from planx.pipeline.evaluate import documents_for, evaluate, load_expected, summary_rows
 from tests.conftest import REPO, SAMPLES
 
 GOAL_F1 = 0.97

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 import pandas as pd
-from planx.pipeline.authorities import find_authority, load_register
 
+from planx.pipeline.authorities import find_authority, load_register
 from tests.conftest import REPO
 
 

@@ -21,6 +21,7 @@ import docx
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+
 from planx.pipeline import batch as batch_mod
 from planx.pipeline import cache as cache_mod
 from planx.pipeline.batch import (

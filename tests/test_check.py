@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+
 from planx.pipeline import check as check_mod
 from planx.pipeline.batch import OUTPUTS_NOTE, run_extract
 from planx.pipeline.check import (

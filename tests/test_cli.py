@@ -9,8 +9,8 @@ import sys
 import jsonschema
 import pandas as pd
 from click.testing import CliRunner
-from planx.pipeline import cli as cli_module
 
+from planx.pipeline import cli as cli_module
 from tests.conftest import REPO, SAMPLES
 
 

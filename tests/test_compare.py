@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+
 from planx.pipeline.batch import run_extract
 from planx.pipeline.compare import CompareSettings, read_tables, run_compare
 from planx.pipeline.enrich import enrich_plans

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from planx.pipeline.interpret import interpret
 from planx.pipeline.interpret.counts import (
     find_reported_counts,
@@ -11,7 +12,6 @@ from planx.pipeline.interpret.counts import (
     table_counts,
 )
 from planx.pipeline.interpret.front_matter import find_status_counts, is_count_table
-
 from tests.layout_builders import document, heading, item, para, table
 
 # --- prose ------------------------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+
 from planx.pipeline import cache as cache_mod
 from planx.pipeline.batch import run_extract
 from planx.pipeline.cli import cli
 from planx.pipeline.outputs import CSV_ORDER
 from planx.pipeline.process import process_file
-
 from tests.test_batch import plan_docx, plan_text, write_plans
 
 distributed = pytest.importorskip("distributed")

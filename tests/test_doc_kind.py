@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
 from planx.extractors import extract
 from planx.pipeline.interpret import interpret
 from planx.pipeline.interpret.doc_kind import document_kind, inspection_cues, load_cues
@@ -20,7 +21,6 @@ from planx.schemas.records import (
     Status,
     StatusLegend,
 )
-
 from tests.layout_builders import document, heading, para, table
 
 PROV = RecordProvenance(source="test.pdf")

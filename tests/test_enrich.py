@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+
 from planx.pipeline.enrich import enrich_plan
 from planx.pipeline.flatten import records_to_frames
 from planx.pipeline.process import process_file

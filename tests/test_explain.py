@@ -6,10 +6,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
+
 from planx.extractors import extract
 from planx.pipeline import cli as cli_module
 from planx.pipeline.interpret import interpret
-
 from tests.conftest import SAMPLES
 
 # One sample plan per format: together they cover action tables, KPI tables and status keys.

@@ -11,6 +11,7 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+
 from planx.extractors import extract
 from planx.extractors.base import ExtractionError, ExtractSettings
 from planx.extractors.docx import DocxExtractor

@@ -7,13 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from planx.extractors import extract
 from planx.extractors.base import ExtractionError, ExtractSettings
 from planx.extractors.colours import normalise_colour
 from planx.extractors.html import HtmlExtractor
 from planx.extractors.html_text import html_fragment_to_text
 from planx.schemas.layout import LayoutDocument
-
 from tests.test_extract_docx import check_layout, layout_cases
 
 

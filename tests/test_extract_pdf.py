@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+
 from planx.extractors import extract
 from planx.extractors.base import ExtractionError, ExtractSettings
 from planx.extractors.pdf import PdfExtractor
@@ -476,8 +477,9 @@ def test_limits_and_empty_documents(shared_dir: Path, tmp_path: Path) -> None:
 def test_a_damaged_page_becomes_a_warning(
     shared_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import planx.extractors.pdf.reader as pdf_module
     from pdfplumber.utils.exceptions import PdfminerException
+
+    import planx.extractors.pdf.reader as pdf_module
 
     real = pdf_module.read_page
 
@@ -499,6 +501,7 @@ def test_a_page_pdfium_cannot_load_becomes_a_warning(
     shared_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import pypdfium2 as pdfium
+
     from planx.extractors.pdf.pdfium_page import PdfiumPages
 
     real = PdfiumPages.page

@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.colors import Color
+
 from planx.extractors import extract
 from planx.extractors.base import ExtractionError, ExtractSettings
 from planx.extractors.xlsx import XlsxExtractor, apply_tint, value_to_text
 from planx.schemas.layout import LayoutDocument
-
 from tests.test_extract_docx import check_layout, layout_cases
 
 

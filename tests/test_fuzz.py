@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from planx.extractors import ExtractionError, ExtractSettings, extract
 from planx.pipeline.interpret import interpret
 from planx.pipeline.nlp.statuses import fill_to_colour

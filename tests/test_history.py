@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from planx.pipeline.batch import run_extract
 from planx.pipeline.compare import NEEDED, OPTIONAL, read_tables, run_compare, tables_to_comparisons
 from planx.pipeline.enrich import enrich_plans
@@ -29,7 +30,6 @@ from planx.pipeline.interpret.as_at import document_as_at, read_as_at
 from planx.pipeline.sinks import write_tables
 from planx.schemas.layout import LayoutDocument
 from planx.schemas.records import Action, DateValue, Lead, Plan, RecordProvenance, Status
-
 from tests.layout_builders import document, para, table
 from tests.view_helpers import views_with
 
@@ -526,6 +526,7 @@ def test_cached_runs_give_the_same_lineage_and_changes(one_batch: Path, two_runs
 
 def test_history_rows_validate_against_the_schema(one_batch: Path):
     import jsonschema
+
     from planx.schemas.json_schema import output_json_schema
 
     schema = output_json_schema()["properties"]

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from planx.pipeline.evaluate import documents_for, evaluate, load_expected, summary_rows
 
+from planx.pipeline.evaluate import documents_for, evaluate, load_expected, summary_rows
 from tests.conftest import REPO
 
 HOLDOUT = REPO / "tests" / "holdout"

@@ -17,8 +17,8 @@ import subprocess
 import sys
 
 import pytest
-from planx.pipeline.evaluate import documents_for, evaluate, load_expected, summary_rows
 
+from planx.pipeline.evaluate import documents_for, evaluate, load_expected, summary_rows
 from tests.conftest import REPO
 
 HOLDOUT2 = REPO / "tests" / "holdout2"

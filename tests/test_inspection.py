@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from planx.pipeline.flatten import records_to_frames
 from planx.pipeline.interpret import interpret
 from planx.pipeline.interpret.inspection import cited_cells, normalise_grade, read_inspection
-from planx.schemas.layout import Block, Provenance
+from planx.schemas.layout import Block, LayoutProvenance
 from planx.schemas.table_columns import JUDGEMENT_AREAS
-
 from tests.layout_builders import SOURCE, document, heading, item, para, table
 
 EXPECTED = Path(__file__).resolve().parent / "expected" / "ofsted"
@@ -29,7 +29,7 @@ EXPECTED_FILES = sorted(EXPECTED.glob("*.json"))
 def numbered(label: str, text: str, page: int = 1) -> Block:
     """A list item whose number the format computed ("1.", "126.")."""
     return Block(
-        kind="list_item", text=text, level=0, list_label=label, prov=Provenance(SOURCE, page)
+        kind="list_item", text=text, level=0, list_label=label, prov=LayoutProvenance(SOURCE, page)
     )
 
 
@@ -318,6 +318,7 @@ def test_real_report_judgements_dates_and_recommendations(read_tables, expected_
 
 def test_inspection_tables_validate_against_the_json_schema(ofsted_batch: Path):
     import jsonschema
+
     from planx.schemas.json_schema import output_json_schema
 
     schema = output_json_schema()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from planx.extractors import extract
 from planx.pipeline.interpret import interpret
 from planx.pipeline.interpret.columns import headers_to_roles

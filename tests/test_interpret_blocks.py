@@ -4,14 +4,17 @@ headings, read from small hand-built layout models."""
 from __future__ import annotations
 
 import pytest
+
 from planx.pipeline.interpret import interpret
 from planx.pipeline.interpret.blocks import MIN_ACTIONS, blocks_to_actions
 from planx.pipeline.interpret.labels import load_field_labels
-from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
+from planx.schemas.layout import Block, Cell, LayoutDocument, LayoutProvenance, Table
 
 
 def para(text: str, kind: str = "paragraph", page: int | None = 1, label: str | None = None):
-    return Block(kind=kind, text=text, list_label=label, prov=Provenance(source="x.pdf", page=page))
+    return Block(
+        kind=kind, text=text, list_label=label, prov=LayoutProvenance(source="x.pdf", page=page)
+    )
 
 
 def heading(text: str) -> Block:
@@ -194,7 +197,7 @@ def _action_table() -> Block:
         for r, row in enumerate(texts)
     )
     table = Table(rows=rows, n_header_rows=1, source="x.pdf", pages=(1,))
-    return Block(kind="table", table=table, prov=Provenance(source="x.pdf", page=1))
+    return Block(kind="table", table=table, prov=LayoutProvenance(source="x.pdf", page=1))
 
 
 @pytest.mark.parametrize("with_table", [False, True])

@@ -6,15 +6,16 @@ Last quarter / Prior)."""
 from __future__ import annotations
 
 import pytest
+
 from planx.pipeline.interpret import interpret
 from planx.pipeline.interpret.cards import badge_parts, cards_to_kpis, direction_key, with_card_kpis
 from planx.pipeline.nlp.stage import build_nlp, tag_plans
-from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
+from planx.schemas.layout import Block, Cell, LayoutDocument, LayoutProvenance, Table
 from planx.schemas.records import KPI, RecordProvenance
 
 
 def block(text: str, kind: str = "paragraph", page: int = 2, bold: bool = False) -> Block:
-    return Block(kind=kind, text=text, bold=bold, prov=Provenance(source="r.pdf", page=page))
+    return Block(kind=kind, text=text, bold=bold, prov=LayoutProvenance(source="r.pdf", page=page))
 
 
 def heading(text: str, page: int = 2) -> Block:
@@ -36,7 +37,7 @@ def table(rows: list[list[tuple[str, str | None]]], index: int = 0, header: int 
                 cells.append(Cell(spec[0], r, c, fill=spec[1], page=3))
         out.append(tuple(cells))
     t = Table(rows=tuple(out), n_header_rows=header, index=index, source="r.docx", pages=(3,))
-    return Block(kind="table", table=t, prov=Provenance(source="r.docx", page=3))
+    return Block(kind="table", table=t, prov=LayoutProvenance(source="r.docx", page=3))
 
 
 def doc(*blocks: Block) -> LayoutDocument:

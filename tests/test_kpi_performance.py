@@ -5,6 +5,8 @@ direction of travel as the document labels it."""
 from __future__ import annotations
 
 import pytest
+from spacy.language import Language
+
 from planx.pipeline.flatten import plan_to_kpi_rows, records_to_frames
 from planx.pipeline.nlp.directions import (
     arrow_movement,
@@ -16,7 +18,6 @@ from planx.pipeline.nlp.stage import build_nlp, tag_plans
 from planx.schemas.json_schema import output_json_schema
 from planx.schemas.records import KPI, LegendEntry, Plan, RecordProvenance, Status, StatusLegend
 from planx.schemas.table_columns import CONTRACT_COLUMNS, KPI_COLUMNS
-from spacy.language import Language
 
 PROV = RecordProvenance(source="report.pdf", page=3)
 

@@ -8,6 +8,7 @@ import re
 from typing import get_args
 
 import pytest
+
 from planx.pipeline.nlp.lexicon import (
     ROLE_FAMILIES,
     SECTOR_LEXICON,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from planx.pipeline.nlp import DateContext, parse_date, parse_period
 from planx.pipeline.nlp.dates import match_date, text_to_frequency
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from planx.pipeline.nlp.leads import name_case, role_family
 from planx.pipeline.nlp.stage import build_nlp, tag_plans
 from planx.schemas.records import KPI, Action, GlossaryEntry, Lead, Plan, RecordProvenance

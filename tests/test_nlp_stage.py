@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import spacy
+from spacy.language import Language
+
 from planx.pipeline.nlp.components import SPANS_LEADS, register_extensions
 from planx.pipeline.nlp.stage import NlpSettings, build_nlp, tag_plans
 from planx.schemas.records import (
@@ -23,7 +25,6 @@ from planx.schemas.records import (
     Status,
     StatusLegend,
 )
-from spacy.language import Language
 
 CASES = json.loads((Path(__file__).parent / "data" / "nlp_cases.json").read_text(encoding="utf-8"))
 PROV = RecordProvenance(source="test.txt")

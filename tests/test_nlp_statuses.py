@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from planx.pipeline.nlp.stage import build_nlp, tag_plans
 from planx.pipeline.nlp.statuses import fill_to_colour, label_to_meaning, legend_with_meanings
 from planx.schemas.records import Action, LegendEntry, Plan, RecordProvenance, Status, StatusLegend
@@ -215,6 +216,7 @@ def test_icon_and_font_colours_read_through_the_plan_key():
 def test_font_coloured_status_end_to_end(tmp_path):
     import docx
     from docx.shared import RGBColor
+
     from planx.pipeline.process import process_file
 
     d = docx.Document()
@@ -241,9 +243,10 @@ def test_font_coloured_status_end_to_end(tmp_path):
 
 
 def test_icon_status_end_to_end(tmp_path):
-    from planx.pipeline.process import process_file
     from reportlab.lib.colors import Color, black
     from reportlab.pdfgen import canvas
+
+    from planx.pipeline.process import process_file
 
     path = tmp_path / "dots.pdf"
     c = canvas.Canvas(str(path), pagesize=(595, 842))
@@ -347,6 +350,7 @@ def test_marks_read_through_the_key():
 def test_key_of_marks_end_to_end(tmp_path):
     import docx
     from docx.shared import RGBColor
+
     from planx.pipeline.process import process_file
 
     d = docx.Document()

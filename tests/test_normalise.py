@@ -7,7 +7,7 @@ from pathlib import Path
 
 from planx.extractors import extract
 from planx.extractors.normalise import normalise_layout
-from planx.schemas.layout import Block, Cell, LayoutDocument, Provenance, Table
+from planx.schemas.layout import Block, Cell, LayoutDocument, LayoutProvenance, Table
 
 HEADER = ["Ref", "Action", "Lead"]
 
@@ -26,10 +26,10 @@ def _doc(*items: Table | str) -> LayoutDocument:
     blocks = []
     for item in items:
         if isinstance(item, Table):
-            prov = Provenance(source="t", table_index=item.index)
+            prov = LayoutProvenance(source="t", table_index=item.index)
             blocks.append(Block(kind="table", table=item, prov=prov))
         else:
-            blocks.append(Block(kind="paragraph", text=item, prov=Provenance(source="t")))
+            blocks.append(Block(kind="paragraph", text=item, prov=LayoutProvenance(source="t")))
     return LayoutDocument(source="t", format="docx", blocks=tuple(blocks))
 
 

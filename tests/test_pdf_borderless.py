@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from planx.extractors import extract
 from planx.extractors.pdf.borderless import line_spans
 from planx.extractors.pdf.boxes import reading_order, side_by_side_boxes
@@ -18,7 +19,6 @@ from planx.extractors.pdf.text import Glyph, glyphs_to_line
 from planx.pipeline.interpret import interpret
 from planx.pipeline.interpret.cards import cards_to_kpis
 from planx.schemas.layout import LayoutDocument, Table
-
 from tests import borderless_pdfs as gen
 
 REPO = Path(__file__).resolve().parents[1]

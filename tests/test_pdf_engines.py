@@ -16,6 +16,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+
 from planx.extractors.base import ExtractionError, ExtractSettings
 from planx.extractors.pdf import PdfExtractor
 from planx.extractors.pdf import pdfium_page as pdfium_page_module

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from planx.pipeline.interpret import interpret
 from planx.pipeline.interpret.grid import collapse_copied_columns
 from planx.pipeline.interpret.profile import (
@@ -15,7 +16,6 @@ from planx.pipeline.interpret.profile import (
 )
 from planx.pipeline.interpret.table_records import year_label_period
 from planx.pipeline.nlp.statuses import fill_to_colour
-
 from tests.layouts import document, heading, paragraph, table
 
 COMMITMENTS = [

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from planx.pipeline.compare_inspections import inspections_to_plans
 from planx.pipeline.recommendation_links import (
     LinkSettings,
@@ -19,7 +20,6 @@ from planx.pipeline.recommendation_links import (
     text_to_terms,
     theme_number,
 )
-
 from tests.link_expectations import expected_hits, mapping_recall
 from tests.view_helpers import views_with
 

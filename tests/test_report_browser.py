@@ -10,13 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from planx.pipeline.compare import run_compare
 from planx.pipeline.enrich import enrich_plans
 from planx.pipeline.flatten import records_to_frames
 from planx.pipeline.report import write_report
 from planx.pipeline.sinks import write_tables
 from planx.schemas.records import Plan
-
 from tests.test_compare import AS_OF, XSS, _action, crafted_plans
 
 pytestmark = pytest.mark.browser

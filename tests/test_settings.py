@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+
 from planx.extractors.base import ExtractSettings
 from planx.pipeline.batch import BatchSettings
 from planx.pipeline.compare import CompareSettings

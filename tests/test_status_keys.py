@@ -10,7 +10,6 @@ from planx.pipeline.interpret.front_matter import find_legend, is_legend_table
 from planx.pipeline.nlp.lexicon import load_status_words
 from planx.pipeline.nlp.statuses import fill_to_colour, legend_with_meanings
 from planx.schemas.records import MEANINGS
-
 from tests.layout_builders import document, heading, item, para, table
 
 STATUS_WORDS = Path(__file__).resolve().parents[1] / "pipeline" / "data" / "status_words.json"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from planx.pipeline import batch as batch_mod
 from planx.pipeline import cache as cache_mod
 from planx.pipeline.batch import BatchSettings, output_order, results_in_order, run_extract
@@ -17,7 +18,6 @@ from planx.pipeline.process import FileResult, process_file
 from planx.pipeline.sinks import write_tables
 from planx.pipeline.table_stream import SPILL_DIRNAME, TableWriter
 from planx.schemas.table_columns import TABLE_COLUMNS
-
 from tests.test_batch import write_plans
 
 

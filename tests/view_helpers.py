@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+
 from planx.pipeline.compare import NEEDED, OPTIONAL, tables_to_python_tables
 from planx.pipeline.compare_views import views_over
 from planx.pipeline.flatten import records_to_frames

@@ -22,7 +22,7 @@ from planx.extractors.pdf.text import (
     list_marker,
     typical_pitch,
 )
-from planx.schemas.layout import Block, Provenance, Table
+from planx.schemas.layout import Block, LayoutProvenance, Table
 
 MARGIN_BAND = 0.15  # top and bottom share of a page where running text lives
 RUNNING_SHARE = 0.5  # a line on at least this share of pages (same place) is running text
@@ -434,7 +434,7 @@ def _entries_to_blocks(
         if isinstance(e, tuple):
             idx, page_no = e
             table = tables[idx]
-            prov = Provenance(source, page_no, table.index, None, table.bbox)
+            prov = LayoutProvenance(source, page_no, table.index, None, table.bbox)
             blocks.append(Block(kind="table", table=table, prov=prov))
             continue
         text = e.text
@@ -454,7 +454,7 @@ def _entries_to_blocks(
                 level=level,
                 bold=all(ln.bold for ln in e.lines),
                 list_label=e.label,
-                prov=Provenance(source, e.page, None, None, e.bbox),
+                prov=LayoutProvenance(source, e.page, None, None, e.bbox),
                 colour_runs=tuple(run for ln in e.lines for run in ln.colour_runs),
             )
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pdfplumber.table import TableFinder
+
 from planx.extractors.pdf.borderless import borderless_tables
 from planx.extractors.pdf.boxes import box_at, reading_order, side_by_side_boxes
 from planx.extractors.pdf.columns import order_lines

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
 from planx.extractors.pdf.objects import (
     CURVE,
     LINE,

@@ -25,6 +25,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
+
 from planx.extractors.base import ExtractionError, ExtractSettings
 from planx.extractors.pdf.layout import pages_to_blocks
 from planx.extractors.pdf.objects import from_pdfplumber

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
+
 from planx.pipeline.copies import authority_label
 from planx.pipeline.history.lineage import (
     PlanInfo,

@@ -7,9 +7,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from planx.pipeline.history.match import HistorySettings, Item, match_actions, same_state_share
 from planx.pipeline.interpret.as_at import STATED_SOURCES
-from rapidfuzz import fuzz
 
 # Only these kinds of document are versions of a plan (as compare.COMPARED_KINDS).
 COMPARED_KINDS = ("plan", "performance_report", "")

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
+
 from planx.pipeline.interpret.text import collapse_whitespace
 from planx.schemas.layout import Table
 from planx.schemas.records import Action
-from rapidfuzz import fuzz, process
-from rapidfuzz.utils import default_process
 
 # "Project name (OWNER NAME / OTHER NAME)": owners in capitals, or initials.
 OWNED_CELL = re.compile(

@@ -13,6 +13,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
 from planx.pipeline.nlp import leads as lead_rules
 from planx.pipeline.nlp.dates import DateContext, match_date, text_to_frequency
 from planx.pipeline.nlp.directions import load_direction_words, text_to_direction
@@ -20,10 +25,6 @@ from planx.pipeline.nlp.leads import LeadContext, Tok, classify_lead, segment_le
 from planx.pipeline.nlp.lexicon import Lexicon, StatusWords, load_lexicon, load_status_words
 from planx.pipeline.nlp.statuses import LegendReading, resolve_status
 from planx.pipeline.nlp.targets import text_to_target
-from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 SPANS_LEADS = "planx_leads"
 SPANS_DATES = "planx_dates"

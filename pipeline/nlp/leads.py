@@ -24,9 +24,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from rapidfuzz import fuzz
+
 from planx.pipeline.nlp.lexicon import Abbreviation, Lexicon, load_role_families
 from planx.schemas.records import Lead
-from rapidfuzz import fuzz
 
 # Token marks set by the component.
 # A role that starts with its head: "Head of", "Director of", "Headteacher".

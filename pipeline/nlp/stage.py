@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
 from planx.pipeline.nlp.components import (
     KIND_DATE,
     KIND_DIRECTION,
@@ -33,9 +37,6 @@ from planx.pipeline.nlp.statuses import LegendReading, legend_with_meanings
 from planx.pipeline.nlp.targets import Target
 from planx.schemas.records import KPI, Action, DateValue, Lead, Plan, Status, TaggedSpan
 from planx.schemas.settings import resolve_settings
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_AS_OF: dt.date | None = None

@@ -22,13 +22,13 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+
+from planx import __version__
 from planx.pipeline.compare import CompareResult
 from planx.pipeline.outputs import atomic_path
 from planx.pipeline.report.history import frames_to_history
 from planx.schemas.records import MEANINGS
 from planx.schemas.table_columns import NO_DATE
-
-from planx import __version__
 
 REPORT_NAME = "report.html"
 TITLE = "Improvement plans compared"
