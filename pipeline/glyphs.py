@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 Movement = Literal["up", "down", "level"]
 
 
+@lru_cache(maxsize=8192)  # asked of every character of a document: few distinct ones
 def arrow_movement(char: str) -> Movement | None:
     """Which way an arrow or pointer glyph points: up, down, level (sideways) or None."""
     try:

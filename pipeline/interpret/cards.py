@@ -96,6 +96,12 @@ def _rating_phrases(path: str | None = None) -> tuple[frozenset[str], frozenset[
     return frozenset(phrases), frozenset(data.get("letters", {}))
 
 
+@lru_cache(maxsize=1)
+def _longest_first() -> list[str]:
+    """The rating phrases, longest first (a badge is read by its longest phrase)."""
+    return sorted(_rating_phrases()[0], key=len, reverse=True)
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z][A-Za-z'-]*", text)
 
@@ -105,13 +111,13 @@ def badge_parts(text: str) -> tuple[str, str] | None:
     ("Amber", "improving"); None when the text is more than a rating."""
     arrows = "".join(ch for ch in text if is_arrow(ch))
     rest = " ".join("".join(" " if is_arrow(ch) else ch for ch in text).split()).strip(" -–—:|()")
-    phrases, letters = _rating_phrases()
+    _, letters = _rating_phrases()
     if not rest:
         return None
     if rest in letters:
         return rest, arrows
     low = rest.lower()
-    for phrase in sorted(phrases, key=len, reverse=True):
+    for phrase in _longest_first():
         if low == phrase or low.startswith(phrase + " "):
             extra = rest[len(phrase) :].strip(" -–—:|(),")
             if len(_words(extra)) > MAX_BADGE_EXTRA_WORDS or re.search(r"\d", extra):
