@@ -40,7 +40,9 @@ from planx.schemas.table_columns import (
 
 CHUNK_ROWS = 2000  # rows per table held before they are written (a few MB at most)
 XLSX_HEAD_ROWS = 200  # rows a sheet's column widths are measured on (as sinks.write_xlsx)
-DUCKDB_MEMORY_MB = 16  # DuckDB's memory while it loads the tables (see _load_duckdb)
+# DuckDB's memory while it loads the tables (see _load_duckdb). 16 MB failed to commit the
+# tables of 500 plans; past this bound the load is done again with DuckDB's own limit.
+DUCKDB_MEMORY_MB = 128
 SPILL_DIRNAME = ".parquet-for-duckdb"  # Parquet written only to load the database from
 
 
@@ -215,15 +217,31 @@ class TableWriter:
         """The database, each table read from its Parquet file by DuckDB itself."""
         import duckdb
 
+        try:
+            path = self._load_duckdb_within(DUCKDB_MEMORY_MB)
+        except duckdb.Error as exc:
+            # A batch whose tables need more than the bound to commit: load again with
+            # DuckDB's own limit (most of the RAM) rather than fail the run.
+            if "memory" not in str(exc).lower():
+                raise
+            path = self._load_duckdb_within(None)
+        shutil.rmtree(self.outdir / SPILL_DIRNAME, ignore_errors=True)
+        return path
+
+    def _load_duckdb_within(self, memory_mb: int | None) -> Path:
+        """The database loaded with DuckDB's memory bounded to `memory_mb` (None: its own)."""
+        import duckdb
+
         path = self.outdir / DB_NAME
         with atomic_path(path) as tmp:
             tmp.unlink()  # duckdb wants to create the file itself
             con = duckdb.connect(str(tmp))
             try:
                 # DuckDB holds a table's pages in memory until the end unless told not to:
-                # a small limit makes it write them to the file as it goes, so loading 500
+                # a bound makes it write them to the file as it goes, so loading 500
                 # files' tables takes little more memory than loading 50 files'.
-                con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_MB}MB'")
+                if memory_mb is not None:
+                    con.execute(f"SET memory_limit = '{memory_mb}MB'")
                 con.execute("SET threads = 1")
                 for name in CSV_ORDER:
                     source = str(self._parquet_path(name)).replace("'", "''")
@@ -232,7 +250,6 @@ class TableWriter:
                     )
             finally:
                 con.close()
-        shutil.rmtree(self.outdir / SPILL_DIRNAME, ignore_errors=True)
         return path
 
     def abort(self) -> None:

@@ -151,6 +151,26 @@ def test_the_database_alone_leaves_no_parquet_behind(tmp_path):
         con.close()
 
 
+def test_the_database_is_loaded_when_the_memory_bound_is_too_small(tmp_path, monkeypatch):
+    """A bound DuckDB cannot load the tables within (a big batch) costs memory, not the run."""
+    import duckdb
+
+    from planx.pipeline import table_stream
+
+    monkeypatch.setattr(table_stream, "DUCKDB_MEMORY_MB", 1)
+    frames = records_to_frames([process_file(p).plan for p in write_plans(tmp_path / "in", 3)], [])
+    writer = TableWriter(tmp_path / "out", formats=("csv", "duckdb"))
+    for name in CSV_ORDER:
+        writer.add_rows(name, frames[name].to_dict("records"))
+    writer.close()
+    con = duckdb.connect(str(tmp_path / "out" / "plans.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM actions").fetchone() == (len(frames["actions"]),)
+        assert con.execute("SELECT count(*) FROM tags").fetchone() == (len(frames["tags"]),)
+    finally:
+        con.close()
+
+
 def test_a_format_dropped_on_a_rerun_is_removed(tmp_path):
     write_plans(tmp_path / "in", 2)
     out = tmp_path / "out"
