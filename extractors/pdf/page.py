@@ -182,10 +182,14 @@ def read_page(page: PageObjects, number: int, carried: list[float] | None = None
     glyphs, turned = _frame_glyphs(page.chars, tf, _TURN[direction])
     rows = glyphs_to_rows(glyphs)
     vertical = _vertical_lines(turned) if turned else []
-    grids = _accepted_grids(_ruled_grids(page, direction, tf, width, height), rows, vertical)
+    grids = _ruled_grids(page, direction, tf, width, height)
+    keys = grid_keys(grids, rows)
+    kept = _accepted_grids(grids, rows, keys, vertical)
+    if len(kept) < len(grids):
+        grids, keys = kept, grid_keys(kept, rows)
     boxes = side_by_side_boxes(_box_shapes(page.shapes, tf), [g.bbox for g in grids], width, rows)
     buckets = _Buckets(grids, boxes)
-    buckets.fill(rows, vertical)
+    buckets.fill(rows, keys, vertical)
     parts = _page_parts(buckets, _fill_rects(page, tf), number, carried)
     if parts:
         add_icon_fills(parts, _icon_shapes(page.shapes, tf))
@@ -208,10 +212,17 @@ def _frame_glyphs(
     those that run down or up it (with their direction)."""
     glyphs: list[Glyph] = []
     turned: list[tuple[Glyph, str]] = []
+    upright_page = turn[RIGHT] == RIGHT  # the frame is the page: no turning to do
     for ch in chars:
-        x0, top, x1, bottom = tf(ch.x0, ch.top, ch.x1, ch.bottom)
+        if upright_page:
+            x0, top, x1, bottom = ch.x0, ch.top, ch.x1, ch.bottom
+        else:
+            x0, top, x1, bottom = tf(ch.x0, ch.top, ch.x1, ch.bottom)
         g = Glyph(x0, x1, top, bottom, ch.text, ch.size, ch.bold, ch.font, ch.colour)
-        d = RIGHT if ch.upright else turn[char_direction(ch.matrix)]
+        if ch.upright:
+            glyphs.append(g)
+            continue
+        d = turn[char_direction(ch.matrix)]
         if d in (DOWN, UP):
             turned.append((g, d))
         else:
@@ -272,27 +283,28 @@ class _Buckets:
             cells = self.cell_lines[key >> _KEY_BITS]
             cells.setdefault(key & ((1 << _KEY_BITS) - 1), []).append(line)
 
-    def where(self, x0: float, x1: float, top: float, bottom: float) -> int:
-        """A box's place: a grid cell's key (>= 0), -1 for free text, -2 - i for box i."""
-        key = _locate(self.grids, x0, x1, top, bottom) if self.grids else -1
-        if key == -1 and self.boxes:
+    def where(self, x0: float, x1: float, top: float, bottom: float, grid_key: int) -> int:
+        """A box's place: a grid cell's key (>= 0), -1 for free text, -2 - i for box i;
+        `grid_key` is its cell among the grids (see `grid_keys`)."""
+        if grid_key == -1 and self.boxes:
             b = box_at(self.boxes, (x0 + x1) / 2, (top + bottom) / 2)
-            key = -2 - b if b >= 0 else -1
-        return key
+            return -2 - b if b >= 0 else -1
+        return grid_key
 
-    def fill(self, rows: list[list[Glyph]], vertical: list[Line]) -> None:
-        """Every row cut into runs of glyphs that share a place, each run one line."""
-        for row in rows:
+    def fill(self, rows: list[list[Glyph]], keys: list[list[int]], vertical: list[Line]) -> None:
+        """Every row cut into runs of glyphs that share a place, each run one line;
+        `keys`: each glyph's grid cell (see `grid_keys`)."""
+        for row, row_keys in zip(rows, keys, strict=True):
             if not self.grids and not self.boxes:
                 self.place(glyphs_to_line(row), -1, row)
                 continue
             run: list[Glyph] = []
             run_key = -3 - len(self.boxes)  # no key
-            for g in row:
+            for g, grid_key in zip(row, row_keys, strict=True):
                 if g.text.isspace() and run:
                     key = run_key
                 else:
-                    key = self.where(g.x0, g.x1, g.top, g.bottom)
+                    key = self.where(g.x0, g.x1, g.top, g.bottom, grid_key)
                 if key != run_key and run:
                     self.place(glyphs_to_line(run), run_key, run)
                     run = []
@@ -301,7 +313,8 @@ class _Buckets:
             if run:
                 self.place(glyphs_to_line(run), run_key, run)
         for line in vertical:
-            self.place(line, self.where(line.x0, line.x1, line.top, line.bottom))
+            key = _locate(self.grids, line.x0, line.x1, line.top, line.bottom)
+            self.place(line, self.where(line.x0, line.x1, line.top, line.bottom, key))
 
 
 def _page_parts(
@@ -374,6 +387,8 @@ def _icon_shapes(shapes: list[Shape], tf: Transform) -> list[FillRect]:
 
 
 def _locate(grids: list[TableGrid], x0: float, x1: float, top: float, bottom: float) -> int:
+    """The key of the cell holding a box's centre, in the first (smallest) grid that
+    has one: grid index and cell packed in one int; -1 outside every grid."""
     x, y = (x0 + x1) / 2, (top + bottom) / 2
     for i, grid in enumerate(grids):
         cell = grid.locate(x, y)
@@ -382,25 +397,32 @@ def _locate(grids: list[TableGrid], x0: float, x1: float, top: float, bottom: fl
     return -1
 
 
+def grid_keys(grids: list[TableGrid], rows: list[list[Glyph]]) -> list[list[int]]:
+    """Each glyph's cell key (see `_locate`), row by row: worked out once per page for
+    both the grid check and the filling (a page has thousands of glyphs)."""
+    if not grids:
+        return [[-1] * len(row) for row in rows]
+    return [[_locate(grids, g.x0, g.x1, g.top, g.bottom) for g in row] for row in rows]
+
+
 def _accepted_grids(
-    grids: list[TableGrid], rows: list[list[Glyph]], vertical: list[Line]
+    grids: list[TableGrid], rows: list[list[Glyph]], keys: list[list[int]], vertical: list[Line]
 ) -> list[TableGrid]:
     """Drop grids that are not tables: filled highlights that cut words in two,
-    boxes with fewer than two cells of text."""
+    boxes with fewer than two cells of text. `keys`: each glyph's cell (`grid_keys`)."""
     if not grids:
         return grids
     inked: list[set[int]] = [set() for _ in grids]
     cuts = [0] * len(grids)
     mask = (1 << _KEY_BITS) - 1
-    for row in rows:
+    for row, row_keys in zip(rows, keys, strict=True):
         prev: Glyph | None = None
         prev_key = -1
         spaced = False
-        for g in row:
+        for g, key in zip(row, row_keys, strict=True):
             if g.text.isspace():
                 spaced = True
                 continue
-            key = _locate(grids, g.x0, g.x1, g.top, g.bottom)
             if key >= 0:
                 inked[key >> _KEY_BITS].add(key & mask)
             if (

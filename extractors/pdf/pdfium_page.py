@@ -57,6 +57,12 @@ _text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE,
 )
 
 
+# The only characters PDFium generates (FPDFText_IsGenerated): a space, CR and LF at
+# gaps and line ends; others need not be asked about (a call per character is dear).
+_MADE_UP_CODES = frozenset((0x20, 0x0D, 0x0A))
+_UNMEASURED: Any = object()  # a code whose box about the origin is not worked out yet
+
+
 class UnusableFont(Exception):
     """A page's text comes from a font whose character codes map to no text."""
 
@@ -197,29 +203,41 @@ class PdfiumPages:
         get_unicode = pdfium_c.FPDFText_GetUnicode
         get_origin = pdfium_c.FPDFText_GetCharOrigin
         is_generated = pdfium_c.FPDFText_IsGenerated
+        has_map_error = pdfium_c.FPDFText_HasUnicodeMapError
+        make_char = Char._make
         ox, oy = ctypes.c_double(), ctypes.c_double()
         m0, m1, m2, m3, m4, m5 = to_frame
         styles: dict[int, _TextStyle | None] = {}
         chars: list[Char] = []
         errors = 0
+        # A page's characters come a text object at a time: what they share is unpacked
+        # once per object, not looked up per character (pages have thousands).
+        last_addr = 0
+        s: _TextStyle | None = None
+        offsets: dict[int, Box | None] = {}
+        shared: tuple = ()
         for i in range(pdfium_c.FPDFText_CountChars(textpage)):
+            code = get_unicode(textpage, i)
             addr = _text_object_address(textpage, i)
-            if not addr or is_generated(textpage, i):
+            if not addr or (code in _MADE_UP_CODES and is_generated(textpage, i)):
                 # A space or line break PDFium made up at a gap: the reader finds word
                 # gaps itself (the spaces a text draws are kept, see _blank_objects).
                 continue
-            if addr not in styles:
-                styles[addr] = self._style(textpage, i, addr, to_frame, texts.get(addr))
-            s = styles[addr]
+            if addr != last_addr:
+                last_addr = addr
+                if addr not in styles:
+                    styles[addr] = self._style(textpage, i, addr, to_frame, texts.get(addr))
+                s = styles[addr]
+                if s is not None:
+                    offsets = s.offsets
+                    shared = (s.name, s.bold, s.italic, s.colour, s.upright, s.shown)
             if s is None:
                 continue
-            code = get_unicode(textpage, i)
-            if s.map_error and pdfium_c.FPDFText_HasUnicodeMapError(textpage, i):
+            if s.map_error and has_map_error(textpage, i):
                 errors += 1
-            if code in s.offsets:
-                off = s.offsets[code]
-            else:
-                off = s.offsets[code] = self._box_about_origin(s, code, to_frame)
+            off = offsets.get(code, _UNMEASURED)
+            if off is _UNMEASURED:
+                off = offsets[code] = self._box_about_origin(s, code, to_frame)
             if off is None:  # no width known for the code: PDFium's own box for the glyph
                 x0, x1, top, bottom = _frame_box(to_frame, *_loose_box(textpage, i))
             else:
@@ -230,22 +248,7 @@ class PdfiumPages:
             if s.clip is not None and not _centre_in((x0, top, x1, bottom), s.clip):
                 continue
             text = "-" if code == 2 else chr(code) if 0 < code < 0x110000 else ""
-            chars.append(
-                Char(
-                    x0,
-                    top,
-                    x1,
-                    bottom,
-                    text,
-                    bottom - top,
-                    s.name,
-                    s.bold,
-                    s.italic,
-                    s.colour,
-                    s.upright,
-                    s.shown,
-                )  # fmt: skip
-            )
+            chars.append(make_char((x0, top, x1, bottom, text, bottom - top) + shared))
         if errors >= MIN_MAP_ERRORS and errors > MAP_ERROR_SHARE * len(chars):
             raise UnusableFont(f"{errors} characters have no Unicode mapping")
         return chars

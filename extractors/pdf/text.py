@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from planx.extractors.colours import colour_runs
+from planx.extractors.colours import colour_runs, is_neutral_colour
 
 # A gap between two glyphs wider than this share of the font size separates
 # words when the PDF has no space glyph; wider than FRAGMENT_GAP it separates
@@ -209,6 +209,13 @@ class _FragmentBuilder:
         self.pieces.append((g.text, g.colour))
         self.parts.append(g.text)
 
+    def _colour_runs(self) -> tuple[tuple[str, str], ...]:
+        """The open fragment's coloured runs; none, without a look at each piece, when
+        no glyph has a colour (most fragments)."""
+        if any(c and not is_neutral_colour(c) for c in self.colours):
+            return colour_runs(self.pieces)
+        return ()
+
     def close(self) -> None:
         """Close the open fragment, if any."""
         if not self.n:
@@ -225,7 +232,7 @@ class _FragmentBuilder:
                 self.n_bold * 2 > self.n,
                 len(text.split()),
                 dict(self.colours),
-                colour_runs(self.pieces),
+                self._colour_runs(),
             )
         )
         self.parts.clear()
