@@ -11,11 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pdfplumber.table import TableFinder
-
 from planx.extractors.pdf.borderless import borderless_tables
 from planx.extractors.pdf.boxes import box_at, reading_order, side_by_side_boxes
 from planx.extractors.pdf.columns import order_lines
+from planx.extractors.pdf.finder import RuledTableFinder
 from planx.extractors.pdf.objects import CURVE, RECT, Char, PageObjects, Shape
 from planx.extractors.pdf.tables import (
     FillRect,
@@ -235,10 +234,10 @@ def _ruled_grids(
 ) -> list[TableGrid]:
     """The grids pdfplumber's TableFinder finds in the page's rules, smallest first."""
     if direction == RIGHT:
-        finder = TableFinder(_FramePage(page.bbox, page.edges))
+        finder = RuledTableFinder(_FramePage(page.bbox, page.edges))
     else:
         edges = _turned_edges(page.edges, tf, swap=direction in (DOWN, UP))
-        finder = TableFinder(_FramePage((0.0, 0.0, width, height), edges))
+        finder = RuledTableFinder(_FramePage((0.0, 0.0, width, height), edges))
     grids = [TableGrid(close_open_cells(t.cells, finder.edges)) for t in finder.tables]
     # One column of boxes is a framed or highlighted paragraph, not a table.
     return sorted(

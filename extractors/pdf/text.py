@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import NamedTuple
 
 from planx.extractors.colours import colour_runs, is_neutral_colour
@@ -174,113 +175,77 @@ def glyphs_to_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     return rows
 
 
-class _FragmentBuilder:
-    """The fragments of one line as its glyphs arrive: the open fragment's extent, text,
-    glyph and bold counts, colours; the closed fragments."""
+_X1, _TOP, _BOTTOM = attrgetter("x1"), attrgetter("top"), attrgetter("bottom")
+_SIZE, _BOLD, _COLOUR = attrgetter("size"), attrgetter("bold"), attrgetter("colour")
 
-    def __init__(self) -> None:
-        self.fragments: list[Fragment] = []
-        self.parts: list[str] = []
-        self.colours: dict[str | None, int] = {}
-        self.pieces: list[tuple[str, str | None]] = []
-        self.x0 = self.x1 = self.top = self.bottom = self.size = 0.0
-        self.n = self.n_bold = 0
 
-    def space(self) -> None:
-        """A word gap in the open fragment."""
-        self.parts.append(" ")
-        self.pieces.append((" ", None))
-
-    def add(self, g: Glyph) -> None:
-        """One inked glyph into the open fragment (opening one if none is)."""
-        if self.n:
-            if g.x1 > self.x1:
-                self.x1 = g.x1
-            if g.top < self.top:
-                self.top = g.top
-            if g.bottom > self.bottom:
-                self.bottom = g.bottom
-        else:
-            self.x0, self.x1, self.top, self.bottom, self.size = g.x0, g.x1, g.top, g.bottom, g.size
-            self.n_bold = 0
-        self.n += 1
-        self.n_bold += g.bold
-        self.colours[g.colour] = self.colours.get(g.colour, 0) + 1
-        self.pieces.append((g.text, g.colour))
-        self.parts.append(g.text)
-
-    def _colour_runs(self) -> tuple[tuple[str, str], ...]:
-        """The open fragment's coloured runs; none, without a look at each piece, when
-        no glyph has a colour (most fragments)."""
-        if any(c and not is_neutral_colour(c) for c in self.colours):
-            return colour_runs(self.pieces)
-        return ()
-
-    def close(self) -> None:
-        """Close the open fragment, if any."""
-        if not self.n:
-            return
-        text = "".join(self.parts).strip()
-        self.fragments.append(
-            Fragment(
-                self.x0,
-                self.x1,
-                self.top,
-                self.bottom,
-                clean_text(text),
-                round(self.size * 2) / 2,
-                self.n_bold * 2 > self.n,
-                len(text.split()),
-                dict(self.colours),
-                self._colour_runs(),
-            )
-        )
-        self.parts.clear()
-        self.colours.clear()
-        self.pieces.clear()
-        self.n = 0
+def _fragment(items: list[Glyph | None]) -> Fragment:
+    """One fragment from its glyphs in order, None where a word gap falls. The sums are
+    taken over the whole list at once (C loops through `map`), not glyph by glyph."""
+    glyphs = [g for g in items if g is not None]
+    first = glyphs[0]
+    text = "".join(" " if g is None else g.text for g in items).strip()
+    colours = dict(Counter(map(_COLOUR, glyphs)))
+    coloured = any(c and not is_neutral_colour(c) for c in colours)
+    return Fragment(
+        first.x0,
+        max(map(_X1, glyphs)),
+        min(map(_TOP, glyphs)),
+        max(map(_BOTTOM, glyphs)),
+        clean_text(text),
+        round(first.size * 2) / 2,
+        sum(map(_BOLD, glyphs)) * 2 > len(glyphs),
+        len(text.split()),
+        colours,
+        # Most fragments have no coloured glyph: no need to look at each piece.
+        colour_runs((" ", None) if g is None else (g.text, g.colour) for g in items)
+        if coloured
+        else (),
+    )
 
 
 def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
     """One line from glyphs sorted left to right; None when it is only spaces."""
-    builder = _FragmentBuilder()
-    sizes: Counter[float] = Counter()
-    n_bold = n_ink = 0
+    pieces: list[list[Glyph | None]] = []  # each fragment's glyphs, None at word gaps
+    current: list[Glyph | None] = []
+    inked: list[Glyph] = []
     prev: Glyph | None = None
     pending_space = False
     first_word_x1: float | None = None
-    symbol_start = False
     for g in glyphs:
         if not g.text or g.text.isspace():
             pending_space = prev is not None
             continue
-        if prev is None:
-            symbol_start = bool(_SYMBOL_FONT_RE.search(g.font))
-        else:
+        if prev is not None:
             gap = g.x0 - prev.x1
             size = g.size if g.size > prev.size else prev.size
             if size < 1.0:
                 size = 1.0
             if gap > FRAGMENT_GAP * size:
-                builder.close()
+                pieces.append(current)
+                current = []
                 if first_word_x1 is None:
                     first_word_x1 = prev.x1
             elif pending_space or gap > WORD_GAP * size:
-                builder.space()
+                current.append(None)
                 if first_word_x1 is None:
                     first_word_x1 = prev.x1
             elif _painted_twice(g, prev):
                 continue
-        builder.add(g)
-        sizes[g.size] += 1
-        n_bold += g.bold
-        n_ink += 1
+        current.append(g)
+        inked.append(g)
         prev = g
         pending_space = False
-    builder.close()
-    if not builder.fragments:
+    if not inked:
         return None
-    return _line_of(builder.fragments, sizes, n_bold * 2 > n_ink, first_word_x1, symbol_start)
+    pieces.append(current)
+    return _line_of(
+        [_fragment(items) for items in pieces],
+        Counter(map(_SIZE, inked)),
+        sum(map(_BOLD, inked)) * 2 > len(inked),
+        first_word_x1,
+        bool(_SYMBOL_FONT_RE.search(inked[0].font)),
+    )
 
 
 def _painted_twice(g: Glyph, prev: Glyph) -> bool:
