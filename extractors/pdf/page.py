@@ -212,12 +212,13 @@ def _frame_glyphs(
     glyphs: list[Glyph] = []
     turned: list[tuple[Glyph, str]] = []
     upright_page = turn[RIGHT] == RIGHT  # the frame is the page: no turning to do
+    new = tuple.__new__  # a Glyph from its fields' tuple: NamedTuple's constructors add a call
     for ch in chars:
         if upright_page:
             x0, top, x1, bottom = ch.x0, ch.top, ch.x1, ch.bottom
         else:
             x0, top, x1, bottom = tf(ch.x0, ch.top, ch.x1, ch.bottom)
-        g = Glyph(x0, x1, top, bottom, ch.text, ch.size, ch.bold, ch.font, ch.colour)
+        g = new(Glyph, (x0, x1, top, bottom, ch.text, ch.size, ch.bold, ch.font, ch.colour))
         if ch.upright:
             glyphs.append(g)
             continue
@@ -299,9 +300,12 @@ class _Buckets:
                 continue
             run: list[Glyph] = []
             run_key = -3 - len(self.boxes)  # no key
+            boxes = bool(self.boxes)
             for g, grid_key in zip(row, row_keys, strict=True):
                 if g.text.isspace() and run:
                     key = run_key
+                elif grid_key != -1 or not boxes:  # the common case, without a call
+                    key = grid_key
                 else:
                     key = self.where(g.x0, g.x1, g.top, g.bottom, grid_key)
                 if key != run_key and run:

@@ -204,7 +204,7 @@ class PdfiumPages:
         get_origin = pdfium_c.FPDFText_GetCharOrigin
         is_generated = pdfium_c.FPDFText_IsGenerated
         has_map_error = pdfium_c.FPDFText_HasUnicodeMapError
-        make_char = Char._make
+        new = tuple.__new__  # a Char from its fields' tuple: NamedTuple's constructors add a call
         ox, oy = ctypes.c_double(), ctypes.c_double()
         m0, m1, m2, m3, m4, m5 = to_frame
         styles: dict[int, _TextStyle | None] = {}
@@ -248,7 +248,7 @@ class PdfiumPages:
             if s.clip is not None and not _centre_in((x0, top, x1, bottom), s.clip):
                 continue
             text = "-" if code == 2 else chr(code) if 0 < code < 0x110000 else ""
-            chars.append(make_char((x0, top, x1, bottom, text, bottom - top) + shared))
+            chars.append(new(Char, (x0, top, x1, bottom, text, bottom - top) + shared))
         if errors >= MIN_MAP_ERRORS and errors > MAP_ERROR_SHARE * len(chars):
             raise UnusableFont(f"{errors} characters have no Unicode mapping")
         return chars

@@ -151,6 +151,14 @@ def list_marker(line: Line) -> str | None:
     return None
 
 
+_X0, _X1, _TOP, _BOTTOM = (
+    attrgetter("x0"),
+    attrgetter("x1"),
+    attrgetter("top"),
+    attrgetter("bottom"),
+)
+
+
 def glyphs_to_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Group glyphs into physical lines (top to bottom), each sorted left to right."""
     if not glyphs:
@@ -171,11 +179,10 @@ def glyphs_to_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
         tol = max(1.0, 0.5 * (g.bottom - g.top))
     rows.append(current)
     for row in rows:
-        row.sort(key=lambda g: g.x0)
+        row.sort(key=_X0)
     return rows
 
 
-_X1, _TOP, _BOTTOM = attrgetter("x1"), attrgetter("top"), attrgetter("bottom")
 _SIZE, _BOLD, _COLOUR = attrgetter("size"), attrgetter("bold"), attrgetter("colour")
 
 
