@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from planx.extractors.pdf.tables import color_to_hex
-from planx.extractors.pdf.text import is_bold_font
+from planx.extractors.pdf.text import Glyph, is_bold_font
 
 BBox = tuple[float, float, float, float]
 Point = tuple[float, float]
@@ -25,23 +25,9 @@ RECT, LINE, CURVE = "rect", "line", "curve"
 _ITALIC_WORDS = ("italic", "oblique")
 
 
-class Char(NamedTuple):
-    """One character as painted: its box, text, size, font and fill colour (a tuple:
-    pages have thousands, and a tuple is made several times faster than a frozen
-    dataclass)."""
-
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    text: str
-    size: float  # the box's height for horizontal text, as pdfminer measures it
-    font: str  # the font's name ("Arial-BoldMT")
-    bold: bool  # the font's name says so ("Bold", "Black", "Heavy")
-    italic: bool  # the font's name says so ("Italic", "Oblique")
-    colour: str | None  # "#RRGGBB" fill; None for white or unknown
-    upright: bool  # runs left to right on the page as displayed
-    matrix: tuple[float, float, float, float]  # the text's direction on the page: a, b, c, d
+# A character in the page's frame: the reader's own glyph record, so a page of text that
+# reads left to right needs no copy of its thousands of characters.
+Char = Glyph
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,15 +157,15 @@ def _plumber_chars(raw: list[dict[str, Any]]) -> list[Char]:
         chars.append(
             Char(
                 ch["x0"],
-                ch["top"],
                 ch["x1"],
+                ch["top"],
                 ch["bottom"],
                 ch["text"],
                 float(ch.get("size") or 0.0),
-                font,
                 bold,
-                italic,
+                font,
                 colour_of[key],
+                italic,
                 bool(ch.get("upright", True)),
                 (m[0], m[1], m[2], m[3]),
             )

@@ -211,14 +211,14 @@ def _frame_glyphs(
     those that run down or up it (with their direction)."""
     glyphs: list[Glyph] = []
     turned: list[tuple[Glyph, str]] = []
-    upright_page = turn[RIGHT] == RIGHT  # the frame is the page: no turning to do
+    upright_page = turn[RIGHT] == RIGHT  # the frame is the page: chars are glyphs as they are
     new = tuple.__new__  # a Glyph from its fields' tuple: NamedTuple's constructors add a call
     for ch in chars:
         if upright_page:
-            x0, top, x1, bottom = ch.x0, ch.top, ch.x1, ch.bottom
+            g = ch
         else:
             x0, top, x1, bottom = tf(ch.x0, ch.top, ch.x1, ch.bottom)
-        g = new(Glyph, (x0, x1, top, bottom, ch.text, ch.size, ch.bold, ch.font, ch.colour))
+            g = new(Glyph, (x0, x1, top, bottom, *ch[4:]))
         if ch.upright:
             glyphs.append(g)
             continue
@@ -405,6 +405,9 @@ def grid_keys(grids: list[TableGrid], rows: list[list[Glyph]]) -> list[list[int]
     both the grid check and the filling (a page has thousands of glyphs)."""
     if not grids:
         return [[-1] * len(row) for row in rows]
+    if len(grids) == 1:  # most pages with a grid: its cell index is the key
+        locate = grids[0].locate
+        return [[locate((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2) for g in row] for row in rows]
     return [[_locate(grids, g.x0, g.x1, g.top, g.bottom) for g in row] for row in rows]
 
 

@@ -230,7 +230,7 @@ class PdfiumPages:
                 s = styles[addr]
                 if s is not None:
                     offsets = s.offsets
-                    shared = (s.name, s.bold, s.italic, s.colour, s.upright, s.shown)
+                    shared = (s.bold, s.name, s.colour, s.italic, s.upright, s.shown)
             if s is None:
                 continue
             if s.map_error and has_map_error(textpage, i):
@@ -248,7 +248,7 @@ class PdfiumPages:
             if s.clip is not None and not _centre_in((x0, top, x1, bottom), s.clip):
                 continue
             text = "-" if code == 2 else chr(code) if 0 < code < 0x110000 else ""
-            chars.append(new(Char, (x0, top, x1, bottom, text, bottom - top) + shared))
+            chars.append(new(Char, (x0, x1, top, bottom, text, bottom - top) + shared))
         if errors >= MIN_MAP_ERRORS and errors > MAP_ERROR_SHARE * len(chars):
             raise UnusableFont(f"{errors} characters have no Unicode mapping")
         return chars
@@ -342,15 +342,15 @@ class PdfiumPages:
             out.append(
                 Char(
                     x0,
-                    top,
                     x1,
+                    top,
                     bottom,
                     " ",
                     bottom - top,
-                    name,
                     bold,
-                    italic,
+                    name,
                     colour,
+                    italic,
                     upright,
                     shown,
                 )  # fmt: skip

@@ -63,17 +63,23 @@ _LIGATURES = str.maketrans(
 
 
 class Glyph(NamedTuple):
-    """One character in the reading frame (top-left origin, text upright)."""
+    """One character as painted: box, text, size, font and fill colour, in a frame with a
+    top-left origin. A page's characters come in the page's frame (`objects.Char`); the
+    reader uses them as they are when the text reads left to right, and makes turned
+    copies (new box, same rest) when it runs another way. A tuple: pages have thousands."""
 
     x0: float
     x1: float
     top: float
     bottom: float
     text: str
-    size: float
-    bold: bool
-    font: str
+    size: float  # the box's height for horizontal text, as pdfminer measures it
+    bold: bool  # the font's name says so ("Bold", "Black", "Heavy")
+    font: str  # the font's name ("Arial-BoldMT")
     colour: str | None = None  # "#RRGGBB" fill of the glyph; None for black, white or unknown
+    italic: bool = False  # the font's name says so ("Italic", "Oblique")
+    upright: bool = True  # runs left to right on the page as displayed
+    matrix: tuple[float, float, float, float] = (1.0, 0.0, 0.0, 1.0)  # direction: a, b, c, d
 
 
 @dataclass(slots=True)
