@@ -5,7 +5,7 @@ again for each pair of crossings it compares, and scans all later crossings to f
 those straight below and to the right: most of the cost of finding a page's grids.
 `cells_from_intersections` does the same search with each crossing's sets made once
 and the crossings on each vertical and horizontal rule indexed, so it returns the same
-cells in the same order (tests/test_pdf_finder.py compares the two).
+cells in the same order (tests/test_pdf_grids.py compares the two).
 """
 
 from __future__ import annotations

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
+
+import numpy as np
 
 from planx.extractors.pdf.borderless import borderless_tables
 from planx.extractors.pdf.boxes import box_at, reading_order, side_by_side_boxes
@@ -49,6 +52,13 @@ _TURN = {  # where a direction points once the page is turned for a frame
     LEFT: {RIGHT: LEFT, DOWN: UP, LEFT: RIGHT, UP: DOWN},
 }
 CUT_SHARE = 0.05  # share of a table's cells that may have a word run across a border
+_X0, _X1, _TOP, _BOTTOM = (
+    attrgetter("x0"),
+    attrgetter("x1"),
+    attrgetter("top"),
+    attrgetter("bottom"),
+)
+_UPRIGHT = attrgetter("upright")
 _KEY_BITS = 20
 
 
@@ -93,6 +103,8 @@ def char_direction(matrix: tuple[float, ...]) -> str:
 
 def dominant_direction(chars: list[Char]) -> str:
     """The direction most of the page's text runs in."""
+    if sum(map(_UPRIGHT, chars)) > 0.5 * max(1, len(chars)):
+        return RIGHT  # most pages: counted without a look at each matrix
     counts = {RIGHT: 0, DOWN: 0, LEFT: 0, UP: 0}
     for ch in chars:
         if not ch.upright:
@@ -209,9 +221,11 @@ def _frame_glyphs(
 ) -> tuple[list[Glyph], list[tuple[Glyph, str]]]:
     """The characters as glyphs in the reading frame: those that read across it, and
     those that run down or up it (with their direction)."""
+    upright_page = turn[RIGHT] == RIGHT  # the frame is the page: chars are glyphs as they are
+    if upright_page and all(map(_UPRIGHT, chars)):
+        return list(chars), []  # most pages: nothing turned, nothing to copy
     glyphs: list[Glyph] = []
     turned: list[tuple[Glyph, str]] = []
-    upright_page = turn[RIGHT] == RIGHT  # the frame is the page: chars are glyphs as they are
     new = tuple.__new__  # a Glyph from its fields' tuple: NamedTuple's constructors add a call
     for ch in chars:
         if upright_page:
@@ -405,10 +419,26 @@ def grid_keys(grids: list[TableGrid], rows: list[list[Glyph]]) -> list[list[int]
     both the grid check and the filling (a page has thousands of glyphs)."""
     if not grids:
         return [[-1] * len(row) for row in rows]
-    if len(grids) == 1:  # most pages with a grid: its cell index is the key
-        locate = grids[0].locate
-        return [[locate((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2) for g in row] for row in rows]
-    return [[_locate(grids, g.x0, g.x1, g.top, g.bottom) for g in row] for row in rows]
+    glyphs = [g for row in rows for g in row]
+    x = (
+        np.fromiter(map(_X0, glyphs), float, len(glyphs))
+        + np.fromiter(map(_X1, glyphs), float, len(glyphs))
+    ) / 2
+    y = (
+        np.fromiter(map(_TOP, glyphs), float, len(glyphs))
+        + np.fromiter(map(_BOTTOM, glyphs), float, len(glyphs))
+    ) / 2
+    keys = np.full(len(glyphs), -1, dtype=np.int64)
+    for i, grid in enumerate(grids):  # the first (smallest) grid holding a glyph takes it
+        open_ = keys == -1
+        cells = grid.locate_all(x[open_], y[open_])
+        keys[open_] = np.where(cells >= 0, (i << _KEY_BITS) | cells, -1)
+    flat = keys.tolist()
+    out, start = [], 0
+    for row in rows:
+        out.append(flat[start : start + len(row)])
+        start += len(row)
+    return out
 
 
 def _accepted_grids(

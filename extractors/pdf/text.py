@@ -197,7 +197,7 @@ def _fragment(items: list[Glyph | None]) -> Fragment:
     taken over the whole list at once (C loops through `map`), not glyph by glyph."""
     glyphs = [g for g in items if g is not None]
     first = glyphs[0]
-    text = "".join(" " if g is None else g.text for g in items).strip()
+    text = "".join([" " if g is None else g.text for g in items]).strip()
     colours = dict(Counter(map(_COLOUR, glyphs)))
     coloured = any(c and not is_neutral_colour(c) for c in colours)
     return Fragment(
@@ -243,7 +243,7 @@ def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
                 current.append(None)
                 if first_word_x1 is None:
                     first_word_x1 = prev.x1
-            elif _painted_twice(g, prev):
+            elif g.text == prev.text and _painted_twice(g, prev):  # text first: cheap
                 continue
         current.append(g)
         inked.append(g)

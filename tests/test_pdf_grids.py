@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from pdfplumber.table import (
     TableFinder,
@@ -16,6 +17,7 @@ from pdfplumber.table import (
 
 from planx.extractors.pdf.finder import RuledTableFinder, cells_from_intersections
 from planx.extractors.pdf.pdfium_page import PdfiumPages
+from planx.extractors.pdf.tables import TableGrid
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -97,3 +99,17 @@ def test_every_page_we_hold_gives_pdfplumbers_cells_and_tables():
         finally:
             pages.close()
     assert pages_with_cells >= 20
+
+
+def test_locating_many_points_at_once_finds_the_cells_one_at_a_time_finds():
+    # A grid with a cell merged across two columns, a hole, and points on every border.
+    cells = [(0, 0, 50, 20), (50, 0, 120, 20), (0, 20, 120, 40), (0, 40, 50, 60)]
+    grid = TableGrid(cells)
+    coords = [-1.0, 0.0, 0.5, 25.0, 49.999, 50.0, 50.001, 119.9, 120.0, 130.0]
+    heights = [-1.0, 0.0, 10.0, 19.999, 20.0, 39.0, 40.0, 59.9, 60.0, 70.0]
+    points = [(x, y) for x in coords for y in heights]
+    one_at_a_time = [grid.locate(x, y) for x, y in points]
+    at_once = grid.locate_all(np.array([p[0] for p in points]), np.array([p[1] for p in points]))
+    assert at_once.tolist() == one_at_a_time
+    assert {0, 1, 2, 3, -1} <= set(one_at_a_time)  # every cell, the hole and outside met
+    assert grid.locate(75.0, 50.0) == -1  # the hole right of the last cell
