@@ -100,6 +100,7 @@ _LEADING_WORDS = frozenset(
     "The In Of For To And By With At On From Across Within Inside Outside Throughout Dear Re Our "
     "Council Councils Children Children's Families Services Service Report Plan Update".split()
 )
+_WORD_BEFORE = re.compile(r"([A-Z][a-z]+)\s+$")
 _STREET_WORDS = re.compile(
     r"^\s+(?:Blvd|Boulevard|Road|Rd|Street|St|Avenue|Ave|Lane|Way|Drive|House|Hall)\b\.?"
 )
@@ -107,7 +108,7 @@ _STREET_WORDS = re.compile(
 
 def _part_of_longer_name(text: str, start: int, end: int) -> bool:
     """The match is one word of another place or street: "New Hampshire", "Westminster Blvd."."""
-    before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, start - 30) : start])
+    before = _WORD_BEFORE.search(text[max(0, start - 30) : start])
     if (
         before
         and before.group(1) not in _LEADING_WORDS
@@ -120,8 +121,12 @@ def _part_of_longer_name(text: str, start: int, end: int) -> bool:
 _GOV_DOMAIN = re.compile(r"(?:@|www\.|//)([a-z0-9-]+)\.gov\.uk\b", re.IGNORECASE)
 
 
+_NOT_LOWER_LETTERS = re.compile(r"[^a-z]")
+_COUNCIL_KIND_SUFFIX = re.compile(r"(?:\s+(?:Metropolitan|Borough|City|County|District|Unitary))+$")
+
+
 def _squash(name: str) -> str:
-    return re.sub(r"[^a-z]", "", name.lower().replace("&", "and"))
+    return _NOT_LOWER_LETTERS.sub("", name.lower().replace("&", "and"))
 
 
 def _register_pattern(register: Register) -> re.Pattern[str]:
@@ -129,7 +134,26 @@ def _register_pattern(register: Register) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(s) for s in spellings) + r")(?![\w-])")
 
 
-_PATTERN_CACHE: dict[int, re.Pattern[str]] = {}
+@dataclass(frozen=True)
+class _Lookup:
+    """A register's spellings as one pattern, and its authorities by squashed spelling (as a
+    web or mail domain writes them)."""
+
+    pattern: re.Pattern[str]
+    by_domain: dict[str, Authority]
+
+
+# Built once per register; the register is kept beside its lookup so its id stays its own.
+_LOOKUPS: dict[int, tuple[Register, _Lookup]] = {}
+
+
+def _lookup(register: Register) -> _Lookup:
+    held = _LOOKUPS.get(id(register))
+    if held is None or held[0] is not register:
+        by_domain = {_squash(s): a for s, a in register.names.items()}
+        held = (register, _Lookup(_register_pattern(register), by_domain))
+        _LOOKUPS[id(register)] = held
+    return held[1]
 
 
 def find_authority(texts: Iterable[str], register: Register | None = None) -> Authority | None:
@@ -138,8 +162,8 @@ def find_authority(texts: Iterable[str], register: Register | None = None) -> Au
     `texts` are the document's blocks in order.
     """
     register = register or load_register()
-    pattern = _PATTERN_CACHE.setdefault(id(register), _register_pattern(register))
-    by_domain = {_squash(s): a for s, a in register.names.items()}
+    lookup = _lookup(register)
+    pattern, by_domain = lookup.pattern, lookup.by_domain
     scores: Counter[str] = Counter()
     found: dict[str, Authority] = {}
     for i, text in enumerate(texts):
@@ -163,11 +187,7 @@ def find_authority(texts: Iterable[str], register: Register | None = None) -> Au
                 ):
                     continue
                 # "Eastmarsh Borough Council" names Eastmarsh.
-                name = re.sub(
-                    r"(?:\s+(?:Metropolitan|Borough|City|County|District|Unitary))+$",
-                    "",
-                    m.group(1).strip(),
-                )
+                name = _COUNCIL_KIND_SUFFIX.sub("", m.group(1).strip())
                 if not name or name.split(" ")[0] in _NOT_NAMES:
                     continue
                 a = register.names.get(name) or Authority(name=name)

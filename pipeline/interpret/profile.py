@@ -15,6 +15,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from planx.pipeline.interpret.columns import (
     COLUMN_EVIDENCE,
@@ -86,6 +87,10 @@ LEADING_CODE = re.compile(
 _INITIALS = re.compile(r"^[A-Z][A-Za-z&]{1,6}$")
 PLACEHOLDER = re.compile(r"^(?:-{1,3}|–|—|n/?a|tbc|tba|\*|\.{1,3}|x)$", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+# "Report of: ...": a label and its value, not a deed.
+_LABEL_THEN_COLON = re.compile(r"^\W*[A-Za-z]+(?:\s+\w+){0,2}\s*:")
+_LEAD_SEPARATORS = re.compile(r"[\s/,;&]+")
+_RATE = re.compile(r"\d\s*%|\d+(?:\.\d+)?\s+per\s+[\d,]+")  # "45%", "12.5 per 10,000"
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,7 @@ def is_imperative(text: str) -> bool:
     """'Establish ...', 'Implementation of ...', '1. Review ...': a text that names a deed."""
     rest = LEADING_CODE.sub("", text.strip(), count=1)
     words = words_of(rest)
-    if not words or re.match(r"^\W*[A-Za-z]+(?:\s+\w+){0,2}\s*:", rest):
+    if not words or _LABEL_THEN_COLON.match(rest):
         return False  # "Report of: ..." is a label and its value
     first = words[0].lower()
     if first in _IMPERATIVE:
@@ -184,7 +189,7 @@ def is_lead_like(text: str) -> bool:
     lowered = {w.lower() for w in words}
     if lowered & _LEAD_WORDS:
         return True
-    tokens = re.split(r"[\s/,;&]+", t)
+    tokens = _LEAD_SEPARATORS.split(t)
     tokens = [x for x in tokens if x and x.lower() not in ("and", "with", "the", "of")]
     if tokens and all(_INITIALS.match(x) and sum(c.isupper() for c in x) >= 2 for x in tokens):
         return True  # initials only: "AD / HoS"
@@ -201,7 +206,7 @@ def is_measure_like(text: str) -> bool:
     lowered = text.lower()
     if any(p in lowered for p in _MEASURE_PHRASES):
         return True
-    return bool(re.search(r"\d\s*%|\d+(?:\.\d+)?\s+per\s+[\d,]+", text))
+    return bool(_RATE.search(text))
 
 
 def cell_colour(cell: Cell, fill_to_colour: Callable[[str], str | None] | None) -> str | None:
@@ -214,11 +219,61 @@ def cell_colour(cell: Cell, fill_to_colour: Callable[[str], str | None] | None) 
     return None
 
 
+# What a body cell's text can read as, in the order a column profile lists them.
+CELL_FEATURES = (
+    "date",
+    "frequency",
+    "status",
+    "number",
+    "ref",
+    "lead",
+    "sentence",
+    "imperative",
+    "measure",
+    "leading_code",
+    "short",
+)
+# Cell texts recur (a lead, a status word, "Ongoing"): what each reads as is remembered,
+# up to this many texts.
+CELL_CACHE_SIZE = 16384
+
+
+@dataclass(frozen=True)
+class TextFeatures:
+    """What one cell text reads as: a flag per CELL_FEATURES name, and its word count."""
+
+    flags: tuple[bool, ...]
+    n_words: int
+
+    def flag(self, feature: str) -> bool:
+        return self.flags[CELL_FEATURES.index(feature)]
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)
+def text_features(text: str) -> TextFeatures:
+    """The features of a body cell's text (stripped; "" for a cell shown only by colour)."""
+    n_words = len(words_of(text))
+    by_name = {
+        "date": bool(text) and is_date_like(text),
+        "frequency": bool(_FREQUENCY.match(text)),
+        "status": bool(text) and is_status_like(text),
+        "number": bool(text) and is_number_like(text),
+        "ref": bool(text) and is_ref_like(text),
+        "lead": bool(text) and is_lead_like(text),
+        "sentence": n_words >= 6,
+        "imperative": bool(text) and is_imperative(text),
+        "measure": bool(text) and is_measure_like(text),
+        "leading_code": bool(LEADING_CODE.match(text)) and n_words >= 3,
+        "short": 0 < n_words <= 4,
+    }
+    return TextFeatures(tuple(by_name[name] for name in CELL_FEATURES), n_words)
+
+
 # --- header rows ----------------------------------------------------------------------------------
 
 
 def _row_texts(table: Table, r: int) -> list[str]:
-    return [t.strip() for t in table.texts()[r]]
+    return [t.strip() for t in table.row_texts(r)]
 
 
 def _header_score(texts: list[str]) -> float:
@@ -240,7 +295,7 @@ def _label_like(text: str, long_ok: bool = False) -> bool:
 def is_group_row(table: Table, r: int) -> bool:
     """A heading row inside a table: one cell alone in its row, merged across at least half
     the table ("1) Infant feeding", "Theme 2: Early help")."""
-    texts = table.texts()[r]
+    texts = table.row_texts(r)
     filled = [c for c, t in enumerate(texts) if t.strip()]
     if len(filled) != 1:
         return False
@@ -335,23 +390,12 @@ def profile_columns(
             if not text and not colour:
                 continue
             n += 1
-            flags = {
-                "date": bool(text) and is_date_like(text),
-                "frequency": bool(_FREQUENCY.match(text)),
-                "status": (bool(text) and is_status_like(text))
-                or (colour is not None and len(text) <= 25),
-                "number": bool(text) and is_number_like(text),
-                "ref": bool(text) and is_ref_like(text),
-                "lead": bool(text) and is_lead_like(text),
-                "sentence": len(words_of(text)) >= 6,
-                "imperative": bool(text) and is_imperative(text),
-                "measure": bool(text) and is_measure_like(text),
-                "leading_code": bool(LEADING_CODE.match(text)) and len(words_of(text)) >= 3,
-                "short": 0 < len(words_of(text)) <= 4,
-            }
-            for k, v in flags.items():
-                counts[k] = counts.get(k, 0) + int(v)
-            words += len(words_of(text))
+            features = text_features(text)
+            for name, flag in zip(CELL_FEATURES, features.flags, strict=True):
+                counts[name] = counts.get(name, 0) + int(flag)
+            if not features.flag("status") and colour is not None and len(text) <= 25:
+                counts["status"] += 1  # a status shown by its colour alone
+            words += features.n_words
             seen.append(text)
             if cell.merged_from is not None and cell.merged_from[0] != r:
                 vertical += 1
