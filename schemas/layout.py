@@ -77,9 +77,7 @@ class Table:
         """The grid as strings. Vertical merges are expanded (each row sees the
         merged value); horizontal copies are blanked unless asked for, so a
         title row spanning every column reads as one cell."""
-        return [
-            self.row_texts(r, horizontal_copies=horizontal_copies) for r in range(self.n_rows)
-        ]
+        return [self.row_texts(r, horizontal_copies=horizontal_copies) for r in range(self.n_rows)]
 
     def row_texts(self, row: int, *, horizontal_copies: bool = False) -> list[str]:
         """One row of `texts()`, without building the whole grid."""
