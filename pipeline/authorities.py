@@ -66,10 +66,19 @@ def load_register() -> Register:
 _COUNCIL_WORDS = r"(?:Metropolitan Borough|Borough|City|County|District|Unitary)"
 _NAME = r"[A-Z][a-z]+(?:[- ](?:upon|on|and|&|under|in|of|[A-Z][a-z]+))*(?<![ -]of)(?<![ -]and)"
 # How councils name themselves: "Wexcombe County Council", "London Borough of Eastmarsh", "Kestrel Bay Council".
+# Each pattern comes with words it cannot match without: a text with none of them is not searched.
 _SELF_NAMES = [
-    re.compile(rf"\b(?:London Borough|Royal Borough|Borough|Metropolitan Borough) of ({_NAME})"),
-    re.compile(rf"\b({_NAME}) (?:{_COUNCIL_WORDS} )?Council\b"),
-    re.compile(rf"\b({_NAME})(?:'s|’s) [Cc]hildren(?:'s|’s) [Ss]ervices\b"),
+    (
+        ("Borough of",),
+        re.compile(
+            rf"\b(?:London Borough|Royal Borough|Borough|Metropolitan Borough) of ({_NAME})"
+        ),
+    ),
+    (("Council",), re.compile(rf"\b({_NAME}) (?:{_COUNCIL_WORDS} )?Council\b")),
+    (
+        ("s Children", "s children"),
+        re.compile(rf"\b({_NAME})(?:'s|’s) [Cc]hildren(?:'s|’s) [Ss]ervices\b"),
+    ),
 ]
 _NOT_NAMES = {
     "The",
@@ -131,7 +140,11 @@ def _squash(name: str) -> str:
 
 def _register_pattern(register: Register) -> re.Pattern[str]:
     spellings = sorted(register.names, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(s) for s in spellings) + r")(?![\w-])")
+    # The lookahead for a spelling's first letter lets the search skip most positions fast.
+    first = "".join(sorted({re.escape(s[0]) for s in spellings if s}))
+    return re.compile(
+        rf"(?=[{first}])(?<![\w-])(" + "|".join(re.escape(s) for s in spellings) + r")(?![\w-])"
+    )
 
 
 @dataclass(frozen=True)
@@ -180,7 +193,9 @@ def find_authority(texts: Iterable[str], register: Register | None = None) -> Au
             a = register.names[m.group(1)]
             found[a.name] = a
             scores[a.name] += weight
-        for self_name in _SELF_NAMES:
+        for needles, self_name in _SELF_NAMES:
+            if not any(needle in text for needle in needles):
+                continue
             for m in self_name.finditer(text):
                 if m.group(0).startswith("City of") and _STREET_WORDS.match(
                     text[m.end() : m.end() + 12]

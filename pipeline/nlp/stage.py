@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import operator
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -226,13 +227,17 @@ def _plan_cells(p: int, plan: Plan) -> Iterator[tuple[RecordField, str]]:
             yield RecordField(p, "kpi", i, "direction_raw", KIND_DIRECTION), k.direction_raw
 
 
-CellKey = tuple[RecordField, str]  # a cell's field (its record index left out) and its text
+CellKey = tuple[tuple[Any, ...], str]  # a cell's field (its record index left out) and its text
+# Every part of a RecordField but the record's index.
+_READ_AS = operator.attrgetter(
+    *(f.name for f in dataclasses.fields(RecordField) if f.name != "index")
+)
 
 
 def cell_key(cell: RecordField, text: str) -> CellKey:
     """What reading a cell depends on: its plan, its field and how to read it, and its text;
     not which record it belongs to."""
-    return dataclasses.replace(cell, index=0), text
+    return _READ_AS(cell), text
 
 
 def distinct_cells(
