@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 
 def _load_evidence_words() -> dict:
@@ -124,20 +124,23 @@ def score_label(label: str, role: str) -> float:
     text = _normalise(label)
     if not text:
         return 0.0
+    # Whole-label similarity counts most (100 for the synonym itself): the best over all
+    # synonyms, in one call.
+    best: float = process.extractOne(text, ROLE_SYNONYMS[role], scorer=fuzz.ratio)[1]
     n_words = len(text.split())
-    best = 0.0
     for synonym in _SYNONYMS[role]:
-        if text == synonym.text:
-            return 100.0
-        # Whole-label similarity counts most; a synonym as a phrase inside a longer label a little less.
-        score = fuzz.ratio(text, synonym.text)
         extra_words = n_words - synonym.n_words
-        if synonym.phrase is not None and extra_words <= 3 and synonym.phrase.search(text):
-            score = max(score, 90.0 - extra_words * 2)
+        # A synonym as a phrase inside a longer label counts a little less.
+        if (
+            synonym.phrase is not None
+            and extra_words <= 3
+            and synonym.text in text
+            and synonym.phrase.search(text)
+        ):
+            best = max(best, 90.0 - extra_words * 2)
         # "National Indicator No", "Action Ref": a label's last word names what it holds.
         if role == "ref" and text.endswith(" " + synonym.text):
-            score = max(score, 90.0 - extra_words * 2)
-        best = max(best, score)
+            best = max(best, 90.0 - extra_words * 2)
     return best
 
 

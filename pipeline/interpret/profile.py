@@ -48,6 +48,8 @@ _IMPERATIVE = frozenset(COLUMN_EVIDENCE["imperative_verbs"])
 _NOMINAL = frozenset(COLUMN_EVIDENCE["nominal_actions"])
 _LEAD_WORDS = frozenset(COLUMN_EVIDENCE["lead_words"])
 _MEASURE_PHRASES = tuple(COLUMN_EVIDENCE["measure_phrases"])
+# Any of the phrases anywhere in a (lower-cased) text, in one search.
+_MEASURE_PHRASE = re.compile("|".join(re.escape(p) for p in _MEASURE_PHRASES))
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -203,8 +205,7 @@ def is_measure_like(text: str) -> bool:
     tokens = text.split()
     if not tokens or sum(any(ch.isdigit() for ch in t) for t in tokens) / len(tokens) > 0.3:
         return False
-    lowered = text.lower()
-    if any(p in lowered for p in _MEASURE_PHRASES):
+    if _MEASURE_PHRASE.search(text.lower()):
         return True
     return bool(_RATE.search(text))
 
@@ -292,10 +293,11 @@ def _label_like(text: str, long_ok: bool = False) -> bool:
     return len(text) <= chars and len(text.split()) <= words and not text.rstrip().endswith(".")
 
 
-def is_group_row(table: Table, r: int) -> bool:
+def is_group_row(table: Table, r: int, texts: list[str] | None = None) -> bool:
     """A heading row inside a table: one cell alone in its row, merged across at least half
-    the table ("1) Infant feeding", "Theme 2: Early help")."""
-    texts = table.row_texts(r)
+    the table ("1) Infant feeding", "Theme 2: Early help"). `texts`: the row's `texts()`,
+    when the caller has them."""
+    texts = table.row_texts(r) if texts is None else texts
     filled = [c for c, t in enumerate(texts) if t.strip()]
     if len(filled) != 1:
         return False
@@ -363,8 +365,8 @@ def column_labels(table: Table, n_head: int) -> list[str]:
 # --- column profiles -----------------------------------------------------------------------------
 
 
-def _body_rows(table: Table, n_head: int) -> list[int]:
-    return [r for r in range(n_head, table.n_rows) if not is_group_row(table, r)]
+def _body_rows(table: Table, n_head: int, grid: list[list[str]]) -> list[int]:
+    return [r for r in range(n_head, table.n_rows) if not is_group_row(table, r, grid[r])]
 
 
 def profile_columns(
@@ -373,7 +375,7 @@ def profile_columns(
     """Each column's profile over the body rows (group rows and empty rows left out)."""
     ctx = context or TableContext()
     grid = table.texts()
-    rows = [r for r in _body_rows(table, n_head) if any(t.strip() for t in grid[r])]
+    rows = [r for r in _body_rows(table, n_head, grid) if any(t.strip() for t in grid[r])]
     profiles = []
     for c in range(table.n_cols):
         counts: dict[str, int] = {}
