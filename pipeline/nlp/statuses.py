@@ -24,8 +24,9 @@ MAX_FILL_DISTANCE = 140.0
 NEAR_KEY_DISTANCE = 60.0  # a key fill this close names the colour whatever its hue family
 MIN_SATURATION = 0.12  # below: white, grey or black
 _HEX6 = re.compile(r"[0-9a-fA-F]{6}")
-# A document uses a handful of fills over and over: each (fill, key fills) reading is remembered.
-FILL_CACHE_SIZE = 4096
+# A document uses a handful of fills and key wordings over and over: each reading is
+# remembered, up to this many.
+READING_CACHE_SIZE = 4096
 
 RGB = tuple[int, int, int]
 
@@ -67,7 +68,7 @@ def fill_to_colour(fill: str | None, legend: StatusLegend | None = None) -> str 
     return _nearest_colour(fill, keyed)
 
 
-@lru_cache(maxsize=FILL_CACHE_SIZE)
+@lru_cache(maxsize=READING_CACHE_SIZE)
 def _nearest_colour(fill: str | None, keyed: tuple[tuple[str, RGB], ...]) -> str | None:
     """`fill_to_colour` given the key's fills as (colour, RGB) pairs."""
     rgb = hex_to_rgb(fill)
@@ -135,6 +136,7 @@ def _key_groups() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
+@lru_cache(maxsize=READING_CACHE_SIZE)  # a key's wording is read again for every status cell
 def key_meaning(label: str) -> str | None:
     """What a key's wording means when it rates measures against a target, floor, tolerance
     or comparator ("target met" -> on_track, "within tolerance" -> at_risk, "below floor" ->
@@ -154,6 +156,7 @@ def key_meaning(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=READING_CACHE_SIZE)
 def label_to_meaning(label: str) -> str:
     """What a legend's wording for one colour means.
 
