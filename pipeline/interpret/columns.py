@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
 
@@ -54,8 +55,8 @@ _SYNONYMS: dict[str, tuple[_Synonym, ...]] = {
     for role, words in ROLE_SYNONYMS.items()
 }
 # Header labels recur within a table, across a document's tables and across plans: their
-# scores are remembered (a bounded cache, so a long batch does not grow without end).
-LABEL_CACHE_SIZE = 8192
+# scores are remembered, up to this many labels (so a long batch does not grow without end).
+LABEL_CACHE_SIZE = 2048
 _PARENTHESISED = re.compile(r"\(.*?\)")
 _NOT_LABEL_CHARS = re.compile(r"[^a-z0-9#./ ]+")
 _SPACES = re.compile(r"\s+")
@@ -102,7 +103,6 @@ class ColumnRoles:
         return "other"
 
 
-@lru_cache(maxsize=LABEL_CACHE_SIZE)
 def _normalise(label: str) -> str:
     label = label.lower().replace("&", " and ").replace("_", " ")
     label = _PARENTHESISED.sub(" ", label)
@@ -118,10 +118,19 @@ def _month_of(label: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=LABEL_CACHE_SIZE * 4)
 def score_label(label: str, role: str) -> float:
     """How well a header label names a role, 0..100 (the best score over its synonyms)."""
+    return label_scores(label)[role]
+
+
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
+def label_scores(label: str) -> Mapping[str, float]:
+    """How well a header label names each role (`score_label`), worked out once per label."""
     text = _normalise(label)
+    return MappingProxyType({role: _score_text(text, role) for role in ROLE_SYNONYMS})
+
+
+def _score_text(text: str, role: str) -> float:
     if not text:
         return 0.0
     # Whole-label similarity counts most (100 for the synonym itself): the best over all

@@ -19,7 +19,6 @@ from functools import lru_cache
 
 from planx.pipeline.interpret.columns import (
     COLUMN_EVIDENCE,
-    LABEL_CACHE_SIZE,
     MIN_SCORE,
     ROLE_SYNONYMS,
     THEME_COLUMN_PENALTY,
@@ -237,7 +236,7 @@ CELL_FEATURES = (
 )
 # Cell texts recur (a lead, a status word, "Ongoing"): what each reads as is remembered,
 # up to this many texts.
-CELL_CACHE_SIZE = 16384
+CELL_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -482,7 +481,6 @@ def content_score(p: ColumnProfile, role: str) -> float:
     return 0.0
 
 
-@lru_cache(maxsize=LABEL_CACHE_SIZE * 4)
 def _header_support(label: str, role: str) -> float:
     """The header's evidence for a role, 0..1 (0 below the lexicon's match threshold)."""
     if not label:

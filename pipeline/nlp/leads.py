@@ -58,7 +58,7 @@ _NAME_WORDS = re.compile(r"[A-Za-z][\w']*")
 _LEAD_SEPARATOR = re.compile(r"[/,&;+\n]|\band\b")
 # A plan compares its lead texts many times over (each cell against the others): their
 # comparison forms are remembered, up to this many.
-LEAD_CACHE_SIZE = 16384
+LEAD_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)

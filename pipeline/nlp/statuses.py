@@ -26,7 +26,7 @@ MIN_SATURATION = 0.12  # below: white, grey or black
 _HEX6 = re.compile(r"[0-9a-fA-F]{6}")
 # A document uses a handful of fills and key wordings over and over: each reading is
 # remembered, up to this many.
-READING_CACHE_SIZE = 4096
+READING_CACHE_SIZE = 1024
 
 RGB = tuple[int, int, int]
 
