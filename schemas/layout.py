@@ -77,22 +77,21 @@ class Table:
         """The grid as strings. Vertical merges are expanded (each row sees the
         merged value); horizontal copies are blanked unless asked for, so a
         title row spanning every column reads as one cell."""
-        return [self.row_texts(r, horizontal_copies=horizontal_copies) for r in range(self.n_rows)]
-
-    def row_texts(self, row: int, *, horizontal_copies: bool = False) -> list[str]:
-        """One row of `texts()`, without building the whole grid."""
-        out = []
-        for c, cell in enumerate(self.rows[row]):
-            if (
-                cell.merged_from is not None
-                and not horizontal_copies
-                and cell.merged_from[0] == row
-                and cell.merged_from[1] != c
-            ):
-                out.append("")
-            else:
-                out.append(cell.text)
-        return out
+        grid = []
+        for r, row in enumerate(self.rows):
+            out = []
+            for c, cell in enumerate(row):
+                if (
+                    cell.merged_from is not None
+                    and not horizontal_copies
+                    and cell.merged_from[0] == r
+                    and cell.merged_from[1] != c
+                ):
+                    out.append("")
+                else:
+                    out.append(cell.text)
+            grid.append(out)
+        return grid
 
     def header_texts(self) -> list[str]:
         """One label per column, joining stacked header rows ("Next key milestones / March")."""

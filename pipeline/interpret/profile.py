@@ -273,10 +273,6 @@ def text_features(text: str) -> TextFeatures:
 # --- header rows ----------------------------------------------------------------------------------
 
 
-def _row_texts(table: Table, r: int) -> list[str]:
-    return [t.strip() for t in table.row_texts(r)]
-
-
 def _header_score(texts: list[str]) -> float:
     """How well a row's cells read as column labels: the best lexicon score of any cell."""
     best = 0.0
@@ -297,7 +293,7 @@ def is_group_row(table: Table, r: int, texts: list[str] | None = None) -> bool:
     """A heading row inside a table: one cell alone in its row, merged across at least half
     the table ("1) Infant feeding", "Theme 2: Early help"). `texts`: the row's `texts()`,
     when the caller has them."""
-    texts = table.row_texts(r) if texts is None else texts
+    texts = table.texts()[r] if texts is None else texts
     filled = [c for c, t in enumerate(texts) if t.strip()]
     if len(filled) != 1:
         return False
@@ -317,9 +313,10 @@ def count_header_rows(table: Table) -> int:
     body = table.rows[min(3, table.n_rows - 1) :]
     body_fills = {c.fill for row in body for c in row}
     body_bold = all(c.bold for row in body for c in row if c.text.strip())
+    grid = table.texts()
     n = 0
     for r in range(min(MAX_HEADER_ROWS, table.n_rows - 1)):
-        texts = _row_texts(table, r)
+        texts = [t.strip() for t in grid[r]]
         filled = [t for t in texts if t]
         cells = table.rows[r]
         styled = (
@@ -334,7 +331,7 @@ def count_header_rows(table: Table) -> int:
                 n += 1  # an empty band of the header's colour
                 continue
             break
-        if is_group_row(table, r):
+        if is_group_row(table, r, grid[r]):
             break
         words_hit = _header_score(filled) >= MIN_SCORE
         if not all(_label_like(t, long_ok=styled) for t in filled):
