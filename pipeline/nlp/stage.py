@@ -1,5 +1,5 @@
-"""The NLP stage: build the spaCy pipeline once, then tag every cell of a batch of plans in
-one `nlp.pipe` pass and return new, normalised Plan records."""
+"""The NLP stage: build the spaCy pipeline once, then tag every distinct cell of a batch of
+plans in one `nlp.pipe` pass and return new, normalised Plan records."""
 
 from __future__ import annotations
 
@@ -227,7 +227,7 @@ def _plan_cells(p: int, plan: Plan) -> Iterator[tuple[RecordField, str]]:
             yield RecordField(p, "kpi", i, "direction_raw", KIND_DIRECTION), k.direction_raw
 
 
-CellKey = tuple[tuple[Any, ...], str]  # a cell's field (its record index left out) and its text
+CellKey = tuple[tuple[Any, ...], str]  # a cell's RecordField but its record index, and its text
 # Every part of a RecordField but the record's index.
 _READ_AS = operator.attrgetter(
     *(f.name for f in dataclasses.fields(RecordField) if f.name != "index")

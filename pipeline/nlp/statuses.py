@@ -45,12 +45,12 @@ def hex_to_rgb(fill: str | None) -> RGB | None:
     return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
 
 
-def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+def _distance(a: RGB, b: RGB) -> float:
     return float(sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5)
 
 
 @lru_cache(maxsize=1)
-def _palette_rgb() -> tuple[tuple[str, tuple[int, int, int]], ...]:
+def _palette_rgb() -> tuple[tuple[str, RGB], ...]:
     """The shipped standard fills of each colour, as RGB."""
     fills = load_status_words().fills
     return tuple(
