@@ -169,12 +169,15 @@ def glyphs_to_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Group glyphs into physical lines (top to bottom), each sorted left to right."""
     if not glyphs:
         return []
-    ordered = sorted(glyphs, key=lambda g: g.top + g.bottom)
+    # Sorted by each glyph's top + bottom, worked out once (not by a key call per glyph).
+    sums = [g.top + g.bottom for g in glyphs]
+    order = sorted(range(len(glyphs)), key=sums.__getitem__)
     rows: list[list[Glyph]] = []
     current: list[Glyph] = []
     ref = tol = 0.0
-    for g in ordered:
-        mid = (g.top + g.bottom) / 2
+    for i in order:
+        g = glyphs[i]
+        mid = sums[i] / 2
         if current and mid - ref <= tol:
             current.append(g)
             continue
