@@ -1,5 +1,5 @@
 """Records to tables: the contract's actions, kpis, plans and errors, plus leads,
-milestones, themes, glossary and legends, as pandas DataFrames.
+milestones, themes, glossary and legends, as rows (dicts) or as pandas DataFrames.
 
 This only flattens: every value comes from the records as the stages left them (theme areas
 and reported counts by meaning from the enrichment stage, pipeline/enrich.py).
@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from planx.pipeline.frame_types import typed_frame
 from planx.pipeline.interpret.inspection import cited_cells
 from planx.schemas.records import KPI, MEANINGS, Action, ErrorRecord, InputFile, Plan
 from planx.schemas.table_columns import COLOURS, ERROR_COLUMNS, JUDGEMENT_AREAS, TABLE_COLUMNS
+
+if TYPE_CHECKING:  # the run writes rows; frames are for compare and the tests
+    import pandas as pd
 
 
 def _iso(value) -> str | None:
@@ -436,16 +438,18 @@ def file_rows(files: Iterable[InputFile]) -> list[dict]:
 
 def rows_to_frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """One table's rows as a frame with the table's columns in order, each typed."""
+    import pandas as pd
+
     return typed_frame(pd.DataFrame(rows, columns=TABLE_COLUMNS[name]), TABLE_COLUMNS[name])
 
 
-def records_to_frames(
+def records_to_rows(
     plans: Sequence[Plan],
     errors: Iterable[ErrorRecord],
     warnings_by_source: dict[str, int] | None = None,
     files: Sequence[InputFile] = (),
-) -> dict[str, pd.DataFrame]:
-    """All output tables, in a stable order (plans by source then id)."""
+) -> dict[str, list[dict]]:
+    """All output tables' rows, in a stable order (plans by source then id)."""
     plans = sorted(plans, key=plan_sort_key)
     warnings_by_source = warnings_by_source or {}
     copies = files_to_copies(files)
@@ -460,4 +464,15 @@ def records_to_frames(
         )
     rows["errors"] = error_rows(errors)
     rows["files"] = file_rows(files)
+    return rows
+
+
+def records_to_frames(
+    plans: Sequence[Plan],
+    errors: Iterable[ErrorRecord],
+    warnings_by_source: dict[str, int] | None = None,
+    files: Sequence[InputFile] = (),
+) -> dict[str, pd.DataFrame]:
+    """All output tables as typed frames, in a stable order (plans by source then id)."""
+    rows = records_to_rows(plans, errors, warnings_by_source, files)
     return {name: rows_to_frame(name, rows[name]) for name in TABLE_COLUMNS}

@@ -8,15 +8,18 @@ XLSX only; Parquet and DuckDB keep values exactly as read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from planx.pipeline.outputs import CSV_ORDER, atomic_path
 from planx.schemas.table_columns import DATE_COLUMNS
 
-# duckdb and openpyxl are imported in the functions that write their files: a run that does
-# not write the database or the workbook does not pay for importing them (~0.3 s).
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas, duckdb and openpyxl are imported in the functions that need them: the run's own
+# writer (table_stream.py) shares the workbook helpers here without loading pandas.
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DB_NAME = "plans.duckdb"
@@ -24,6 +27,7 @@ XLSX_NAME = "plans.xlsx"
 # Left out of the workbook: one row per tagged span is for reviewers and dashboards (CSV,
 # Parquet, DuckDB), and it is most of the rows, so most of the time spent writing XLSX.
 XLSX_SKIP = frozenset({"tags"})
+XLSX_HEAD_ROWS = 200  # rows a sheet's column widths are measured on
 
 
 def defuse(value: object) -> object:
@@ -34,6 +38,8 @@ def defuse(value: object) -> object:
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -81,46 +87,57 @@ def write_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> None:
     wb = Workbook(write_only=True)
     for name, frame in frames.items():
         ws = wb.create_sheet(title=name[:31])
-        start_sheet(ws, frame)
+        shown = [[str(v) for v in frame[col].head(XLSX_HEAD_ROWS)] for col in frame.columns]
+        start_sheet(ws, [str(col) for col in frame.columns], sheet_widths(frame.columns, shown))
         append_xlsx_rows(ws, frame)
         set_xlsx_filter(ws, frame.shape[1], len(frame))
     with atomic_path(path) as tmp:
         wb.save(tmp)
 
 
-def start_sheet(ws, head: pd.DataFrame) -> None:
-    """Column widths from the table's first rows (`head`), a frozen bold header row."""
+def sheet_widths(columns: Iterable[str], shown: Iterable[Sequence[str]]) -> list[int]:
+    """Each column's width: its longest value as text among the table's first rows (`shown`,
+    a list per column), or its name if longer; at most 60."""
+    return [
+        min(60, max([len(str(col))] + [len(text) for text in texts[:XLSX_HEAD_ROWS]]) + 2)
+        for col, texts in zip(columns, shown, strict=True)
+    ]
+
+
+def start_sheet(ws, columns: Sequence[str], widths: Sequence[int]) -> None:
+    """The columns' widths, a frozen bold header row."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    for col_idx, col in enumerate(head.columns, start=1):
-        width = min(60, max([len(str(col))] + [len(str(v)) for v in head[col].head(200)]) + 2)
+    for col_idx, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col_idx)].width = width
     ws.freeze_panes = "A2"
     header = []
-    for col in head.columns:
+    for col in columns:
         cell = WriteOnlyCell(ws, value=col)
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
 
 
-def append_xlsx_rows(ws, frame: pd.DataFrame) -> None:
-    """The frame's rows under the sheet's header: dates typed as dates, formulas defused."""
+def date_cell(ws, value: Any) -> Any:
+    """A cell shown as a date (yyyy-mm-dd), empty or not."""
     from openpyxl.cell import WriteOnlyCell
 
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def append_xlsx_rows(ws, frame: pd.DataFrame) -> None:
+    """The frame's rows under the sheet's header: dates typed as dates, formulas defused."""
     dates = [col in DATE_COLUMNS for col in frame.columns]
     for record in frame.itertuples(index=False, name=None):
         row = []
         for value, is_date in zip(record, dates, strict=True):
             value = _xlsx_value(value)
-            if is_date and value is not None:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                row.append(cell)
-            else:
-                row.append(value)
+            row.append(date_cell(ws, value) if is_date and value is not None else value)
         ws.append(row)
 
 
@@ -133,6 +150,8 @@ def set_xlsx_filter(ws, n_columns: int, n_rows: int) -> None:
 
 
 def _xlsx_value(value: object) -> object:
+    import pandas as pd
+
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, str):

@@ -1,113 +1,226 @@
 """Tables written as rows arrive, so a batch never holds a whole table, nor every plan.
 
-Rows are gathered per table up to `chunk_rows`, then typed as one frame and appended to
-that table's CSV and Parquet files and to its sheet of the workbook (openpyxl's write-only
-mode keeps each sheet in a temporary file). The DuckDB database is loaded from the finished
-Parquet files, inside DuckDB. The bytes of each CSV are the same as writing the whole table
-at once (sinks.write_csv); the Parquet files hold the same values and types in row groups.
+Rows are gathered per table up to `chunk_rows`, then typed column by column
+(frame_types.value_typer: the typing compare gives the tables it reads back) and appended
+to that table's CSV and Parquet files and to its sheet of the workbook (openpyxl's
+write-only mode keeps each sheet in a temporary file). No pandas: the values go straight
+from the rows into the csv module, Arrow arrays and the workbook, and the files are the
+ones pandas wrote from typed frames (tests/test_streaming.py holds the two side by side).
+The DuckDB database is loaded from the finished Parquet files by a process of its own
+(pipeline/database.py), while this one writes the workbook: its memory comes and goes with
+it, whatever the number of plans.
 
 Only the formats asked for are written, and a format's library is imported only then.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-import pandas as pd
-
-from planx.pipeline.flatten import rows_to_frame
+from planx.pipeline.database import DatabaseLoad
+from planx.pipeline.frame_types import ColumnKind, column_kind, value_typer
 from planx.pipeline.outputs import CSV_ORDER, OUTPUT_FORMATS, atomic_path, check_formats
 from planx.pipeline.sinks import (
     DB_NAME,
+    FORMULA_TRIGGERS,
+    XLSX_HEAD_ROWS,
     XLSX_NAME,
     XLSX_SKIP,
-    append_xlsx_rows,
+    date_cell,
     set_xlsx_filter,
-    spreadsheet_safe,
+    sheet_widths,
     start_sheet,
 )
-from planx.schemas.table_columns import (
-    BOOL_COLUMNS,
-    DATE_COLUMNS,
-    FLOAT_COLUMNS,
-    INT_COLUMNS,
-    TABLE_COLUMNS,
-)
+from planx.schemas.table_columns import TABLE_COLUMNS
 
 CHUNK_ROWS = 2000  # rows per table held before they are written (a few MB at most)
-XLSX_HEAD_ROWS = 200  # rows a sheet's column widths are measured on (as sinks.write_xlsx)
-# DuckDB's memory while it loads the tables (see _load_duckdb). 16 MB failed to commit the
-# tables of 500 plans; past this bound the load is done again with DuckDB's own limit.
-DUCKDB_MEMORY_MB = 128
 SPILL_DIRNAME = ".parquet-for-duckdb"  # Parquet written only to load the database from
 
+# How pandas described each kind of column in the Parquet files' metadata (pandas_type,
+# numpy_type), which pandas reads them back by: kept, so the files stay as they were.
+_PANDAS_TYPES: dict[ColumnKind, tuple[str, str]] = {
+    "text": ("object", "str"),
+    "int": ("int64", "Int64"),
+    "float": ("float64", "Float64"),
+    "bool": ("bool", "boolean"),
+    "date": ("date", "object"),
+}
+# A missing value as the frames printed it, which the workbook's column widths count.
+_MISSING_SHOWN: dict[ColumnKind, str] = {"date": "NaT", "int": "<NA>", "float": "<NA>"}
+_MISSING_SHOWN["bool"] = "<NA>"
 
+
+@dataclass(frozen=True)
+class TableShape:
+    """One table's columns, each with its kind and the function that types its values."""
+
+    name: str
+    columns: tuple[str, ...]
+    kinds: tuple[ColumnKind, ...]
+    typers: tuple[Callable[[object], object], ...]
+
+    @classmethod
+    def of(cls, name: str) -> TableShape:
+        columns = tuple(TABLE_COLUMNS[name])
+        kinds = tuple(column_kind(c) for c in columns)
+        if "number" in kinds:  # a column planx does not know: TABLE_COLUMNS names them all
+            raise ValueError(f"{name}: columns of unknown type {columns[kinds.index('number')]}")
+        return cls(name, columns, kinds, tuple(value_typer(c) for c in columns))
+
+    def typed_columns(self, rows: Sequence[dict]) -> list[list[Any]]:
+        """The rows' values column by column, each typed (missing: None; text: "")."""
+        out = []
+        for column, kind, typer in zip(self.columns, self.kinds, self.typers, strict=True):
+            values = [row.get(column) for row in rows]
+            if kind == "text":  # nearly every value is text already: skip the call
+                out.append([v if type(v) is str else typer(v) for v in values])
+            else:
+                out.append([typer(v) for v in values])
+        return out
+
+
+@cache
 def arrow_schema(name: str) -> Any:
-    """Table `name`'s Parquet schema, the same for every chunk whatever values it holds: that
-    of a typed frame of one row with a value of each column's type."""
+    """Table `name`'s Parquet schema, the same for every chunk whatever values it holds, with
+    the metadata pandas gave it (so pandas reads the columns back in their types)."""
     import pyarrow as pa
 
-    sample: dict[str, object] = {}
-    for column in TABLE_COLUMNS[name]:
-        if column in DATE_COLUMNS:
-            sample[column] = dt.date(2000, 1, 1)
-        elif column in BOOL_COLUMNS:
-            sample[column] = True
-        elif column in INT_COLUMNS or column in FLOAT_COLUMNS:
-            sample[column] = 0
-        else:
-            sample[column] = "text"
-    return pa.Schema.from_pandas(rows_to_frame(name, [sample]), preserve_index=False)
+    shape = TableShape.of(name)
+    types = {
+        "text": pa.large_string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "date": pa.date32(),
+    }
+    fields = [pa.field(c, types[k]) for c, k in zip(shape.columns, shape.kinds, strict=True)]
+    return pa.schema(fields, metadata={b"pandas": _pandas_metadata(shape, pa.__version__)})
 
 
-def _dates_as_dates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Date columns as dates or None: a column with no date at all comes out of the typing
-    as a timestamp column of NaT, which Parquet's date type does not take."""
-    for column in frame.columns:
-        if column in DATE_COLUMNS and frame[column].dtype != object:
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    return frame
+def _pandas_metadata(shape: TableShape, pyarrow_version: str) -> bytes:
+    """The JSON pyarrow writes for a frame of typed columns (pyarrow.pandas_compat), built
+    without pandas; tests/test_streaming.py compares it with pyarrow's own."""
+    from importlib.metadata import version
+
+    columns = [
+        {
+            "name": c,
+            "field_name": c,
+            "pandas_type": _PANDAS_TYPES[k][0],
+            "numpy_type": _PANDAS_TYPES[k][1],
+            "metadata": None,
+        }
+        for c, k in zip(shape.columns, shape.kinds, strict=True)
+    ]
+    meta = {
+        "index_columns": [],
+        "column_indexes": [],
+        "columns": columns,
+        "attributes": {},
+        "creator": {"library": "pyarrow", "version": pyarrow_version},
+        "pandas_version": version("pandas"),
+    }
+    return json.dumps(meta).encode("utf8")
+
+
+# ---------------------------------------------------------------- values as each format shows them
+
+
+def _csv_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def _csv_column(kind: ColumnKind, values: list[Any]) -> list[str]:
+    """A typed column as pandas wrote it to CSV: text defused, missing values blank."""
+    if kind == "text":
+        return [_csv_text(v) for v in values]
+    if kind == "date":
+        return ["" if v is None else v.isoformat() for v in values]
+    return ["" if v is None else str(v) for v in values]  # ints, floats (repr), True/False
+
+
+def _shown_column(kind: ColumnKind, values: list[Any]) -> list[str]:
+    """A typed column's values as text, as the widths of the workbook's columns count them."""
+    if kind == "text":
+        return values
+    missing = _MISSING_SHOWN[kind]
+    return [missing if v is None else str(v) for v in values]
+
+
+def _xlsx_column(ws: Any, kind: ColumnKind, values: list[Any]) -> list[Any]:
+    """A typed column's cells: dates as date cells (an empty one where missing, as pandas'
+    NaT gave), flags as 0/1 numbers (as numpy's booleans were written), text defused."""
+    if kind == "text":
+        return [_csv_text(v) for v in values]
+    if kind == "date":
+        return [_empty_date_cell(ws) if v is None else date_cell(ws, v) for v in values]
+    if kind == "bool":
+        return [None if v is None else int(v) for v in values]
+    return values
+
+
+def _empty_date_cell(ws: Any) -> Any:
+    """An empty date cell made as pandas' NaT made one: first given a time (which makes the
+    workbook list openpyxl's date-and-time format, as NaT did), then emptied."""
+    cell = date_cell(ws, _A_TIME)
+    cell.value = None
+    return cell
+
+
+_A_TIME = dt.datetime(2000, 1, 1)
 
 
 class _XlsxStream:
-    """The workbook, a sheet per table; a sheet starts once its first rows are known."""
+    """The workbook, a sheet per table; a sheet starts once its first rows are known (its
+    column widths are measured on them)."""
 
     def __init__(self, names: Iterable[str]):
         from openpyxl import Workbook
 
         self.workbook = Workbook(write_only=True)
         self.sheets = {name: self.workbook.create_sheet(title=name[:31]) for name in names}
-        self.head: dict[str, list[pd.DataFrame]] = {name: [] for name in self.sheets}
+        self.head: dict[str, list[list[Any]]] = {}  # a sheet not started: its first columns
         self.started: set[str] = set()
         self.rows = dict.fromkeys(self.sheets, 0)
-        self.columns = dict.fromkeys(self.sheets, 0)
 
-    def append(self, name: str, frame: pd.DataFrame) -> None:
-        self.rows[name] += len(frame)
-        self.columns[name] = frame.shape[1]
-        if name in self.started:
-            append_xlsx_rows(self.sheets[name], frame)
+    def append(self, shape: TableShape, columns: list[list[Any]]) -> None:
+        self.rows[shape.name] += len(columns[0])
+        if shape.name in self.started:
+            self._write(shape, columns)
             return
-        self.head[name].append(frame)
-        if sum(len(f) for f in self.head[name]) >= XLSX_HEAD_ROWS:
-            self._start(name)
+        head = self.head.setdefault(shape.name, [[] for _ in shape.columns])
+        for held, more in zip(head, columns, strict=True):
+            held += more
+        if len(head[0]) >= XLSX_HEAD_ROWS:
+            self._start(shape)
 
-    def _start(self, name: str) -> None:
+    def _start(self, shape: TableShape) -> None:
         """Widths from the first rows (as a whole-table write measures them), then those rows."""
-        head = pd.concat(self.head.pop(name), ignore_index=True)
-        start_sheet(self.sheets[name], head)
-        append_xlsx_rows(self.sheets[name], head)
-        self.started.add(name)
+        head = self.head.pop(shape.name, None) or [[] for _ in shape.columns]
+        shown = [_shown_column(k, v) for k, v in zip(shape.kinds, head, strict=True)]
+        start_sheet(self.sheets[shape.name], shape.columns, sheet_widths(shape.columns, shown))
+        self._write(shape, head)
+        self.started.add(shape.name)
+
+    def _write(self, shape: TableShape, columns: list[list[Any]]) -> None:
+        ws = self.sheets[shape.name]
+        cells = [_xlsx_column(ws, k, v) for k, v in zip(shape.kinds, columns, strict=True)]
+        for row in zip(*cells, strict=True):
+            ws.append(row)
 
     def save(self, path: Path) -> None:
-        for name in list(self.head):
-            self._start(name)
         for name, ws in self.sheets.items():
-            set_xlsx_filter(ws, self.columns[name], self.rows[name])
+            if name not in self.started:
+                self._start(TableShape.of(name))
+            set_xlsx_filter(ws, len(TABLE_COLUMNS[name]), self.rows[name])
         with atomic_path(path) as tmp:
             self.workbook.save(tmp)
 
@@ -124,11 +237,14 @@ class TableWriter:
         self.outdir = outdir
         self.formats = check_formats(formats)
         self.chunk_rows = chunk_rows or CHUNK_ROWS
+        self._shapes = {name: TableShape.of(name) for name in CSV_ORDER}
         self._rows: dict[str, list[dict]] = {name: [] for name in CSV_ORDER}
-        self._csv: dict[str, IO[str]] = {}
+        self._csv: dict[str, tuple[IO[str], Any]] = {}  # name -> (file, csv writer)
         self._parquet: dict[str, Any] = {}  # name -> pyarrow.parquet.ParquetWriter
         self._xlsx: _XlsxStream | None = None
         outdir.mkdir(parents=True, exist_ok=True)
+        # The database's process starts now, so its imports are done by the time it is needed.
+        self._database = DatabaseLoad() if "duckdb" in self.formats else None
 
     def add_rows(self, name: str, rows: list[dict]) -> None:
         """Rows for the end of table `name`, written once enough have gathered."""
@@ -138,47 +254,46 @@ class TableWriter:
             self._flush(name)
 
     def _flush(self, name: str) -> None:
-        frame = rows_to_frame(name, self._rows[name])
+        shape = self._shapes[name]
+        columns = shape.typed_columns(self._rows[name])
         self._rows[name] = []
-        self._write(name, frame)
-
-    def _write(self, name: str, frame: pd.DataFrame) -> None:
         if "csv" in self.formats:
-            self._write_csv(name, frame)
+            self._write_csv(shape, columns)
         if "parquet" in self.formats or "duckdb" in self.formats:
-            self._write_parquet(name, frame)
+            self._write_parquet(shape, columns)
         if "xlsx" in self.formats and name not in XLSX_SKIP:
             if self._xlsx is None:
                 self._xlsx = _XlsxStream(n for n in CSV_ORDER if n not in XLSX_SKIP)
-            self._xlsx.append(name, frame)
+            self._xlsx.append(shape, columns)
 
-    def _write_csv(self, name: str, frame: pd.DataFrame) -> None:
-        first = name not in self._csv
-        if first:
-            self._csv[name] = open(self._part(f"{name}.csv"), "w", encoding="utf-8", newline="")
-        spreadsheet_safe(frame).to_csv(
-            self._csv[name], index=False, header=first, lineterminator="\n"
-        )
+    def _write_csv(self, shape: TableShape, columns: list[list[Any]]) -> None:
+        """The rows as pandas' to_csv wrote them (the csv module's minimal quoting, "\n")."""
+        if shape.name not in self._csv:
+            fh = open(self._part(f"{shape.name}.csv"), "w", encoding="utf-8", newline="")
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(shape.columns)
+            self._csv[shape.name] = (fh, writer)
+        texts = [_csv_column(k, v) for k, v in zip(shape.kinds, columns, strict=True)]
+        self._csv[shape.name][1].writerows(zip(*texts, strict=True))
 
     def _parquet_path(self, name: str) -> Path:
         if "parquet" in self.formats:
             return self.outdir / f"{name}.parquet"
         return self.outdir / SPILL_DIRNAME / f"{name}.parquet"
 
-    def _write_parquet(self, name: str, frame: pd.DataFrame) -> None:
+    def _write_parquet(self, shape: TableShape, columns: list[list[Any]]) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        writer = self._parquet.get(name)
+        schema = arrow_schema(shape.name)
+        writer = self._parquet.get(shape.name)
         if writer is None:
-            path = self._parquet_path(name)
+            path = self._parquet_path(shape.name)
             path.parent.mkdir(parents=True, exist_ok=True)
-            writer = pq.ParquetWriter(self._part(path.name, path.parent), arrow_schema(name))
-            self._parquet[name] = writer
-        table = pa.Table.from_pandas(
-            _dates_as_dates(frame.copy()), schema=writer.schema, preserve_index=False
-        )
-        writer.write_table(table)
+            writer = pq.ParquetWriter(self._part(path.name, path.parent), schema)
+            self._parquet[shape.name] = writer
+        arrays = [pa.array(v, type=f.type) for v, f in zip(columns, schema, strict=True)]
+        writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
 
     def _part(self, name: str, folder: Path | None = None) -> Path:
         """Where a file is written until it is whole (renamed into place by close())."""
@@ -192,72 +307,46 @@ class TableWriter:
         written: list[Path] = []
         for name in CSV_ORDER:
             if "csv" in self.formats:
-                self._csv.pop(name).close()
+                self._csv.pop(name)[0].close()
                 written.append(self._finish(self.outdir / f"{name}.csv"))
             if name in self._parquet:
                 self._parquet.pop(name).close()
                 path = self._finish(self._parquet_path(name))
                 if "parquet" in self.formats:
                     written.append(path)
-        if "duckdb" in self.formats:
-            written.append(self._load_duckdb())
+        if self._database is not None:  # loads while the workbook is written
+            sources = {name: self._parquet_path(name) for name in CSV_ORDER}
+            self._database.start(self.outdir / DB_NAME, sources)
         if self._xlsx is not None:
             self._xlsx.save(self.outdir / XLSX_NAME)
+        if self._database is not None:
+            written.append(self._database.wait())
+            self._database = None
+            shutil.rmtree(self.outdir / SPILL_DIRNAME, ignore_errors=True)
+        if self._xlsx is not None:
             written.append(self.outdir / XLSX_NAME)
         return written
 
     def _started(self, name: str) -> bool:
         return name in self._csv or name in self._parquet
 
+    def database_running(self) -> bool:
+        """Whether the database's process is still there (until close or abort)."""
+        return self._database is not None and self._database.running()
+
     def _finish(self, path: Path) -> Path:
         self._part(path.name, path.parent).replace(path)
         return path
 
-    def _load_duckdb(self) -> Path:
-        """The database, each table read from its Parquet file by DuckDB itself."""
-        import duckdb
-
-        try:
-            path = self._load_duckdb_within(DUCKDB_MEMORY_MB)
-        except duckdb.Error as exc:
-            # A batch whose tables need more than the bound to commit: load again with
-            # DuckDB's own limit (most of the RAM) rather than fail the run.
-            if "memory" not in str(exc).lower():
-                raise
-            path = self._load_duckdb_within(None)
-        shutil.rmtree(self.outdir / SPILL_DIRNAME, ignore_errors=True)
-        return path
-
-    def _load_duckdb_within(self, memory_mb: int | None) -> Path:
-        """The database loaded with DuckDB's memory bounded to `memory_mb` (None: its own)."""
-        import duckdb
-
-        path = self.outdir / DB_NAME
-        with atomic_path(path) as tmp:
-            tmp.unlink()  # duckdb wants to create the file itself
-            con = duckdb.connect(str(tmp))
-            try:
-                # DuckDB holds a table's pages in memory until the end unless told not to:
-                # a bound makes it write them to the file as it goes, so loading 500
-                # files' tables takes little more memory than loading 50 files'.
-                if memory_mb is not None:
-                    con.execute(f"SET memory_limit = '{memory_mb}MB'")
-                con.execute("SET threads = 1")
-                for name in CSV_ORDER:
-                    source = str(self._parquet_path(name)).replace("'", "''")
-                    con.execute(
-                        f"CREATE TABLE \"{name}\" AS SELECT * FROM read_parquet('{source}')"
-                    )
-            finally:
-                con.close()
-        return path
-
     def abort(self) -> None:
         """Close what is open after a failure (the staging folder is thrown away)."""
-        for fh in self._csv.values():
+        for fh, _ in self._csv.values():
             fh.close()
         for writer in self._parquet.values():
             try:
                 writer.close()
             except Exception:  # noqa: BLE001 - a half-written file is being dropped anyway
                 pass
+        if self._database is not None:
+            self._database.stop()
+            self._database = None

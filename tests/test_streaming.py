@@ -4,19 +4,23 @@ in this process."""
 
 from __future__ import annotations
 
+import datetime as dt
+import zipfile
+
 import pandas as pd
 import pytest
 
 from planx.pipeline import batch as batch_mod
 from planx.pipeline import cache as cache_mod
+from planx.pipeline import database
 from planx.pipeline.batch import BatchSettings, output_order, results_in_order, run_extract
 from planx.pipeline.executors import RunStats, Task, run_guarded
-from planx.pipeline.flatten import records_to_frames
-from planx.pipeline.frame_types import typed_frame
+from planx.pipeline.flatten import records_to_frames, records_to_rows, rows_to_frame
+from planx.pipeline.frame_types import column_kind, typed_frame
 from planx.pipeline.outputs import CSV_ORDER, check_formats
 from planx.pipeline.process import FileResult, process_file
 from planx.pipeline.sinks import write_tables
-from planx.pipeline.table_stream import SPILL_DIRNAME, TableWriter
+from planx.pipeline.table_stream import SPILL_DIRNAME, TableWriter, arrow_schema
 from planx.schemas.table_columns import TABLE_COLUMNS
 from tests.test_batch import write_plans
 
@@ -107,11 +111,10 @@ def test_rows_are_in_the_same_order_when_files_finish_out_of_order(tmp_path, mon
 def test_chunked_tables_are_the_same_as_whole_tables(tmp_path):
     paths = write_plans(tmp_path / "in", 4)
     plans = [process_file(p).plan for p in paths]
-    frames = records_to_frames(plans, [])
-    write_tables(frames, tmp_path / "whole")
+    write_tables(records_to_frames(plans, []), tmp_path / "whole")  # pandas, whole tables
     writer = TableWriter(tmp_path / "chunked", chunk_rows=1)  # a write per row
-    for name in CSV_ORDER:
-        for row in frames[name].to_dict("records"):
+    for name, rows in records_to_rows(plans, []).items():
+        for row in rows:
             writer.add_rows(name, [row])
     writer.close()
     for name in CSV_ORDER:
@@ -124,6 +127,29 @@ def test_chunked_tables_are_the_same_as_whole_tables(tmp_path):
             typed_frame(pd.read_parquet(whole / f"{name}.parquet"), TABLE_COLUMNS[name]),
         )
     assert len(pd.read_parquet(tmp_path / "chunked" / "actions.parquet")) == 2 + 3 + 4 + 2
+    whole_xlsx = zipfile.ZipFile(tmp_path / "whole" / "plans.xlsx")
+    chunked_xlsx = zipfile.ZipFile(tmp_path / "chunked" / "plans.xlsx")
+    sheets = [n for n in whole_xlsx.namelist() if n.startswith("xl/worksheets/")]
+    assert len(sheets) == len(CSV_ORDER) - 1  # every table but the tags
+    for sheet in sheets:
+        assert chunked_xlsx.read(sheet) == whole_xlsx.read(sheet), sheet
+
+
+def test_the_parquet_schemas_are_those_pandas_gave_the_typed_frames():
+    """Written without pandas, the Parquet files still carry pandas' description of their
+    columns, so pandas reads them back in their types (Int64, boolean, dates)."""
+    import pyarrow as pa
+
+    for name in CSV_ORDER:
+        row: dict[str, object] = {}
+        for column in TABLE_COLUMNS[name]:
+            kind = column_kind(column)
+            row[column] = {"date": dt.date(2000, 1, 1), "bool": True}.get(kind, "text")
+            if kind in ("int", "float"):
+                row[column] = 1
+        from_pandas = pa.Schema.from_pandas(rows_to_frame(name, [row]), preserve_index=False)
+        assert arrow_schema(name).equals(from_pandas, check_metadata=True), name
+        assert arrow_schema(name).metadata == from_pandas.metadata
 
 
 def test_no_file_is_written_for_a_format_not_asked_for(tmp_path):
@@ -151,24 +177,42 @@ def test_the_database_alone_leaves_no_parquet_behind(tmp_path):
         con.close()
 
 
-def test_the_database_is_loaded_when_the_memory_bound_is_too_small(tmp_path, monkeypatch):
+def test_the_database_is_loaded_when_the_memory_bound_is_too_small(tmp_path):
     """A bound DuckDB cannot load the tables within (a big batch) costs memory, not the run."""
     import duckdb
 
-    from planx.pipeline import table_stream
-
-    monkeypatch.setattr(table_stream, "DUCKDB_MEMORY_MB", 1)
-    frames = records_to_frames([process_file(p).plan for p in write_plans(tmp_path / "in", 3)], [])
-    writer = TableWriter(tmp_path / "out", formats=("csv", "duckdb"))
+    plans = [process_file(p).plan for p in write_plans(tmp_path / "in", 3)]
+    rows = records_to_rows(plans, [])
+    writer = TableWriter(tmp_path / "tables", formats=("parquet",))
     for name in CSV_ORDER:
-        writer.add_rows(name, frames[name].to_dict("records"))
+        writer.add_rows(name, rows[name])
     writer.close()
-    con = duckdb.connect(str(tmp_path / "out" / "plans.duckdb"), read_only=True)
+    sources = {name: tmp_path / "tables" / f"{name}.parquet" for name in CSV_ORDER}
+    db = tmp_path / "plans.duckdb"
+    with pytest.raises(duckdb.Error, match="(?i)memory"):
+        database._load_within(db, sources, 1)  # 1 MB: too little for these tables
+    database.load_database(db, sources, 1)  # ... so loaded again with DuckDB's own limit
+    con = duckdb.connect(str(db), read_only=True)
     try:
-        assert con.execute("SELECT count(*) FROM actions").fetchone() == (len(frames["actions"]),)
-        assert con.execute("SELECT count(*) FROM tags").fetchone() == (len(frames["tags"]),)
+        assert con.execute("SELECT count(*) FROM actions").fetchone() == (len(rows["actions"]),)
+        assert con.execute("SELECT count(*) FROM tags").fetchone() == (len(rows["tags"]),)
     finally:
         con.close()
+
+
+def test_a_database_that_cannot_be_loaded_fails_the_write_with_the_reason(tmp_path):
+    load = database.DatabaseLoad()
+    load.start(tmp_path / "plans.duckdb", {"actions": tmp_path / "missing.parquet"})
+    with pytest.raises(RuntimeError, match="could not write the DuckDB database: .*missing"):
+        load.wait()
+    assert not (tmp_path / "plans.duckdb").exists()
+
+
+def test_the_database_process_ends_when_the_write_is_abandoned(tmp_path):
+    writer = TableWriter(tmp_path / "out", formats=("csv", "duckdb"))
+    assert writer.database_running()
+    writer.abort()
+    assert not writer.database_running()
 
 
 def test_a_format_dropped_on_a_rerun_is_removed(tmp_path):
