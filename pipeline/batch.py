@@ -25,9 +25,10 @@ import gc
 import hashlib
 import json
 import os
+import pickle
 import shutil
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -55,7 +56,7 @@ from planx.pipeline.process import (
     process_file,
 )
 from planx.pipeline.progress import NullProgress, Progress
-from planx.schemas.records import ErrorRecord, InputFile
+from planx.schemas.records import ErrorRecord, InputFile, Plan
 from planx.schemas.settings import resolve_settings
 
 if TYPE_CHECKING:
@@ -320,9 +321,11 @@ def results_in_order(
     on_arrival: Callable[[Task, FileResult], None],
 ) -> Iterator[tuple[Task, FileResult]]:
     """Each task's result in `order`, whatever order `finished` gives them in: a result that
-    arrives before its turn waits for the ones before it. Cached results (`cached` task
-    indexes) are loaded only when their turn comes, so they do not wait in memory."""
-    early: dict[int, FileResult] = {}
+    arrives before its turn waits for the ones before it, pickled (a plan's objects take
+    ~10x its pickle's bytes, and while one long file runs the other workers may finish many).
+    Cached results (`cached` task indexes) are loaded only when their turn comes, so they do
+    not wait in memory."""
+    early: dict[int, bytes] = {}
     for task in order:
         if task.index in cached:
             yield task, load_cached(task)
@@ -330,8 +333,14 @@ def results_in_order(
         while task.index not in early:
             done, result = next(finished)
             on_arrival(done, result)
-            early[done.index] = result
-        yield task, early.pop(task.index)
+            if done.index == task.index:  # its turn: it need not wait
+                break
+            early[done.index] = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            del result
+        else:
+            result = pickle.loads(early.pop(task.index))
+        yield task, result
+        del result  # the caller is done with it: not kept here until the next one
 
 
 class _BatchRun:
@@ -356,7 +365,6 @@ class _BatchRun:
         self.light: dict[int, FileResult] = {}  # task index -> its result without the plan
         self.plan_ids: dict[int, str] = {}
         self.cached: set[int] = set()
-        self.plan_rows: list[dict] = []
 
     def look_up_cache(self, tasks: Iterable[Task], settle: Callable[[], None]) -> None:
         """Note which files the cache answers for (each entry read and checked once here)."""
@@ -431,19 +439,67 @@ class _BatchRun:
                 self.summary.stats.saw_rss_kb(peak_rss_kb())
 
     def write_plans(
-        self, order: Sequence[Task], writer: TableWriter | None, settle: Callable[[], None]
+        self,
+        order: Sequence[Task],
+        writer: TableWriter | None,
+        settle: Callable[[], None],
+        copy_names: Mapping[int, Sequence[str]],
     ) -> None:
-        """Each plan's rows into the tables as its turn comes (`writer` None: only counted)."""
-        from planx.pipeline.flatten import plan_to_plan_row, plan_to_rows
+        """Each plan's rows into the tables as its turn comes (`writer` None: only counted),
+        the plans table's among them (`copy_names`: task index -> its identical copies' names)."""
+        from planx.pipeline.flatten import plan_to_rows
 
-        for _task, result in self.results(order):
+        plan_rows = _PlanRows(writer)
+        for task, result in self.results(order):
             plan = result.plan
+            plan_rows.add(Path(task.path).name, result)
             if plan is not None and writer is not None:
                 for name, rows in plan_to_rows(plan).items():
                     writer.add_rows(name, rows)
-                self.plan_rows.append(plan_to_plan_row(plan))
+                plan_rows.add_plan(plan, copy_names.get(task.index, ()))
             del result, plan  # the plan is in the tables: let it go before the next one
             settle()
+        plan_rows.flush()
+
+
+class _PlanRows:
+    """The plans table's rows, written a file name at a time. A row counts the warnings of
+    every file with its plan's file name (they are next to each other in the run's order), so
+    the rows of one name wait until the files of the next name come."""
+
+    def __init__(self, writer: TableWriter | None):
+        self.writer = writer
+        self.name: str | None = None
+        self.rows: list[dict] = []
+        self.warnings: Counter[str] = Counter()
+
+    def add(self, name: str, result: FileResult) -> None:
+        """A file's result, in the run's order: its warnings counted under its name."""
+        if name != self.name:
+            self.flush()
+            self.name = name
+        self.warnings.update(e.source for e in result.errors if e.severity == "warning")
+
+    def add_plan(self, plan: Plan, copies: Sequence[str]) -> None:
+        from planx.pipeline.flatten import plan_to_plan_row
+
+        self.rows.append(plan_to_plan_row(plan, identical_copies=copies))
+
+    def flush(self) -> None:
+        if self.writer is not None and self.rows:
+            for row in self.rows:
+                row["n_warnings"] = self.warnings.get(row["source"], 0)
+            self.rows.sort(key=lambda row: (row["source"], row["plan_id"]))
+            self.writer.add_rows("plans", self.rows)
+        self.rows, self.warnings = [], Counter()
+
+
+def _copy_names(tasks: Sequence[Task], copy_of: Mapping[int, int]) -> dict[int, list[str]]:
+    """Task index of each file read -> the names of its identical copies, in input order."""
+    names: dict[int, list[str]] = {}
+    for index, original in sorted(copy_of.items()):
+        names.setdefault(original, []).append(Path(tasks[index].path).name)
+    return names
 
 
 def _write_tables(
@@ -461,9 +517,8 @@ def _write_tables(
 
         writer = TableWriter(staging, run.batch.formats)
         try:
-            run.write_plans(order, writer, settle)
-            plans, errors, files = _end_tables(run, tasks, copy_of)
-            writer.add_rows("plans", plans)
+            run.write_plans(order, writer, settle, _copy_names(tasks, copy_of))
+            _, errors, files = _tally(run, tasks, copy_of)
             writer.add_rows("errors", error_rows(errors))
             writer.add_rows("files", file_rows(files))
             return writer.close()
@@ -472,22 +527,6 @@ def _write_tables(
             raise
 
     return write
-
-
-def _end_tables(
-    run: _BatchRun, tasks: list[Task], copy_of: dict[int, int]
-) -> tuple[list[dict], list[ErrorRecord], list[InputFile]]:
-    """The plans, errors and files tables' rows, known once every file is done."""
-    from planx.pipeline.flatten import files_to_copies
-
-    _, errors, files = _tally(run, tasks, copy_of)
-    warnings = Counter(e.source for e in errors if e.severity == "warning")
-    copies = files_to_copies(files)
-    for row in run.plan_rows:
-        row["n_warnings"] = warnings.get(row["source"], 0)
-        row["identical_copies"] = "; ".join(copies.get(row["plan_id"], ()))
-    plans = sorted(run.plan_rows, key=lambda row: (row["source"], row["plan_id"]))
-    return plans, errors, files
 
 
 def run_extract(

@@ -19,9 +19,11 @@ import csv
 import datetime as dt
 import json
 import shutil
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
 
@@ -131,6 +133,43 @@ def _pandas_metadata(shape: TableShape, pyarrow_version: str) -> bytes:
     return json.dumps(meta).encode("utf8")
 
 
+def arrow_array(kind: ColumnKind, arrow_type: Any, values: list[Any]) -> Any:
+    """A typed column as an Arrow array, built from its buffers (Array.from_buffers).
+
+    Not pa.array(values): converting Python objects, pyarrow first imports pandas to ask
+    whether they are pandas objects (~0.5 s and ~50 MB for a run that never uses it)."""
+    import pyarrow as pa
+
+    if kind == "text":  # text is never missing: "" stands for no value
+        encoded = [v.encode("utf-8") for v in values]
+        offsets = array("q", [0])
+        offsets.extend(accumulate(len(b) for b in encoded))
+        buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+        return pa.Array.from_buffers(arrow_type, len(values), buffers, null_count=0)
+    present = [v is not None for v in values]
+    if kind == "bool":
+        data: Any = _bitmap([v is True for v in values])
+    elif kind == "date":
+        data = array("i", [v.toordinal() - _EPOCH_DAY if v is not None else 0 for v in values])
+    elif kind == "int":
+        data = array("q", [v if v is not None else 0 for v in values])
+    else:  # float
+        data = array("d", [v if v is not None else 0.0 for v in values])
+    null_count = present.count(False)
+    validity = pa.py_buffer(_bitmap(present)) if null_count else None
+    buffers = [validity, pa.py_buffer(data)]
+    return pa.Array.from_buffers(arrow_type, len(values), buffers, null_count=null_count)
+
+
+_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()  # Arrow's dates count days from 1970-01-01
+
+
+def _bitmap(bits: list[bool]) -> bytes:
+    """Arrow's bitmap: bit i (least significant first) of the bytes is bits[i]."""
+    text = "".join("1" if bit else "0" for bit in reversed(bits)) or "0"
+    return int(text, 2).to_bytes((len(bits) + 7) // 8, "little")
+
+
 # ---------------------------------------------------------------- values as each format shows them
 
 
@@ -238,7 +277,9 @@ class TableWriter:
         self.formats = check_formats(formats)
         self.chunk_rows = chunk_rows or CHUNK_ROWS
         self._shapes = {name: TableShape.of(name) for name in CSV_ORDER}
-        self._rows: dict[str, list[dict]] = {name: [] for name in CSV_ORDER}
+        # Parquet row groups and the workbook's sheets take rows `chunk_rows` at a time.
+        self._chunked = bool({"parquet", "duckdb", "xlsx"} & set(self.formats))
+        self._held: dict[str, list[list[Any]]] = {}  # table -> typed columns not written yet
         self._csv: dict[str, tuple[IO[str], Any]] = {}  # name -> (file, csv writer)
         self._parquet: dict[str, Any] = {}  # name -> pyarrow.parquet.ParquetWriter
         self._xlsx: _XlsxStream | None = None
@@ -247,18 +288,24 @@ class TableWriter:
         self._database = DatabaseLoad() if "duckdb" in self.formats else None
 
     def add_rows(self, name: str, rows: list[dict]) -> None:
-        """Rows for the end of table `name`, written once enough have gathered."""
-        held = self._rows[name]
-        held += rows
-        if len(held) >= self.chunk_rows:
+        """Rows for the end of table `name`: typed at once and written to CSV; held (typed,
+        a list per column) for Parquet and the workbook until enough have gathered."""
+        shape = self._shapes[name]
+        columns = shape.typed_columns(rows)
+        if "csv" in self.formats:
+            self._write_csv(shape, columns)
+        if not self._chunked:
+            return
+        held = self._held.setdefault(name, [[] for _ in shape.columns])
+        for column, more in zip(held, columns, strict=True):
+            column += more
+        if len(held[0]) >= self.chunk_rows:
             self._flush(name)
 
     def _flush(self, name: str) -> None:
+        """The rows held for table `name` into its Parquet file and its sheet."""
         shape = self._shapes[name]
-        columns = shape.typed_columns(self._rows[name])
-        self._rows[name] = []
-        if "csv" in self.formats:
-            self._write_csv(shape, columns)
+        columns = self._held.pop(name, None) or [[] for _ in shape.columns]
         if "parquet" in self.formats or "duckdb" in self.formats:
             self._write_parquet(shape, columns)
         if "xlsx" in self.formats and name not in XLSX_SKIP:
@@ -292,7 +339,10 @@ class TableWriter:
             path.parent.mkdir(parents=True, exist_ok=True)
             writer = pq.ParquetWriter(self._part(path.name, path.parent), schema)
             self._parquet[shape.name] = writer
-        arrays = [pa.array(v, type=f.type) for v, f in zip(columns, schema, strict=True)]
+        arrays = [
+            arrow_array(kind, field.type, values)
+            for kind, field, values in zip(shape.kinds, schema, columns, strict=True)
+        ]
         writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
 
     def _part(self, name: str, folder: Path | None = None) -> Path:
@@ -302,8 +352,11 @@ class TableWriter:
     def close(self) -> list[Path]:
         """Write what is held, finish every file; the files written, in the usual order."""
         for name in CSV_ORDER:
-            if self._rows[name] or not self._started(name):
-                self._flush(name)  # an empty table still gets its header and columns
+            if "csv" in self.formats and name not in self._csv:
+                self._write_csv(self._shapes[name], [[] for _ in self._shapes[name].columns])
+            held = self._held.get(name)
+            if self._chunked and ((held and held[0]) or name not in self._parquet):
+                self._flush(name)  # an empty table still gets its columns
         written: list[Path] = []
         for name in CSV_ORDER:
             if "csv" in self.formats:
@@ -326,9 +379,6 @@ class TableWriter:
         if self._xlsx is not None:
             written.append(self.outdir / XLSX_NAME)
         return written
-
-    def _started(self, name: str) -> bool:
-        return name in self._csv or name in self._parquet
 
     def database_running(self) -> bool:
         """Whether the database's process is still there (until close or abort)."""

@@ -541,17 +541,17 @@ def test_failure_while_writing_keeps_previous_outputs(tmp_path, monkeypatch):
     previous = table_bytes(out)
     write_plans(folder, 2, start=2)
 
-    real_write_csv = TableWriter._write_csv
-    written = []
+    real_finish = TableWriter._finish
+    finished = []
 
-    def failing_write_csv(self, name, frame):
-        if len(written) == 3:
+    def failing_finish(self, path):  # the fourth file of the set fails to be completed
+        if len(finished) == 3:
             raise OSError("disk full")
-        written.append(name)
-        real_write_csv(self, name, frame)
+        finished.append(path)
+        return real_finish(self, path)
 
     with monkeypatch.context() as patch, pytest.raises(OSError, match="disk full"):
-        patch.setattr(TableWriter, "_write_csv", failing_write_csv)
+        patch.setattr(TableWriter, "_finish", failing_finish)
         run_extract([folder], out, batch={"workers": 1})
     assert table_bytes(out) == previous
 

@@ -239,3 +239,29 @@ def test_one_file_runs_in_this_process(tmp_path):
     summary = run_extract([path], tmp_path / "out", batch={"workers": 2, "cache": False})
     assert summary.stats.workers_started == 0
     assert summary.n_plans == 1 and summary.n_actions == 2
+
+
+def test_plan_rows_count_the_warnings_of_every_file_of_their_name(tmp_path, samples_dir):
+    """The plans table is written a file name at a time: each row counts the warnings of all
+    files of its name (a PDF named .docx warns) and names its plan's identical copies."""
+    import shutil
+
+    wrong = samples_dir / "bad" / "wrong_extension.docx"  # a PDF named .docx: one warning
+    folder = tmp_path / "in"
+    for sub, source in (
+        ("a", wrong),
+        ("b", samples_dir / "plans" / "eastmarsh_2018-19_rag_summary.pdf"),
+    ):
+        (folder / sub).mkdir(parents=True)
+        shutil.copy(source, folder / sub / "x.docx")
+    (folder / "c").mkdir()
+    shutil.copy(wrong, folder / "c" / "copy.docx")  # the same bytes as a/x.docx
+    shutil.copy(samples_dir / "plans" / "eastmarsh_2018-19_rag_summary.txt", folder / "c" / "z.txt")
+    run_extract([folder], tmp_path / "out", batch={"workers": 1, "cache": False})
+    plans = pd.read_csv(tmp_path / "out" / "plans.csv", dtype=str, keep_default_na=False)
+    rows = list(zip(plans["source"], plans["n_warnings"], plans["identical_copies"], strict=True))
+    a_id = process_file(folder / "a" / "x.docx").plan.plan_id
+    b_id = process_file(folder / "b" / "x.docx").plan.plan_id
+    first, second = ("", "copy.docx") if b_id < a_id else ("copy.docx", "")
+    assert rows == [("x.docx", "2", first), ("x.docx", "2", second), ("z.txt", "0", "")]
+    assert list(plans["plan_id"]) == [*sorted([a_id, b_id]), plans["plan_id"].iloc[2]]
