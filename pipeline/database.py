@@ -15,6 +15,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from planx.pipeline.module_process import start_module
 from planx.pipeline.outputs import atomic_path
 
 # DuckDB's memory while it loads the tables. 16 MB failed to commit the tables of 500 plans;
@@ -63,8 +64,8 @@ class DatabaseLoad:
 
     def __init__(self) -> None:
         self._db_path: Path | None = None
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "planx.pipeline.database"],
+        self._proc = start_module(
+            "planx.pipeline.database",
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
