@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -224,3 +225,37 @@ def test_the_server_ends_on_sigterm_and_a_second_one_is_refused_meanwhile(tmp_pa
         _stop(server)
     assert server.log_lines("stopping (SIGTERM)")
     assert server.sockets() == []
+
+
+def test_a_progress_bar_starts_no_thread(tmp_path: Path):
+    # a served command forks its sink process only while it runs no other thread
+    from planx.pipeline.progress import BarProgress
+
+    with open(tmp_path / "bar.txt", "w") as stream:
+        bar = BarProgress(stream)
+        bar.start(3)
+        assert threading.active_count() == 1
+        bar.close()
+    assert "0/3" in (tmp_path / "bar.txt").read_text()
+
+
+def test_a_module_child_forked_from_a_warm_process_does_its_job(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from planx.pipeline import module_process
+    from planx.pipeline.database import DatabaseLoad
+
+    pq.write_table(pa.table({"n": [1, 2, 3]}), tmp_path / "t.parquet")
+    monkeypatch.setattr(module_process, "fork_children", True)
+    load = DatabaseLoad()
+    assert isinstance(load._proc, module_process.ForkedModule)
+    load.start(tmp_path / "t.duckdb", {"numbers": tmp_path / "t.parquet"})
+    assert load.wait() == tmp_path / "t.duckdb"
+    assert _database_rows(tmp_path / "t.duckdb") == {"numbers": [(1,), (2,), (3,)]}
+    failing = DatabaseLoad()
+    failing.start(tmp_path / "u.duckdb", {"numbers": tmp_path / "missing.parquet"})
+    with pytest.raises(RuntimeError, match="could not write the DuckDB database: IOException"):
+        failing.wait()
