@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from planx.pipeline import module_process
+from planx.pipeline.executors import WORKER_PRELOAD
 from planx.pipeline.fingerprint import code_fingerprint
 from planx.pipeline.serve_client import LENGTH_BYTES, is_private_dir, socket_path
 
@@ -47,6 +48,7 @@ CODE_CHECK_S = 10.0
 # What a command may import on its way (the readers, the NLP stage, the output side),
 # imported once by the server; the NLP pipeline is built as well (process.warm_up).
 WARM_MODULES = (
+    *WORKER_PRELOAD,  # the readers and the NLP stage, as a batch's workers have them
     "planx.pipeline.batch",
     "planx.pipeline.cache",
     "planx.pipeline.check",
@@ -54,18 +56,10 @@ WARM_MODULES = (
     "planx.pipeline.table_stream",
     "planx.pipeline.sinks",
     "planx.pipeline.database",
-    "planx.pipeline.process",
-    "planx.pipeline.interpret",
-    "planx.pipeline.nlp.stage",
-    "planx.extractors",
-    "planx.extractors.pdf",
-    "planx.extractors.docx",
-    "planx.extractors.text",
-    "planx.extractors.xlsx",
-    "planx.extractors.html",
     "pyarrow.parquet",
     "openpyxl",
     "duckdb",
+    "tqdm",
 )
 # A made-up plan (no real council's words) for the warm-up run: an action table and a KPI table.
 WARM_UP_PLAN = """Children's Services Improvement Plan 2019-20
