@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -227,35 +226,54 @@ def test_the_server_ends_on_sigterm_and_a_second_one_is_refused_meanwhile(tmp_pa
     assert server.sockets() == []
 
 
+def _fresh_python(code: str) -> str:
+    """What `code` prints in a fresh interpreter (the test process may run threads of others)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_a_progress_bar_starts_no_thread(tmp_path: Path):
     # a served command forks its sink process only while it runs no other thread
-    from planx.pipeline.progress import BarProgress
-
-    with open(tmp_path / "bar.txt", "w") as stream:
-        bar = BarProgress(stream)
-        bar.start(3)
-        assert threading.active_count() == 1
-        bar.close()
+    code = (
+        "import threading\n"
+        "from planx.pipeline.progress import BarProgress\n"
+        f"with open({str(tmp_path / 'bar.txt')!r}, 'w') as stream:\n"
+        "    bar = BarProgress(stream)\n"
+        "    bar.start(3)\n"
+        "    print(threading.active_count())\n"
+        "    bar.close()\n"
+    )
+    assert _fresh_python(code) == "1\n"
     assert "0/3" in (tmp_path / "bar.txt").read_text()
 
 
-def test_a_module_child_forked_from_a_warm_process_does_its_job(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-):
+def test_a_module_child_forked_from_a_warm_process_does_its_job(tmp_path: Path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from planx.pipeline import module_process
-    from planx.pipeline.database import DatabaseLoad
-
     pq.write_table(pa.table({"n": [1, 2, 3]}), tmp_path / "t.parquet")
-    monkeypatch.setattr(module_process, "fork_children", True)
-    load = DatabaseLoad()
-    assert isinstance(load._proc, module_process.ForkedModule)
-    load.start(tmp_path / "t.duckdb", {"numbers": tmp_path / "t.parquet"})
-    assert load.wait() == tmp_path / "t.duckdb"
+    code = (
+        "from pathlib import Path\n"
+        "from planx.pipeline import module_process\n"
+        "from planx.pipeline.database import DatabaseLoad\n"
+        "module_process.fork_children = True\n"
+        f"tmp = Path({str(tmp_path)!r})\n"
+        "load = DatabaseLoad()\n"
+        "print(type(load._proc).__name__)\n"
+        "load.start(tmp / 't.duckdb', {'numbers': tmp / 't.parquet'})\n"
+        "print(load.wait().name)\n"
+        "failing = DatabaseLoad()\n"
+        "failing.start(tmp / 'u.duckdb', {'numbers': tmp / 'missing.parquet'})\n"
+        "try:\n"
+        "    failing.wait()\n"
+        "except RuntimeError as exc:\n"
+        "    print(str(exc).split(':')[:2])\n"
+    )
+    lines = _fresh_python(code).splitlines()
+    assert lines == [
+        "ForkedModule",
+        "t.duckdb",
+        "['could not write the DuckDB database', ' IOException']",
+    ]
     assert _database_rows(tmp_path / "t.duckdb") == {"numbers": [(1,), (2,), (3,)]}
-    failing = DatabaseLoad()
-    failing.start(tmp_path / "u.duckdb", {"numbers": tmp_path / "missing.parquet"})
-    with pytest.raises(RuntimeError, match="could not write the DuckDB database: IOException"):
-        failing.wait()
