@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 import uuid
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from planx.pipeline.process import FileResult, RunSettings
+from planx.pipeline.process_memory import peak_rss_kb
 from planx.schemas.records import ErrorRecord
 
 ProcessFn = Callable[[str | Path, RunSettings], FileResult]
@@ -76,7 +78,8 @@ class RunStats:
     workers_replaced: int = 0  # after a timeout, crash or memory failure
     peak_rss_mb: float = 0.0  # the largest worker's peak resident memory
     # each finished file's worker peak, in order: flat when memory does not grow with the batch
-    rss_samples_mb: list[float] = field(default_factory=list)
+    # (an array of numbers, not a list of objects, as the batch keeps it to the end)
+    rss_samples_mb: array[float] = field(default_factory=lambda: array("d"))
 
     def saw_rss_kb(self, kb: int) -> None:
         self.peak_rss_mb = max(self.peak_rss_mb, kb / 1024)
@@ -245,26 +248,6 @@ def _limit_memory(max_memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ImportError, ValueError, OSError, AttributeError):
         pass  # no RLIMIT_AS here (e.g. macOS ignores it): the time limit still applies
-
-
-def peak_rss_kb() -> int:
-    """This process's peak resident memory, in KB.
-
-    VmHWM where Linux has it: ru_maxrss of a spawned worker can carry the
-    parent's size at the moment of the fork that preceded the exec."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    try:
-        import resource
-
-        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KB on Linux
-    except ImportError:
-        return 0
 
 
 def _worker_main(conn, fn: ProcessFn, settings: RunSettings, max_memory_mb: int | None) -> None:
