@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 _HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _RGB_FUNC = re.compile(
@@ -104,6 +105,7 @@ NEUTRAL_SPREAD = 24  # channels this close together: black, white or a grey, i.e
 TEXT_COLOUR_SHARE = 1 / 3  # share of a cell's characters that must carry a colour
 
 
+@cache  # asked once per character; a document uses a handful of colours
 def is_neutral_colour(colour: str) -> bool:
     """True for "#RRGGBB" black, white and greys: what ordinary text is printed in."""
     channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]

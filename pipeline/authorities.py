@@ -66,10 +66,19 @@ def load_register() -> Register:
 _COUNCIL_WORDS = r"(?:Metropolitan Borough|Borough|City|County|District|Unitary)"
 _NAME = r"[A-Z][a-z]+(?:[- ](?:upon|on|and|&|under|in|of|[A-Z][a-z]+))*(?<![ -]of)(?<![ -]and)"
 # How councils name themselves: "Wexcombe County Council", "London Borough of Eastmarsh", "Kestrel Bay Council".
+# Each pattern comes with words it cannot match without: a text with none of them is not searched.
 _SELF_NAMES = [
-    re.compile(rf"\b(?:London Borough|Royal Borough|Borough|Metropolitan Borough) of ({_NAME})"),
-    re.compile(rf"\b({_NAME}) (?:{_COUNCIL_WORDS} )?Council\b"),
-    re.compile(rf"\b({_NAME})(?:'s|’s) [Cc]hildren(?:'s|’s) [Ss]ervices\b"),
+    (
+        ("Borough of",),
+        re.compile(
+            rf"\b(?:London Borough|Royal Borough|Borough|Metropolitan Borough) of ({_NAME})"
+        ),
+    ),
+    (("Council",), re.compile(rf"\b({_NAME}) (?:{_COUNCIL_WORDS} )?Council\b")),
+    (
+        ("s Children", "s children"),
+        re.compile(rf"\b({_NAME})(?:'s|’s) [Cc]hildren(?:'s|’s) [Ss]ervices\b"),
+    ),
 ]
 _NOT_NAMES = {
     "The",
@@ -100,6 +109,7 @@ _LEADING_WORDS = frozenset(
     "The In Of For To And By With At On From Across Within Inside Outside Throughout Dear Re Our "
     "Council Councils Children Children's Families Services Service Report Plan Update".split()
 )
+_WORD_BEFORE = re.compile(r"([A-Z][a-z]+)\s+$")
 _STREET_WORDS = re.compile(
     r"^\s+(?:Blvd|Boulevard|Road|Rd|Street|St|Avenue|Ave|Lane|Way|Drive|House|Hall)\b\.?"
 )
@@ -107,7 +117,7 @@ _STREET_WORDS = re.compile(
 
 def _part_of_longer_name(text: str, start: int, end: int) -> bool:
     """The match is one word of another place or street: "New Hampshire", "Westminster Blvd."."""
-    before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, start - 30) : start])
+    before = _WORD_BEFORE.search(text[max(0, start - 30) : start])
     if (
         before
         and before.group(1) not in _LEADING_WORDS
@@ -120,16 +130,43 @@ def _part_of_longer_name(text: str, start: int, end: int) -> bool:
 _GOV_DOMAIN = re.compile(r"(?:@|www\.|//)([a-z0-9-]+)\.gov\.uk\b", re.IGNORECASE)
 
 
+_NOT_LOWER_LETTERS = re.compile(r"[^a-z]")
+_COUNCIL_KIND_SUFFIX = re.compile(r"(?:\s+(?:Metropolitan|Borough|City|County|District|Unitary))+$")
+
+
 def _squash(name: str) -> str:
-    return re.sub(r"[^a-z]", "", name.lower().replace("&", "and"))
+    return _NOT_LOWER_LETTERS.sub("", name.lower().replace("&", "and"))
 
 
 def _register_pattern(register: Register) -> re.Pattern[str]:
     spellings = sorted(register.names, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(s) for s in spellings) + r")(?![\w-])")
+    # The lookahead for a spelling's first letter lets the search skip most positions fast.
+    first = "".join(sorted({re.escape(s[0]) for s in spellings if s}))
+    return re.compile(
+        rf"(?=[{first}])(?<![\w-])(" + "|".join(re.escape(s) for s in spellings) + r")(?![\w-])"
+    )
 
 
-_PATTERN_CACHE: dict[int, re.Pattern[str]] = {}
+@dataclass(frozen=True)
+class _Lookup:
+    """A register's spellings as one pattern, and its authorities by squashed spelling (as a
+    web or mail domain writes them)."""
+
+    pattern: re.Pattern[str]
+    by_domain: dict[str, Authority]
+
+
+# Built once per register; the register is kept beside its lookup so its id stays its own.
+_LOOKUPS: dict[int, tuple[Register, _Lookup]] = {}
+
+
+def _lookup(register: Register) -> _Lookup:
+    held = _LOOKUPS.get(id(register))
+    if held is None or held[0] is not register:
+        by_domain = {_squash(s): a for s, a in register.names.items()}
+        held = (register, _Lookup(_register_pattern(register), by_domain))
+        _LOOKUPS[id(register)] = held
+    return held[1]
 
 
 def find_authority(texts: Iterable[str], register: Register | None = None) -> Authority | None:
@@ -138,8 +175,8 @@ def find_authority(texts: Iterable[str], register: Register | None = None) -> Au
     `texts` are the document's blocks in order.
     """
     register = register or load_register()
-    pattern = _PATTERN_CACHE.setdefault(id(register), _register_pattern(register))
-    by_domain = {_squash(s): a for s, a in register.names.items()}
+    lookup = _lookup(register)
+    pattern, by_domain = lookup.pattern, lookup.by_domain
     scores: Counter[str] = Counter()
     found: dict[str, Authority] = {}
     for i, text in enumerate(texts):
@@ -156,18 +193,16 @@ def find_authority(texts: Iterable[str], register: Register | None = None) -> Au
             a = register.names[m.group(1)]
             found[a.name] = a
             scores[a.name] += weight
-        for self_name in _SELF_NAMES:
+        for needles, self_name in _SELF_NAMES:
+            if not any(needle in text for needle in needles):
+                continue
             for m in self_name.finditer(text):
                 if m.group(0).startswith("City of") and _STREET_WORDS.match(
                     text[m.end() : m.end() + 12]
                 ):
                     continue
                 # "Eastmarsh Borough Council" names Eastmarsh.
-                name = re.sub(
-                    r"(?:\s+(?:Metropolitan|Borough|City|County|District|Unitary))+$",
-                    "",
-                    m.group(1).strip(),
-                )
+                name = _COUNCIL_KIND_SUFFIX.sub("", m.group(1).strip())
                 if not name or name.split(" ")[0] in _NOT_NAMES:
                     continue
                 a = register.names.get(name) or Authority(name=name)

@@ -207,6 +207,28 @@ def test_mixed_batch_extracts_every_good_file_and_reports_each_bad_one_once(tmp_
     assert all(failed.stage == "extract")
 
 
+def test_an_in_process_run_collects_garbage_rarely_and_puts_the_settings_back(
+    tmp_path, monkeypatch
+):
+    import gc
+
+    from planx.pipeline import executors
+
+    seen = []
+    real = executors.run_guarded
+    monkeypatch.setattr(
+        executors,
+        "run_guarded",
+        lambda *args, **kw: seen.append(gc.get_threshold()[0]) or real(*args, **kw),
+    )
+    good, _bad = make_mixed(tmp_path / "in")
+    before = gc.get_threshold()
+    summary = run_extract([tmp_path / "in"], tmp_path / "out", batch={"workers": 1})
+    assert summary.n_plans == len(good)
+    assert seen and set(seen) == {executors.GC_YOUNG_THRESHOLD}  # while files are read
+    assert gc.get_threshold() == before  # and as it was once the run is over
+
+
 def test_sample_plans_and_bad_files_in_one_batch(tmp_path, samples_dir):
     import json
 

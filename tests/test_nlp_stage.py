@@ -144,9 +144,20 @@ def test_all_cells_go_through_one_pipe_call(nlp, monkeypatch):
         )
         for n in range(4)
     ]
-    tag_plans(plans, nlp, NlpSettings(batch_size=16))
+    tagged = tag_plans(plans, nlp, NlpSettings(batch_size=16))
     assert calls == [16]  # one call for the whole batch of plans
-    assert len(counted) == 4 * (30 * 3 + 3)
+    # Per plan: 30 distinct leads, the one due date and the one status repeated down the
+    # table read once each, and the KPI's three cells.
+    assert len(counted) == 4 * (30 + 1 + 1 + 3)
+    # A cell read once still gives every record that repeats it its reading and its spans.
+    for tagged_plan in tagged:
+        for a in tagged_plan.actions:
+            assert a.due is not None and a.due.date == dt.date(2016, 12, 31)
+            assert a.status.colour == "green"
+            assert [(s.field, s.text) for s in a.spans if s.field != "lead_raw"] == [
+                ("due", "Dec 2016"),
+                ("status", "G"),
+            ]
 
 
 def test_inputs_are_not_changed(nlp):

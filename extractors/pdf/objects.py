@@ -11,10 +11,11 @@ TableFinder reads are made from the shapes the way pdfplumber makes them
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from planx.extractors.pdf.tables import color_to_hex
-from planx.extractors.pdf.text import is_bold_font
+from planx.extractors.pdf.text import Glyph, is_bold_font
 
 BBox = tuple[float, float, float, float]
 Point = tuple[float, float]
@@ -24,22 +25,9 @@ RECT, LINE, CURVE = "rect", "line", "curve"
 _ITALIC_WORDS = ("italic", "oblique")
 
 
-@dataclass(frozen=True, slots=True)
-class Char:
-    """One character as painted: its box, text, size, font and fill colour."""
-
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    text: str
-    size: float  # the box's height for horizontal text, as pdfminer measures it
-    font: str  # the font's name ("Arial-BoldMT")
-    bold: bool  # the font's name says so ("Bold", "Black", "Heavy")
-    italic: bool  # the font's name says so ("Italic", "Oblique")
-    colour: str | None  # "#RRGGBB" fill; None for white or unknown
-    upright: bool  # runs left to right on the page as displayed
-    matrix: tuple[float, float, float, float]  # the text's direction on the page: a, b, c, d
+# A character in the page's frame: the reader's own glyph record, so a page of text that
+# reads left to right needs no copy of its thousands of characters.
+Char = Glyph
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +64,7 @@ class PageObjects:
         return [s for s in self.shapes if s.kind == RECT]
 
 
+@cache  # asked per text object; a document has a few fonts
 def font_style(name: str) -> tuple[bool, bool]:
     """Bold and italic, as a font's name says."""
     lowered = name.lower()
@@ -168,15 +157,15 @@ def _plumber_chars(raw: list[dict[str, Any]]) -> list[Char]:
         chars.append(
             Char(
                 ch["x0"],
-                ch["top"],
                 ch["x1"],
+                ch["top"],
                 ch["bottom"],
                 ch["text"],
                 float(ch.get("size") or 0.0),
-                font,
                 bold,
-                italic,
+                font,
                 colour_of[key],
+                italic,
                 bool(ch.get("upright", True)),
                 (m[0], m[1], m[2], m[3]),
             )

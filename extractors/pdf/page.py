@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
-from pdfplumber.table import TableFinder
+import numpy as np
 
 from planx.extractors.pdf.borderless import borderless_tables
 from planx.extractors.pdf.boxes import box_at, reading_order, side_by_side_boxes
 from planx.extractors.pdf.columns import order_lines
+from planx.extractors.pdf.finder import RuledTableFinder
 from planx.extractors.pdf.objects import CURVE, RECT, Char, PageObjects, Shape
 from planx.extractors.pdf.tables import (
     FillRect,
@@ -50,6 +52,13 @@ _TURN = {  # where a direction points once the page is turned for a frame
     LEFT: {RIGHT: LEFT, DOWN: UP, LEFT: RIGHT, UP: DOWN},
 }
 CUT_SHARE = 0.05  # share of a table's cells that may have a word run across a border
+_X0, _X1, _TOP, _BOTTOM = (
+    attrgetter("x0"),
+    attrgetter("x1"),
+    attrgetter("top"),
+    attrgetter("bottom"),
+)
+_UPRIGHT = attrgetter("upright")
 _KEY_BITS = 20
 
 
@@ -94,6 +103,8 @@ def char_direction(matrix: tuple[float, ...]) -> str:
 
 def dominant_direction(chars: list[Char]) -> str:
     """The direction most of the page's text runs in."""
+    if sum(map(_UPRIGHT, chars)) > 0.5 * max(1, len(chars)):
+        return RIGHT  # most pages: counted without a look at each matrix
     counts = {RIGHT: 0, DOWN: 0, LEFT: 0, UP: 0}
     for ch in chars:
         if not ch.upright:
@@ -182,10 +193,14 @@ def read_page(page: PageObjects, number: int, carried: list[float] | None = None
     glyphs, turned = _frame_glyphs(page.chars, tf, _TURN[direction])
     rows = glyphs_to_rows(glyphs)
     vertical = _vertical_lines(turned) if turned else []
-    grids = _accepted_grids(_ruled_grids(page, direction, tf, width, height), rows, vertical)
+    grids = _ruled_grids(page, direction, tf, width, height)
+    keys = grid_keys(grids, rows)
+    kept = _accepted_grids(grids, rows, keys, vertical)
+    if len(kept) < len(grids):
+        grids, keys = kept, grid_keys(kept, rows)
     boxes = side_by_side_boxes(_box_shapes(page.shapes, tf), [g.bbox for g in grids], width, rows)
     buckets = _Buckets(grids, boxes)
-    buckets.fill(rows, vertical)
+    buckets.fill(rows, keys, vertical)
     parts = _page_parts(buckets, _fill_rects(page, tf), number, carried)
     if parts:
         add_icon_fills(parts, _icon_shapes(page.shapes, tf))
@@ -206,12 +221,22 @@ def _frame_glyphs(
 ) -> tuple[list[Glyph], list[tuple[Glyph, str]]]:
     """The characters as glyphs in the reading frame: those that read across it, and
     those that run down or up it (with their direction)."""
+    upright_page = turn[RIGHT] == RIGHT  # the frame is the page: chars are glyphs as they are
+    if upright_page and all(map(_UPRIGHT, chars)):
+        return list(chars), []  # most pages: nothing turned, nothing to copy
     glyphs: list[Glyph] = []
     turned: list[tuple[Glyph, str]] = []
+    new = tuple.__new__  # a Glyph from its fields' tuple: NamedTuple's constructors add a call
     for ch in chars:
-        x0, top, x1, bottom = tf(ch.x0, ch.top, ch.x1, ch.bottom)
-        g = Glyph(x0, x1, top, bottom, ch.text, ch.size, ch.bold, ch.font, ch.colour)
-        d = RIGHT if ch.upright else turn[char_direction(ch.matrix)]
+        if upright_page:
+            g = ch
+        else:
+            x0, top, x1, bottom = tf(ch.x0, ch.top, ch.x1, ch.bottom)
+            g = new(Glyph, (x0, x1, top, bottom, *ch[4:]))
+        if ch.upright:
+            glyphs.append(g)
+            continue
+        d = turn[char_direction(ch.matrix)]
         if d in (DOWN, UP):
             turned.append((g, d))
         else:
@@ -224,10 +249,10 @@ def _ruled_grids(
 ) -> list[TableGrid]:
     """The grids pdfplumber's TableFinder finds in the page's rules, smallest first."""
     if direction == RIGHT:
-        finder = TableFinder(_FramePage(page.bbox, page.edges))
+        finder = RuledTableFinder(_FramePage(page.bbox, page.edges))
     else:
         edges = _turned_edges(page.edges, tf, swap=direction in (DOWN, UP))
-        finder = TableFinder(_FramePage((0.0, 0.0, width, height), edges))
+        finder = RuledTableFinder(_FramePage((0.0, 0.0, width, height), edges))
     grids = [TableGrid(close_open_cells(t.cells, finder.edges)) for t in finder.tables]
     # One column of boxes is a framed or highlighted paragraph, not a table.
     return sorted(
@@ -272,27 +297,31 @@ class _Buckets:
             cells = self.cell_lines[key >> _KEY_BITS]
             cells.setdefault(key & ((1 << _KEY_BITS) - 1), []).append(line)
 
-    def where(self, x0: float, x1: float, top: float, bottom: float) -> int:
-        """A box's place: a grid cell's key (>= 0), -1 for free text, -2 - i for box i."""
-        key = _locate(self.grids, x0, x1, top, bottom) if self.grids else -1
-        if key == -1 and self.boxes:
+    def where(self, x0: float, x1: float, top: float, bottom: float, grid_key: int) -> int:
+        """A box's place: a grid cell's key (>= 0), -1 for free text, -2 - i for box i;
+        `grid_key` is its cell among the grids (see `grid_keys`)."""
+        if grid_key == -1 and self.boxes:
             b = box_at(self.boxes, (x0 + x1) / 2, (top + bottom) / 2)
-            key = -2 - b if b >= 0 else -1
-        return key
+            return -2 - b if b >= 0 else -1
+        return grid_key
 
-    def fill(self, rows: list[list[Glyph]], vertical: list[Line]) -> None:
-        """Every row cut into runs of glyphs that share a place, each run one line."""
-        for row in rows:
+    def fill(self, rows: list[list[Glyph]], keys: list[list[int]], vertical: list[Line]) -> None:
+        """Every row cut into runs of glyphs that share a place, each run one line;
+        `keys`: each glyph's grid cell (see `grid_keys`)."""
+        for row, row_keys in zip(rows, keys, strict=True):
             if not self.grids and not self.boxes:
                 self.place(glyphs_to_line(row), -1, row)
                 continue
             run: list[Glyph] = []
             run_key = -3 - len(self.boxes)  # no key
-            for g in row:
+            boxes = bool(self.boxes)
+            for g, grid_key in zip(row, row_keys, strict=True):
                 if g.text.isspace() and run:
                     key = run_key
+                elif grid_key != -1 or not boxes:  # the common case, without a call
+                    key = grid_key
                 else:
-                    key = self.where(g.x0, g.x1, g.top, g.bottom)
+                    key = self.where(g.x0, g.x1, g.top, g.bottom, grid_key)
                 if key != run_key and run:
                     self.place(glyphs_to_line(run), run_key, run)
                     run = []
@@ -301,7 +330,8 @@ class _Buckets:
             if run:
                 self.place(glyphs_to_line(run), run_key, run)
         for line in vertical:
-            self.place(line, self.where(line.x0, line.x1, line.top, line.bottom))
+            key = _locate(self.grids, line.x0, line.x1, line.top, line.bottom)
+            self.place(line, self.where(line.x0, line.x1, line.top, line.bottom, key))
 
 
 def _page_parts(
@@ -374,6 +404,8 @@ def _icon_shapes(shapes: list[Shape], tf: Transform) -> list[FillRect]:
 
 
 def _locate(grids: list[TableGrid], x0: float, x1: float, top: float, bottom: float) -> int:
+    """The key of the cell holding a box's centre, in the first (smallest) grid that
+    has one: grid index and cell packed in one int; -1 outside every grid."""
     x, y = (x0 + x1) / 2, (top + bottom) / 2
     for i, grid in enumerate(grids):
         cell = grid.locate(x, y)
@@ -382,25 +414,51 @@ def _locate(grids: list[TableGrid], x0: float, x1: float, top: float, bottom: fl
     return -1
 
 
+def grid_keys(grids: list[TableGrid], rows: list[list[Glyph]]) -> list[list[int]]:
+    """Each glyph's cell key (see `_locate`), row by row: worked out once per page for
+    both the grid check and the filling (a page has thousands of glyphs)."""
+    if not grids:
+        return [[-1] * len(row) for row in rows]
+    glyphs = [g for row in rows for g in row]
+    x = (
+        np.fromiter(map(_X0, glyphs), float, len(glyphs))
+        + np.fromiter(map(_X1, glyphs), float, len(glyphs))
+    ) / 2
+    y = (
+        np.fromiter(map(_TOP, glyphs), float, len(glyphs))
+        + np.fromiter(map(_BOTTOM, glyphs), float, len(glyphs))
+    ) / 2
+    keys = np.full(len(glyphs), -1, dtype=np.int64)
+    for i, grid in enumerate(grids):  # the first (smallest) grid holding a glyph takes it
+        open_ = keys == -1
+        cells = grid.locate_all(x[open_], y[open_])
+        keys[open_] = np.where(cells >= 0, (i << _KEY_BITS) | cells, -1)
+    flat = keys.tolist()
+    out, start = [], 0
+    for row in rows:
+        out.append(flat[start : start + len(row)])
+        start += len(row)
+    return out
+
+
 def _accepted_grids(
-    grids: list[TableGrid], rows: list[list[Glyph]], vertical: list[Line]
+    grids: list[TableGrid], rows: list[list[Glyph]], keys: list[list[int]], vertical: list[Line]
 ) -> list[TableGrid]:
     """Drop grids that are not tables: filled highlights that cut words in two,
-    boxes with fewer than two cells of text."""
+    boxes with fewer than two cells of text. `keys`: each glyph's cell (`grid_keys`)."""
     if not grids:
         return grids
     inked: list[set[int]] = [set() for _ in grids]
     cuts = [0] * len(grids)
     mask = (1 << _KEY_BITS) - 1
-    for row in rows:
+    for row, row_keys in zip(rows, keys, strict=True):
         prev: Glyph | None = None
         prev_key = -1
         spaced = False
-        for g in row:
+        for g, key in zip(row, row_keys, strict=True):
             if g.text.isspace():
                 spaced = True
                 continue
-            key = _locate(grids, g.x0, g.x1, g.top, g.bottom)
             if key >= 0:
                 inked[key >> _KEY_BITS].add(key & mask)
             if (

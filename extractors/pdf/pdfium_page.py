@@ -51,10 +51,29 @@ CLIP_SLACK = 1.0  # points a character's centre may lie outside its clip box
 # pypdfium2's "Incompatibility with Threading"); Dask runs files in worker threads.
 PDFIUM_LOCK = threading.RLock()
 
+
+def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
+    """A PDFium function called with plain addresses (ints) for its pointers: a call per
+    character of a page is made thousands of times, and ctypes converts ints for void
+    pointers faster than it checks typed handles and out-parameters."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+_VOID, _INT = ctypes.c_void_p, ctypes.c_int
 # FPDFText_GetTextObject answering the object's address: a cheap key per character.
-_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
-)
+_text_object_address = _by_address(pdfium_c.FPDFText_GetTextObject, _VOID, _VOID, _INT)
+_char_unicode = _by_address(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _VOID, _INT)
+_char_origin = _by_address(pdfium_c.FPDFText_GetCharOrigin, _INT, _VOID, _INT, _VOID, _VOID)
+
+
+# The only characters PDFium generates (FPDFText_IsGenerated): a space, CR and LF at
+# gaps and line ends; others need not be asked about (a call per character is dear).
+_MADE_UP_CODES = frozenset((0x20, 0x0D, 0x0A))
+_UNMEASURED: Any = object()  # a code whose box about the origin is not worked out yet
+# A character code's text: PDFium's 2 is a hyphen it found at a line end; no text for a
+# code outside Unicode. Kept across pages (a document uses a few hundred codes).
+_TEXT_OF_CODE: dict[int, str] = {}
 
 
 class UnusableFont(Exception):
@@ -194,58 +213,63 @@ class PdfiumPages:
     def _chars(self, textpage: Any, to_frame: Matrix, texts: dict[int, _TextObject]) -> list[Char]:
         """The page's characters, in content order; raises UnusableFont when many have
         codes that map to no Unicode. The text objects met are marked in `texts`."""
-        get_unicode = pdfium_c.FPDFText_GetUnicode
-        get_origin = pdfium_c.FPDFText_GetCharOrigin
+        page_address = ctypes.cast(textpage, ctypes.c_void_p).value
+        get_unicode, object_address, get_origin = _char_unicode, _text_object_address, _char_origin
         is_generated = pdfium_c.FPDFText_IsGenerated
+        has_map_error = pdfium_c.FPDFText_HasUnicodeMapError
+        new = tuple.__new__  # a Char from its fields' tuple: NamedTuple's constructors add a call
         ox, oy = ctypes.c_double(), ctypes.c_double()
+        ox_address, oy_address = ctypes.addressof(ox), ctypes.addressof(oy)
         m0, m1, m2, m3, m4, m5 = to_frame
         styles: dict[int, _TextStyle | None] = {}
         chars: list[Char] = []
         errors = 0
+        # A page's characters come a text object at a time: what they share is unpacked
+        # once per object, not looked up per character (pages have thousands).
+        last_addr = 0
+        s: _TextStyle | None = None
+        offsets: dict[int, Box | None] = {}
+        shared: tuple = ()
+        clip: Box | None = None
+        map_error = False
+        made_up, unmeasured, text_of = _MADE_UP_CODES, _UNMEASURED, _TEXT_OF_CODE
         for i in range(pdfium_c.FPDFText_CountChars(textpage)):
-            addr = _text_object_address(textpage, i)
-            if not addr or is_generated(textpage, i):
+            code = get_unicode(page_address, i)
+            addr = object_address(page_address, i)
+            if not addr or (code in made_up and is_generated(textpage, i)):
                 # A space or line break PDFium made up at a gap: the reader finds word
                 # gaps itself (the spaces a text draws are kept, see _blank_objects).
                 continue
-            if addr not in styles:
-                styles[addr] = self._style(textpage, i, addr, to_frame, texts.get(addr))
-            s = styles[addr]
+            if addr != last_addr:
+                last_addr = addr
+                if addr not in styles:
+                    styles[addr] = self._style(textpage, i, addr, to_frame, texts.get(addr))
+                s = styles[addr]
+                if s is not None:
+                    offsets, clip, map_error = s.offsets, s.clip, s.map_error
+                    shared = (s.bold, s.name, s.colour, s.italic, s.upright, s.shown)
             if s is None:
                 continue
-            code = get_unicode(textpage, i)
-            if s.map_error and pdfium_c.FPDFText_HasUnicodeMapError(textpage, i):
+            if map_error and has_map_error(textpage, i):
                 errors += 1
-            if code in s.offsets:
-                off = s.offsets[code]
-            else:
-                off = s.offsets[code] = self._box_about_origin(s, code, to_frame)
+            off = offsets.get(code, unmeasured)
+            if off is unmeasured:
+                off = offsets[code] = self._box_about_origin(s, code, to_frame)
             if off is None:  # no width known for the code: PDFium's own box for the glyph
                 x0, x1, top, bottom = _frame_box(to_frame, *_loose_box(textpage, i))
             else:
-                get_origin(textpage, i, ox, oy)
+                get_origin(page_address, i, ox_address, oy_address)
                 x, y = ox.value, oy.value
                 fx, fy = m0 * x + m2 * y + m4, m1 * x + m3 * y + m5
                 x0, top, x1, bottom = fx + off[0], fy + off[1], fx + off[2], fy + off[3]
-            if s.clip is not None and not _centre_in((x0, top, x1, bottom), s.clip):
+            if clip is not None and not _centre_in((x0, top, x1, bottom), clip):
                 continue
-            text = "-" if code == 2 else chr(code) if 0 < code < 0x110000 else ""
-            chars.append(
-                Char(
-                    x0,
-                    top,
-                    x1,
-                    bottom,
-                    text,
-                    bottom - top,
-                    s.name,
-                    s.bold,
-                    s.italic,
-                    s.colour,
-                    s.upright,
-                    s.shown,
-                )  # fmt: skip
-            )
+            text = text_of.get(code)
+            if text is None:
+                text = text_of[code] = (
+                    "-" if code == 2 else chr(code) if 0 < code < 0x110000 else ""
+                )
+            chars.append(new(Char, (x0, x1, top, bottom, text, bottom - top) + shared))
         if errors >= MIN_MAP_ERRORS and errors > MAP_ERROR_SHARE * len(chars):
             raise UnusableFont(f"{errors} characters have no Unicode mapping")
         return chars
@@ -339,15 +363,15 @@ class PdfiumPages:
             out.append(
                 Char(
                     x0,
-                    top,
                     x1,
+                    top,
                     bottom,
                     " ",
                     bottom - top,
-                    name,
                     bold,
-                    italic,
+                    name,
                     colour,
+                    italic,
                     upright,
                     shown,
                 )  # fmt: skip

@@ -21,9 +21,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import NamedTuple
 
-from planx.extractors.colours import colour_runs
+from planx.extractors.colours import colour_runs, is_neutral_colour
 
 # A gap between two glyphs wider than this share of the font size separates
 # words when the PDF has no space glyph; wider than FRAGMENT_GAP it separates
@@ -62,17 +63,23 @@ _LIGATURES = str.maketrans(
 
 
 class Glyph(NamedTuple):
-    """One character in the reading frame (top-left origin, text upright)."""
+    """One character as painted: box, text, size, font and fill colour, in a frame with a
+    top-left origin. A page's characters come in the page's frame (`objects.Char`); the
+    reader uses them as they are when the text reads left to right, and makes turned
+    copies (new box, same rest) when it runs another way. A tuple: pages have thousands."""
 
     x0: float
     x1: float
     top: float
     bottom: float
     text: str
-    size: float
-    bold: bool
-    font: str
+    size: float  # the box's height for horizontal text, as pdfminer measures it
+    bold: bool  # the font's name says so ("Bold", "Black", "Heavy")
+    font: str  # the font's name ("Arial-BoldMT")
     colour: str | None = None  # "#RRGGBB" fill of the glyph; None for black, white or unknown
+    italic: bool = False  # the font's name says so ("Italic", "Oblique")
+    upright: bool = True  # runs left to right on the page as displayed
+    matrix: tuple[float, float, float, float] = (1.0, 0.0, 0.0, 1.0)  # direction: a, b, c, d
 
 
 @dataclass(slots=True)
@@ -150,16 +157,27 @@ def list_marker(line: Line) -> str | None:
     return None
 
 
+_X0, _X1, _TOP, _BOTTOM = (
+    attrgetter("x0"),
+    attrgetter("x1"),
+    attrgetter("top"),
+    attrgetter("bottom"),
+)
+
+
 def glyphs_to_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Group glyphs into physical lines (top to bottom), each sorted left to right."""
     if not glyphs:
         return []
-    ordered = sorted(glyphs, key=lambda g: g.top + g.bottom)
+    # Sorted by each glyph's top + bottom, worked out once (not by a key call per glyph).
+    sums = [g.top + g.bottom for g in glyphs]
+    order = sorted(range(len(glyphs)), key=sums.__getitem__)
     rows: list[list[Glyph]] = []
     current: list[Glyph] = []
     ref = tol = 0.0
-    for g in ordered:
-        mid = (g.top + g.bottom) / 2
+    for i in order:
+        g = glyphs[i]
+        mid = sums[i] / 2
         if current and mid - ref <= tol:
             current.append(g)
             continue
@@ -170,110 +188,80 @@ def glyphs_to_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
         tol = max(1.0, 0.5 * (g.bottom - g.top))
     rows.append(current)
     for row in rows:
-        row.sort(key=lambda g: g.x0)
+        row.sort(key=_X0)
     return rows
 
 
-class _FragmentBuilder:
-    """The fragments of one line as its glyphs arrive: the open fragment's extent, text,
-    glyph and bold counts, colours; the closed fragments."""
+_SIZE, _BOLD, _COLOUR = attrgetter("size"), attrgetter("bold"), attrgetter("colour")
 
-    def __init__(self) -> None:
-        self.fragments: list[Fragment] = []
-        self.parts: list[str] = []
-        self.colours: dict[str | None, int] = {}
-        self.pieces: list[tuple[str, str | None]] = []
-        self.x0 = self.x1 = self.top = self.bottom = self.size = 0.0
-        self.n = self.n_bold = 0
 
-    def space(self) -> None:
-        """A word gap in the open fragment."""
-        self.parts.append(" ")
-        self.pieces.append((" ", None))
-
-    def add(self, g: Glyph) -> None:
-        """One inked glyph into the open fragment (opening one if none is)."""
-        if self.n:
-            if g.x1 > self.x1:
-                self.x1 = g.x1
-            if g.top < self.top:
-                self.top = g.top
-            if g.bottom > self.bottom:
-                self.bottom = g.bottom
-        else:
-            self.x0, self.x1, self.top, self.bottom, self.size = g.x0, g.x1, g.top, g.bottom, g.size
-            self.n_bold = 0
-        self.n += 1
-        self.n_bold += g.bold
-        self.colours[g.colour] = self.colours.get(g.colour, 0) + 1
-        self.pieces.append((g.text, g.colour))
-        self.parts.append(g.text)
-
-    def close(self) -> None:
-        """Close the open fragment, if any."""
-        if not self.n:
-            return
-        text = "".join(self.parts).strip()
-        self.fragments.append(
-            Fragment(
-                self.x0,
-                self.x1,
-                self.top,
-                self.bottom,
-                clean_text(text),
-                round(self.size * 2) / 2,
-                self.n_bold * 2 > self.n,
-                len(text.split()),
-                dict(self.colours),
-                colour_runs(self.pieces),
-            )
-        )
-        self.parts.clear()
-        self.colours.clear()
-        self.pieces.clear()
-        self.n = 0
+def _fragment(items: list[Glyph | None]) -> Fragment:
+    """One fragment from its glyphs in order, None where a word gap falls. The sums are
+    taken over the whole list at once (C loops through `map`), not glyph by glyph."""
+    glyphs = [g for g in items if g is not None]
+    first = glyphs[0]
+    text = "".join([" " if g is None else g.text for g in items]).strip()
+    colours = dict(Counter(map(_COLOUR, glyphs)))
+    coloured = any(c and not is_neutral_colour(c) for c in colours)
+    return Fragment(
+        first.x0,
+        max(map(_X1, glyphs)),
+        min(map(_TOP, glyphs)),
+        max(map(_BOTTOM, glyphs)),
+        clean_text(text),
+        round(first.size * 2) / 2,
+        sum(map(_BOLD, glyphs)) * 2 > len(glyphs),
+        len(text.split()),
+        colours,
+        # Most fragments have no coloured glyph: no need to look at each piece.
+        colour_runs((" ", None) if g is None else (g.text, g.colour) for g in items)
+        if coloured
+        else (),
+    )
 
 
 def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
     """One line from glyphs sorted left to right; None when it is only spaces."""
-    builder = _FragmentBuilder()
-    sizes: Counter[float] = Counter()
-    n_bold = n_ink = 0
+    pieces: list[list[Glyph | None]] = []  # each fragment's glyphs, None at word gaps
+    current: list[Glyph | None] = []
+    inked: list[Glyph] = []
     prev: Glyph | None = None
     pending_space = False
     first_word_x1: float | None = None
-    symbol_start = False
     for g in glyphs:
         if not g.text or g.text.isspace():
             pending_space = prev is not None
             continue
-        if prev is None:
-            symbol_start = bool(_SYMBOL_FONT_RE.search(g.font))
-        else:
+        if prev is not None:
             gap = g.x0 - prev.x1
             size = g.size if g.size > prev.size else prev.size
             if size < 1.0:
                 size = 1.0
             if gap > FRAGMENT_GAP * size:
-                builder.close()
+                pieces.append(current)
+                current = []
                 if first_word_x1 is None:
                     first_word_x1 = prev.x1
             elif pending_space or gap > WORD_GAP * size:
-                builder.space()
+                current.append(None)
                 if first_word_x1 is None:
                     first_word_x1 = prev.x1
-            elif _painted_twice(g, prev):
+            elif g.text == prev.text and _painted_twice(g, prev):  # text first: cheap
                 continue
-        builder.add(g)
-        sizes[g.size] += 1
-        n_bold += g.bold
-        n_ink += 1
+        current.append(g)
+        inked.append(g)
         prev = g
         pending_space = False
-    builder.close()
-    if not builder.fragments:
+    if not inked:
         return None
-    return _line_of(builder.fragments, sizes, n_bold * 2 > n_ink, first_word_x1, symbol_start)
+    pieces.append(current)
+    return _line_of(
+        [_fragment(items) for items in pieces],
+        Counter(map(_SIZE, inked)),
+        sum(map(_BOLD, inked)) * 2 > len(inked),
+        first_word_x1,
+        bool(_SYMBOL_FONT_RE.search(inked[0].font)),
+    )
 
 
 def _painted_twice(g: Glyph, prev: Glyph) -> bool:

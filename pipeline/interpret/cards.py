@@ -50,6 +50,9 @@ TITLE_REF = re.compile(
 TITLE_THEN_BADGE = re.compile(
     r"^(?P<title>.*[A-Za-z].*?)\s+(?P<badge>(?:RED|AMBER|GREEN|BLUE)(?:\s*[^\sA-Za-z0-9])*)$"
 )
+# The words TITLE_THEN_BADGE needs: a text without any is not tried (the search is slow on
+# a long paragraph).
+_BADGE_WORDS = ("RED", "AMBER", "GREEN", "BLUE")
 # Chart text: axis values, periods and legends, nothing a title would be.
 _CHART_TOKEN = re.compile(
     r"^(?:[-+]?[\d.,]+%?|q[1-4]|\d{2,4}/\d{2,4}|(?:19|20)\d\d|"
@@ -224,7 +227,11 @@ class _Reader:
         if _is_strip(values):
             self._strip(piece, values)
             return
-        if (m := TITLE_THEN_BADGE.match(piece.text)) and piece.kind != "cell":
+        if (
+            piece.kind != "cell"
+            and any(word in piece.text for word in _BADGE_WORDS)
+            and (m := TITLE_THEN_BADGE.match(piece.text))
+        ):
             # A badge drawn level with the title comes out on the title's line.
             self.read(replace(piece, text=m.group("title")))
             self.read(replace(piece, text=m.group("badge")))
@@ -310,8 +317,11 @@ def _to_kpi(card: _Card, source: str) -> KPI | None:
 def cards_to_kpis(doc: LayoutDocument, labels: FieldLabels | None = None) -> list[KPI]:
     """Every KPI card in the document, in order."""
     labels = labels or load_field_labels()
+    pieces = doc_to_pieces(doc, labels)
+    if not any(_is_strip(_strip_values(p.text, labels)) for p in pieces):
+        return []  # a card's values come only from a strip: no strip, no card (most documents)
     reader = _Reader(labels)
-    for piece in doc_to_pieces(doc, labels):
+    for piece in pieces:
         reader.read(piece)
     reader.close()
     return [k for card in reader.cards if (k := _to_kpi(card, doc.source)) is not None]

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 
 def _load_evidence_words() -> dict:
@@ -30,6 +32,34 @@ COLUMN_EVIDENCE: dict = _load_evidence_words()
 ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     role: tuple(words) for role, words in COLUMN_EVIDENCE["roles"].items()
 }
+
+
+@dataclass(frozen=True)
+class _Synonym:
+    """A synonym with what scoring a label against it needs, worked out once."""
+
+    text: str
+    n_words: int
+    phrase: re.Pattern[str] | None  # the synonym as a phrase inside a longer label (3+ chars)
+
+
+_SYNONYMS: dict[str, tuple[_Synonym, ...]] = {
+    role: tuple(
+        _Synonym(
+            word,
+            len(word.split()),
+            re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])") if len(word) >= 3 else None,
+        )
+        for word in words
+    )
+    for role, words in ROLE_SYNONYMS.items()
+}
+# Header labels recur within a table, across a document's tables and across plans: their
+# scores are remembered, up to this many labels (so a long batch does not grow without end).
+LABEL_CACHE_SIZE = 2048
+_PARENTHESISED = re.compile(r"\(.*?\)")
+_NOT_LABEL_CHARS = re.compile(r"[^a-z0-9#./ ]+")
+_SPACES = re.compile(r"\s+")
 
 MONTHS = (
     "january",
@@ -75,9 +105,9 @@ class ColumnRoles:
 
 def _normalise(label: str) -> str:
     label = label.lower().replace("&", " and ").replace("_", " ")
-    label = re.sub(r"\(.*?\)", " ", label)
-    label = re.sub(r"[^a-z0-9#./ ]+", " ", label)
-    return re.sub(r"\s+", " ", label).strip(" .")
+    label = _PARENTHESISED.sub(" ", label)
+    label = _NOT_LABEL_CHARS.sub(" ", label)
+    return _SPACES.sub(" ", label).strip(" .")
 
 
 def _month_of(label: str) -> str | None:
@@ -89,26 +119,37 @@ def _month_of(label: str) -> str | None:
 
 
 def score_label(label: str, role: str) -> float:
+    """How well a header label names a role, 0..100 (the best score over its synonyms)."""
+    return label_scores(label)[role]
+
+
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
+def label_scores(label: str) -> Mapping[str, float]:
+    """How well a header label names each role (`score_label`), worked out once per label."""
     text = _normalise(label)
+    return MappingProxyType({role: _score_text(text, role) for role in ROLE_SYNONYMS})
+
+
+def _score_text(text: str, role: str) -> float:
     if not text:
         return 0.0
-    best = 0.0
-    for synonym in ROLE_SYNONYMS[role]:
-        if text == synonym:
-            return 100.0
-        # Whole-label similarity counts most; a synonym as a phrase inside a longer label a little less.
-        score = fuzz.ratio(text, synonym)
-        extra_words = len(text.split()) - len(synonym.split())
+    # Whole-label similarity counts most (100 for the synonym itself): the best over all
+    # synonyms, in one call.
+    best: float = process.extractOne(text, ROLE_SYNONYMS[role], scorer=fuzz.ratio)[1]
+    n_words = len(text.split())
+    for synonym in _SYNONYMS[role]:
+        extra_words = n_words - synonym.n_words
+        # A synonym as a phrase inside a longer label counts a little less.
         if (
-            len(synonym) >= 3
+            synonym.phrase is not None
             and extra_words <= 3
-            and re.search(rf"(?<![a-z]){re.escape(synonym)}(?![a-z])", text)
+            and synonym.text in text
+            and synonym.phrase.search(text)
         ):
-            score = max(score, 90.0 - extra_words * 2)
+            best = max(best, 90.0 - extra_words * 2)
         # "National Indicator No", "Action Ref": a label's last word names what it holds.
-        if role == "ref" and text.endswith(" " + synonym):
-            score = max(score, 90.0 - extra_words * 2)
-        best = max(best, score)
+        if role == "ref" and text.endswith(" " + synonym.text):
+            best = max(best, 90.0 - extra_words * 2)
     return best
 
 

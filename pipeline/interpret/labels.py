@@ -71,9 +71,12 @@ class FieldLabels:
     def find(self, text: str) -> list[LabelledValue]:
         """Every known "Label: value" in the text, in order; text before the first label
         comes first with role None (when there is any)."""
-        matches = [
-            (m, role) for m in self.pattern.finditer(text) if (role := self.role_of(m["label"]))
-        ]
+        if ":" not in text:
+            matches = []  # a label needs its colon: most text has none, and the search is long
+        else:
+            matches = [
+                (m, role) for m in self.pattern.finditer(text) if (role := self.role_of(m["label"]))
+            ]
         out: list[LabelledValue] = []
         head = text[: matches[0][0].start() if matches else len(text)].strip(_TRIM)
         if head:

@@ -15,6 +15,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from planx.pipeline.interpret.columns import (
     COLUMN_EVIDENCE,
@@ -47,6 +48,8 @@ _IMPERATIVE = frozenset(COLUMN_EVIDENCE["imperative_verbs"])
 _NOMINAL = frozenset(COLUMN_EVIDENCE["nominal_actions"])
 _LEAD_WORDS = frozenset(COLUMN_EVIDENCE["lead_words"])
 _MEASURE_PHRASES = tuple(COLUMN_EVIDENCE["measure_phrases"])
+# Any of the phrases anywhere in a (lower-cased) text, in one search.
+_MEASURE_PHRASE = re.compile("|".join(re.escape(p) for p in _MEASURE_PHRASES))
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -86,6 +89,10 @@ LEADING_CODE = re.compile(
 _INITIALS = re.compile(r"^[A-Z][A-Za-z&]{1,6}$")
 PLACEHOLDER = re.compile(r"^(?:-{1,3}|–|—|n/?a|tbc|tba|\*|\.{1,3}|x)$", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+# "Report of: ...": a label and its value, not a deed.
+_LABEL_THEN_COLON = re.compile(r"^\W*[A-Za-z]+(?:\s+\w+){0,2}\s*:")
+_LEAD_SEPARATORS = re.compile(r"[\s/,;&]+")
+_RATE = re.compile(r"\d\s*%|\d+(?:\.\d+)?\s+per\s+[\d,]+")  # "45%", "12.5 per 10,000"
 
 
 @dataclass(frozen=True)
@@ -167,7 +174,7 @@ def is_imperative(text: str) -> bool:
     """'Establish ...', 'Implementation of ...', '1. Review ...': a text that names a deed."""
     rest = LEADING_CODE.sub("", text.strip(), count=1)
     words = words_of(rest)
-    if not words or re.match(r"^\W*[A-Za-z]+(?:\s+\w+){0,2}\s*:", rest):
+    if not words or _LABEL_THEN_COLON.match(rest):
         return False  # "Report of: ..." is a label and its value
     first = words[0].lower()
     if first in _IMPERATIVE:
@@ -184,7 +191,7 @@ def is_lead_like(text: str) -> bool:
     lowered = {w.lower() for w in words}
     if lowered & _LEAD_WORDS:
         return True
-    tokens = re.split(r"[\s/,;&]+", t)
+    tokens = _LEAD_SEPARATORS.split(t)
     tokens = [x for x in tokens if x and x.lower() not in ("and", "with", "the", "of")]
     if tokens and all(_INITIALS.match(x) and sum(c.isupper() for c in x) >= 2 for x in tokens):
         return True  # initials only: "AD / HoS"
@@ -198,10 +205,9 @@ def is_measure_like(text: str) -> bool:
     tokens = text.split()
     if not tokens or sum(any(ch.isdigit() for ch in t) for t in tokens) / len(tokens) > 0.3:
         return False
-    lowered = text.lower()
-    if any(p in lowered for p in _MEASURE_PHRASES):
+    if _MEASURE_PHRASE.search(text.lower()):
         return True
-    return bool(re.search(r"\d\s*%|\d+(?:\.\d+)?\s+per\s+[\d,]+", text))
+    return bool(_RATE.search(text))
 
 
 def cell_colour(cell: Cell, fill_to_colour: Callable[[str], str | None] | None) -> str | None:
@@ -214,11 +220,57 @@ def cell_colour(cell: Cell, fill_to_colour: Callable[[str], str | None] | None) 
     return None
 
 
+# What a body cell's text can read as, in the order a column profile lists them.
+CELL_FEATURES = (
+    "date",
+    "frequency",
+    "status",
+    "number",
+    "ref",
+    "lead",
+    "sentence",
+    "imperative",
+    "measure",
+    "leading_code",
+    "short",
+)
+# Cell texts recur (a lead, a status word, "Ongoing"): what each reads as is remembered,
+# up to this many texts.
+CELL_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class TextFeatures:
+    """What one cell text reads as: a flag per CELL_FEATURES name, and its word count."""
+
+    flags: tuple[bool, ...]
+    n_words: int
+
+    def flag(self, feature: str) -> bool:
+        return self.flags[CELL_FEATURES.index(feature)]
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)
+def text_features(text: str) -> TextFeatures:
+    """The features of a body cell's text (stripped; "" for a cell shown only by colour)."""
+    n_words = len(words_of(text))
+    by_name = {
+        "date": bool(text) and is_date_like(text),
+        "frequency": bool(_FREQUENCY.match(text)),
+        "status": bool(text) and is_status_like(text),
+        "number": bool(text) and is_number_like(text),
+        "ref": bool(text) and is_ref_like(text),
+        "lead": bool(text) and is_lead_like(text),
+        "sentence": n_words >= 6,
+        "imperative": bool(text) and is_imperative(text),
+        "measure": bool(text) and is_measure_like(text),
+        "leading_code": bool(LEADING_CODE.match(text)) and n_words >= 3,
+        "short": 0 < n_words <= 4,
+    }
+    return TextFeatures(tuple(by_name[name] for name in CELL_FEATURES), n_words)
+
+
 # --- header rows ----------------------------------------------------------------------------------
-
-
-def _row_texts(table: Table, r: int) -> list[str]:
-    return [t.strip() for t in table.texts()[r]]
 
 
 def _header_score(texts: list[str]) -> float:
@@ -237,10 +289,11 @@ def _label_like(text: str, long_ok: bool = False) -> bool:
     return len(text) <= chars and len(text.split()) <= words and not text.rstrip().endswith(".")
 
 
-def is_group_row(table: Table, r: int) -> bool:
+def is_group_row(table: Table, r: int, texts: list[str] | None = None) -> bool:
     """A heading row inside a table: one cell alone in its row, merged across at least half
-    the table ("1) Infant feeding", "Theme 2: Early help")."""
-    texts = table.texts()[r]
+    the table ("1) Infant feeding", "Theme 2: Early help"). `texts`: the row's `texts()`,
+    when the caller has them."""
+    texts = table.texts()[r] if texts is None else texts
     filled = [c for c, t in enumerate(texts) if t.strip()]
     if len(filled) != 1:
         return False
@@ -260,9 +313,10 @@ def count_header_rows(table: Table) -> int:
     body = table.rows[min(3, table.n_rows - 1) :]
     body_fills = {c.fill for row in body for c in row}
     body_bold = all(c.bold for row in body for c in row if c.text.strip())
+    grid = table.texts()
     n = 0
     for r in range(min(MAX_HEADER_ROWS, table.n_rows - 1)):
-        texts = _row_texts(table, r)
+        texts = [t.strip() for t in grid[r]]
         filled = [t for t in texts if t]
         cells = table.rows[r]
         styled = (
@@ -277,7 +331,7 @@ def count_header_rows(table: Table) -> int:
                 n += 1  # an empty band of the header's colour
                 continue
             break
-        if is_group_row(table, r):
+        if is_group_row(table, r, grid[r]):
             break
         words_hit = _header_score(filled) >= MIN_SCORE
         if not all(_label_like(t, long_ok=styled) for t in filled):
@@ -308,8 +362,8 @@ def column_labels(table: Table, n_head: int) -> list[str]:
 # --- column profiles -----------------------------------------------------------------------------
 
 
-def _body_rows(table: Table, n_head: int) -> list[int]:
-    return [r for r in range(n_head, table.n_rows) if not is_group_row(table, r)]
+def _body_rows(table: Table, n_head: int, grid: list[list[str]]) -> list[int]:
+    return [r for r in range(n_head, table.n_rows) if not is_group_row(table, r, grid[r])]
 
 
 def profile_columns(
@@ -318,7 +372,7 @@ def profile_columns(
     """Each column's profile over the body rows (group rows and empty rows left out)."""
     ctx = context or TableContext()
     grid = table.texts()
-    rows = [r for r in _body_rows(table, n_head) if any(t.strip() for t in grid[r])]
+    rows = [r for r in _body_rows(table, n_head, grid) if any(t.strip() for t in grid[r])]
     profiles = []
     for c in range(table.n_cols):
         counts: dict[str, int] = {}
@@ -335,23 +389,12 @@ def profile_columns(
             if not text and not colour:
                 continue
             n += 1
-            flags = {
-                "date": bool(text) and is_date_like(text),
-                "frequency": bool(_FREQUENCY.match(text)),
-                "status": (bool(text) and is_status_like(text))
-                or (colour is not None and len(text) <= 25),
-                "number": bool(text) and is_number_like(text),
-                "ref": bool(text) and is_ref_like(text),
-                "lead": bool(text) and is_lead_like(text),
-                "sentence": len(words_of(text)) >= 6,
-                "imperative": bool(text) and is_imperative(text),
-                "measure": bool(text) and is_measure_like(text),
-                "leading_code": bool(LEADING_CODE.match(text)) and len(words_of(text)) >= 3,
-                "short": 0 < len(words_of(text)) <= 4,
-            }
-            for k, v in flags.items():
-                counts[k] = counts.get(k, 0) + int(v)
-            words += len(words_of(text))
+            features = text_features(text)
+            for name, flag in zip(CELL_FEATURES, features.flags, strict=True):
+                counts[name] = counts.get(name, 0) + int(flag)
+            if not features.flag("status") and colour is not None and len(text) <= 25:
+                counts["status"] += 1  # a status shown by its colour alone
+            words += features.n_words
             seen.append(text)
             if cell.merged_from is not None and cell.merged_from[0] != r:
                 vertical += 1

@@ -114,7 +114,7 @@ def _rows(table: Table, start: int) -> list[_Row]:
     for r in range(start, table.n_rows):
         texts = [normalise_lines(t) for t in grid[r]]
         filled = [i for i, t in enumerate(texts) if t]
-        spans = is_group_row(table, r)
+        spans = is_group_row(table, r, grid[r])
         out.append(
             _Row(
                 index=r,

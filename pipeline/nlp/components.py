@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -126,8 +126,10 @@ class LeadTagger:
     def __init__(self, nlp: Language, name: str, *, spans_key: str) -> None:
         self.name = name
         self.spans_key = spans_key
-        self.matcher = Matcher(nlp.vocab)
-        self.titles = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # Role phrases (head-initial roles, known titles) are matched as phrases; head nouns
+        # and brackets are single words, looked up by their lower-case form.
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.word_marks: dict[str, frozenset[str]] = {}
         self.lexicon: Lexicon | None = None
 
     def initialize(
@@ -140,18 +142,19 @@ class LeadTagger:
         """Load the sector lexicon (the shipped one unless a path is given) into patterns."""
         lex = load_lexicon(lexicon)
         self.lexicon = lex
-        self.matcher = Matcher(self.matcher.vocab)
-        self.matcher.add(
-            lead_rules.HEAD_INITIAL, [[{"LOWER": w} for w in p] for p in lex.head_initial]
-        )
-        self.matcher.add(lead_rules.PERSON_HEAD, [[{"LOWER": {"IN": sorted(lex.person_heads)}}]])
-        self.matcher.add(lead_rules.TEAM_HEAD, [[{"LOWER": {"IN": sorted(lex.team_heads)}}]])
-        self.matcher.add(lead_rules.OPEN, [[{"ORTH": {"IN": ["(", "["]}}]])
-        self.matcher.add(lead_rules.CLOSE, [[{"ORTH": {"IN": [")", "]"]}}]])
         if nlp is None:
             raise ValueError("LeadTagger.initialize needs nlp= to tokenise its titles")
-        self.titles = PhraseMatcher(self.titles.vocab, attr="LOWER")
-        self.titles.add(lead_rules.TITLE, [nlp.make_doc(t) for t in lex.known_titles])
+        vocab = self.phrases.vocab
+        self.phrases = PhraseMatcher(vocab, attr="LOWER")
+        # A head-initial role is given word by word, in lower case ("head", "of"): a word
+        # with a capital could never equal a token's lower-case form, so it matches nothing.
+        head_initial = [p for p in lex.head_initial if all(w == w.lower() for w in p)]
+        if head_initial:
+            self.phrases.add(
+                lead_rules.HEAD_INITIAL, [Doc(vocab, words=list(p)) for p in head_initial]
+            )
+        self.phrases.add(lead_rules.TITLE, [nlp.make_doc(t) for t in lex.known_titles])
+        self.word_marks = _word_marks(lex)
 
     def __call__(self, doc: Doc) -> Doc:
         if not _is(doc, KIND_LEAD):
@@ -161,15 +164,10 @@ class LeadTagger:
                 f"{self.name} is not initialized: call nlp.get_pipe({self.name!r}).initialize(nlp=nlp)"
             )
         ctx: LeadContext = doc._.planx_plan.leads
-        marks: list[set[str]] = [set() for _ in doc]
-        strings = self.matcher.vocab.strings
-        starts = []  # role starts; overlapping ones ("Strategic Director" / "Director for") keep the first
-        for match_id, start, end in [*self.matcher(doc), *self.titles(doc)]:
-            label = strings[match_id]
-            if label in (lead_rules.HEAD_INITIAL, lead_rules.TITLE):
-                starts.append(Span(doc, start, end, label=label))
-            else:
-                marks[start].add(label)
+        marks: list[set[str]] = [set(self.word_marks.get(t.lower_, ())) for t in doc]
+        strings = self.phrases.vocab.strings
+        # Role starts; overlapping ones ("Strategic Director" / "Director for") keep the first.
+        starts = [Span(doc, s, e, label=strings[m]) for m, s, e in self.phrases(doc)]
         kept = filter_spans(starts)
         kept_starts = {span.start for span in kept}
         for span in starts:
@@ -208,6 +206,21 @@ class LeadTagger:
             found.append(reading.lead)
         doc._.planx_result = found
         return doc
+
+
+def _word_marks(lex: Lexicon) -> dict[str, frozenset[str]]:
+    """The marks a single token takes by its lower-case form: a person's or a team's head
+    noun ("manager", "team"), an opening or a closing bracket."""
+    marks: dict[str, set[str]] = {}
+    for words, mark in (
+        (lex.person_heads, lead_rules.PERSON_HEAD),
+        (lex.team_heads, lead_rules.TEAM_HEAD),
+        (("(", "["), lead_rules.OPEN),
+        ((")", "]"), lead_rules.CLOSE),
+    ):
+        for word in words:
+            marks.setdefault(word, set()).add(mark)
+    return {word: frozenset(m) for word, m in marks.items()}
 
 
 def _word_offsets(text: str, base: int) -> Iterator[tuple[int, int]]:

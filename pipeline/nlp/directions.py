@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from planx.pipeline.glyphs import arrow_movement, is_arrow
@@ -37,13 +37,20 @@ class DirectionWords:
         ]
         return cls(tuple(sorted(pairs, key=lambda pair: -len(pair[0]))))
 
+    @cached_property
+    def patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        """Each phrase as a pattern (any spacing between its words), compiled once."""
+        return tuple(
+            (re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, p.split())) + r"(?![\w])"), name)
+            for p, name in self.phrases
+        )
+
     def find(self, text: str) -> tuple[str, int, int] | None:
         """The first phrase in the text (longest where two start together): (name, start, end)."""
         low = text.lower()
         best: tuple[int, int, str] | None = None
-        for phrase, name in self.phrases:
-            pattern = r"(?<![\w])" + r"\s+".join(map(re.escape, phrase.split())) + r"(?![\w])"
-            m = re.search(pattern, low)
+        for pattern, name in self.patterns:
+            m = pattern.search(low)
             if m and (best is None or m.start() < best[0]):
                 best = (m.start(), m.end(), name)
         return (best[2], best[0], best[1]) if best else None

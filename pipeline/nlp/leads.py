@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -50,6 +50,15 @@ FUZZY_MIN_LENGTH = 12
 _INITIALS = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z]?[A-Z][A-Za-z]?[A-Z]?$|^(?:[A-Z]\.){2,4}$")
 _NAME_WORD = re.compile(r"^[A-Z][A-Za-z'’\-]*\.?$|^[A-Z]\.?$")
 _VOWEL = re.compile(r"[AEIOUYaeiouy]")
+_NOT_WORD_CHARS = re.compile(r"[^\w' ]+")
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # "(DCS)", "[interim]"
+_BRACKET = re.compile(r"[()\[\]]")
+_IN_BRACKETS = re.compile(r"\(([^()]*)\)")
+_NAME_WORDS = re.compile(r"[A-Za-z][\w']*")
+_LEAD_SEPARATOR = re.compile(r"[/,&;+\n]|\band\b")
+# A plan compares its lead texts many times over (each cell against the others): their
+# comparison forms are remembered, up to this many.
+LEAD_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -97,10 +106,11 @@ class LeadContext:
         return entry
 
 
+@lru_cache(maxsize=LEAD_CACHE_SIZE)
 def norm_lead(text: str) -> str:
     """Comparison form of a lead: case-folded, '&' as 'and', punctuation and spacing unified."""
     text = text.casefold().replace("&", " and ").replace("’", "'")
-    text = re.sub(r"[^\w' ]+", " ", text)
+    text = _NOT_WORD_CHARS.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -196,8 +206,8 @@ class _Cell:
         if i >= j:
             return []
         text = self.text[self.toks[i].start : self.toks[j - 1].end].replace(STAR, " ")
-        outside = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text).split()
-        return outside or re.sub(r"[()\[\]]", " ", text).split()
+        outside = _BRACKETED.sub(" ", text).split()
+        return outside or _BRACKET.sub(" ", text).split()
 
     def shape(self, i: int, j: int) -> _Shape:
         words = self.words(i, j)
@@ -610,7 +620,7 @@ def classify_lead(
     # A bracketed part: a person with their title ("Director (Jane Smith)", "Jane Smith
     # (DCS)") is one person lead that keeps the title; an abbreviation restating the title
     # ("Director of Children's Services (DCS)") is dropped; anything else stays.
-    bracket = re.search(r"\(([^()]*)\)", raw)
+    bracket = _IN_BRACKETS.search(raw)
     if bracket:
         inner, outer = (
             bracket.group(1).strip(),
@@ -787,9 +797,7 @@ def _kind_of_expansion(expansion: str, kind: str | None, ctx: LeadContext) -> st
 
 
 def _acronym(name: str, small: frozenset[str]) -> str:
-    return "".join(
-        w[0] for w in re.findall(r"[A-Za-z][\w']*", name) if w.lower() not in small
-    ).upper()
+    return "".join(w[0] for w in _NAME_WORDS.findall(name) if w.lower() not in small).upper()
 
 
 def same_name(a: str, b: str, small: frozenset[str]) -> bool:
@@ -889,7 +897,7 @@ def plan_lead_evidence(
     one_line = frozenset(norm_lead(c) for c in cells if c and c.strip() and "\n" not in c.strip())
     unknown_initials = set()
     for cell in cells:
-        for part in re.split(r"[/,&;+\n]|\band\b", cell or ""):
+        for part in _LEAD_SEPARATOR.split(cell or ""):
             part = part.strip()  # a whole lead, not a word of one ("HEAD OF SERVICE")
             if is_initials(part) and part not in glossary and part not in lexicon.abbreviations:
                 unknown_initials.add(part)

@@ -1,10 +1,11 @@
-"""The NLP stage: build the spaCy pipeline once, then tag every cell of a batch of plans in
-one `nlp.pipe` pass and return new, normalised Plan records."""
+"""The NLP stage: build the spaCy pipeline once, then tag every distinct cell of a batch of
+plans in one `nlp.pipe` pass and return new, normalised Plan records."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import operator
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -226,14 +227,39 @@ def _plan_cells(p: int, plan: Plan) -> Iterator[tuple[RecordField, str]]:
             yield RecordField(p, "kpi", i, "direction_raw", KIND_DIRECTION), k.direction_raw
 
 
-def plans_to_docs(plans: list[Plan], contexts: list[PlanContext], nlp: Language) -> Iterator[Doc]:
-    """One Doc per non-empty cell, made with `nlp.make_doc`, carrying its cell and plan."""
-    for p, plan in enumerate(plans):
-        for cell, text in _plan_cells(p, plan):
-            doc = nlp.make_doc(text)
-            doc._.planx_cell = cell
-            doc._.planx_plan = contexts[p]
-            yield doc
+CellKey = tuple[tuple[Any, ...], str]  # a cell's RecordField but its record index, and its text
+# Every part of a RecordField but the record's index.
+_READ_AS = operator.attrgetter(
+    *(f.name for f in dataclasses.fields(RecordField) if f.name != "index")
+)
+
+
+def cell_key(cell: RecordField, text: str) -> CellKey:
+    """What reading a cell depends on: its plan, its field and how to read it, and its text;
+    not which record it belongs to."""
+    return _READ_AS(cell), text
+
+
+def distinct_cells(
+    cells: Iterable[tuple[RecordField, str]],
+) -> dict[CellKey, tuple[RecordField, str]]:
+    """The first cell of each kind (see `cell_key`), in order: a plan repeats a lead, a date
+    or a status word down a column, and each is read once."""
+    distinct: dict[CellKey, tuple[RecordField, str]] = {}
+    for cell, text in cells:
+        distinct.setdefault(cell_key(cell, text), (cell, text))
+    return distinct
+
+
+def plans_to_docs(
+    cells: Iterable[tuple[RecordField, str]], contexts: list[PlanContext], nlp: Language
+) -> Iterator[Doc]:
+    """One Doc per cell, made with `nlp.make_doc`, carrying its cell and plan."""
+    for cell, text in cells:
+        doc = nlp.make_doc(text)
+        doc._.planx_cell = cell
+        doc._.planx_plan = contexts[cell.plan]
+        yield doc
 
 
 def doc_to_spans(doc: Doc) -> list[TaggedSpan]:
@@ -267,10 +293,9 @@ class Readings:
     values: dict[tuple[int, str, int, str], Any] = dataclasses.field(default_factory=dict)
     spans: dict[RecordKey, list[TaggedSpan]] = dataclasses.field(default_factory=dict)
 
-    def add(self, doc: Doc) -> None:
-        cell: RecordField = doc._.planx_cell
-        self.values[(cell.plan, cell.record, cell.index, cell.field)] = doc._.planx_result
-        self.spans.setdefault((cell.plan, cell.record, cell.index), []).extend(doc_to_spans(doc))
+    def add(self, cell: RecordField, value: Any, spans: list[TaggedSpan]) -> None:
+        self.values[(cell.plan, cell.record, cell.index, cell.field)] = value
+        self.spans.setdefault((cell.plan, cell.record, cell.index), []).extend(spans)
 
     def get(self, key: RecordKey, field: str) -> Any:
         return self.values.get((*key, field))
@@ -281,17 +306,24 @@ def tag_plans(
 ) -> list[Plan]:
     """Normalise leads, dates, statuses and KPI values of a batch of plans.
 
-    All cells of all plans go through one `nlp.pipe` call. Returns new Plan objects; the
-    input plans are not changed.
+    The distinct cells of all plans go through one `nlp.pipe` call; a cell repeated within
+    a plan is read once. Returns new Plan objects; the input plans are not changed.
     """
     settings = NlpSettings.resolve(settings)
     register_extensions()
     plans = list(plans)
     lexicon = _lexicon_of(nlp)
     contexts = [plan_to_context(plan, lexicon) for plan in plans]
+    cells = [cell for p, plan in enumerate(plans) for cell in _plan_cells(p, plan)]
+    distinct = distinct_cells(cells)
+    docs = nlp.pipe(plans_to_docs(distinct.values(), contexts, nlp), batch_size=settings.batch_size)
+    read = {
+        key: (doc._.planx_result, doc_to_spans(doc))
+        for key, doc in zip(distinct, docs, strict=True)
+    }
     readings = Readings()
-    for doc in nlp.pipe(plans_to_docs(plans, contexts, nlp), batch_size=settings.batch_size):
-        readings.add(doc)
+    for cell, text in cells:
+        readings.add(cell, *read[cell_key(cell, text)])
     return [
         readings_to_plan(p, plan, contexts[p], readings, settings, lexicon)
         for p, plan in enumerate(plans)
@@ -511,6 +543,8 @@ __all__ = [
     "DEFAULT_MODEL",
     "NlpSettings",
     "build_nlp",
+    "cell_key",
+    "distinct_cells",
     "doc_to_spans",
     "plan_to_context",
     "plans_to_docs",

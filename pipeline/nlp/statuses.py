@@ -23,9 +23,15 @@ COLOURS: tuple[str, ...] = ("red", "amber", "green", "blue")
 MAX_FILL_DISTANCE = 140.0
 NEAR_KEY_DISTANCE = 60.0  # a key fill this close names the colour whatever its hue family
 MIN_SATURATION = 0.12  # below: white, grey or black
+_HEX6 = re.compile(r"[0-9a-fA-F]{6}")
+# A document uses a handful of fills and key wordings over and over: each reading is
+# remembered, up to this many.
+READING_CACHE_SIZE = 1024
+
+RGB = tuple[int, int, int]
 
 
-def hex_to_rgb(fill: str | None) -> tuple[int, int, int] | None:
+def hex_to_rgb(fill: str | None) -> RGB | None:
     """'#92D050', '92d050', 'FF92D050' (ARGB) -> (146, 208, 80); None when not a colour."""
     if not fill:
         return None
@@ -34,17 +40,17 @@ def hex_to_rgb(fill: str | None) -> tuple[int, int, int] | None:
         text = text[2:]
     if len(text) == 3:
         text = "".join(c * 2 for c in text)
-    if len(text) != 6 or not re.fullmatch(r"[0-9a-fA-F]{6}", text):
+    if len(text) != 6 or not _HEX6.fullmatch(text):
         return None
     return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
 
 
-def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+def _distance(a: RGB, b: RGB) -> float:
     return float(sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5)
 
 
 @lru_cache(maxsize=1)
-def _palette_rgb() -> tuple[tuple[str, tuple[int, int, int]], ...]:
+def _palette_rgb() -> tuple[tuple[str, RGB], ...]:
     """The shipped standard fills of each colour, as RGB."""
     fills = load_status_words().fills
     return tuple(
@@ -56,6 +62,15 @@ def fill_to_colour(fill: str | None, legend: StatusLegend | None = None) -> str 
     """The status colour a cell fill shows: the nearest of the plan's own key fills when the
     legend shows them, else the nearest standard RAG colour; None for white, greys, black and
     colours far from any (purples)."""
+    keyed = tuple(
+        (e.colour, k) for e in (legend.entries if legend else []) if (k := hex_to_rgb(e.fill))
+    )
+    return _nearest_colour(fill, keyed)
+
+
+@lru_cache(maxsize=READING_CACHE_SIZE)
+def _nearest_colour(fill: str | None, keyed: tuple[tuple[str, RGB], ...]) -> str | None:
+    """`fill_to_colour` given the key's fills as (colour, RGB) pairs."""
     rgb = hex_to_rgb(fill)
     if rgb is None:
         return None
@@ -63,7 +78,6 @@ def fill_to_colour(fill: str | None, legend: StatusLegend | None = None) -> str 
     if s < MIN_SATURATION or v < 0.15:
         return None
     band = _hue_band(h)
-    keyed = [(e.colour, k) for e in (legend.entries if legend else []) if (k := hex_to_rgb(e.fill))]
     # The plan's own key first: the nearest key fill of the same hue family (a light green
     # is the key's green, not its amber), or a key fill that is nearly the same colour.
     same_family = [
@@ -122,6 +136,7 @@ def _key_groups() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
+@lru_cache(maxsize=READING_CACHE_SIZE)  # a key's wording is read again for every status cell
 def key_meaning(label: str) -> str | None:
     """What a key's wording means when it rates measures against a target, floor, tolerance
     or comparator ("target met" -> on_track, "within tolerance" -> at_risk, "below floor" ->
@@ -141,6 +156,7 @@ def key_meaning(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=READING_CACHE_SIZE)
 def label_to_meaning(label: str) -> str:
     """What a legend's wording for one colour means.
 
