@@ -61,6 +61,8 @@ WORKER_PRELOAD = [
 MAX_STARTUP_FAILURES = 3
 # How often the pool wakes to check time limits when nothing else happens (seconds).
 POLL_S = 0.5
+# Files a worker holds at once: the one it reads and the next (see _Worker.queued).
+FILES_QUEUED_PER_WORKER = 2
 
 
 @dataclass(frozen=True)
@@ -313,9 +315,22 @@ class _Worker:
     process: BaseProcess  # from the forkserver context
     conn: mp_connection.Connection
     ready: bool = False
-    task: Task | None = None
-    started: float = 0.0
+    # Files sent and not yet answered, the first the one being read: the next waits in the
+    # pipe, so the worker goes on to it while this process writes the last one's rows.
+    queued: deque[Task] = field(default_factory=deque)
+    started: float = 0.0  # when the first queued file was started
     done: int = 0
+
+    @property
+    def task(self) -> Task | None:
+        return self.queued[0] if self.queued else None
+
+    def can_take(self, tasks_per_worker: int) -> bool:
+        return (
+            self.ready
+            and len(self.queued) < FILES_QUEUED_PER_WORKER
+            and self.done + len(self.queued) < tasks_per_worker
+        )
 
 
 class ProcessPool:
@@ -374,10 +389,12 @@ class ProcessPool:
         try:
             while pending or any(w.task is not None for w in workers):
                 for w in workers:
-                    if w.ready and w.task is None and pending:
+                    while pending and w.can_take(self.tasks_per_worker):
                         task = pending.popleft()
                         w.conn.send((task.index, task.path))
-                        w.task, w.started = task, time.monotonic()
+                        if not w.queued:
+                            w.started = time.monotonic()
+                        w.queued.append(task)
                 mp_connection.wait(
                     [w.conn for w in workers] + [w.process.sentinel for w in workers],
                     timeout=self._wait_s(workers),
@@ -386,6 +403,9 @@ class ProcessPool:
                 keep: list[_Worker] = []
                 for w in workers:
                     outcome, stays = self._check(w, now)
+                    if not stays:  # files it was sent and had not started go to another
+                        pending.extendleft(reversed(w.queued))
+                        w.queued.clear()
                     if outcome is not None:
                         yield outcome
                     if stays:
@@ -442,7 +462,8 @@ class ProcessPool:
                 return None, True
             index, status, result, rss_kb = message
             self.stats.saw_rss_kb(rss_kb)
-            task, w.task = w.task, None
+            task = w.queued.popleft() if w.queued else None
+            w.started = now  # the next queued file starts now
             w.done += 1
             if task is None or task.index != index:  # cannot happen: one file at a time
                 raise RuntimeError("planx worker answered for a file it was not given")
@@ -462,7 +483,7 @@ class ProcessPool:
         if not w.process.is_alive():
             return self._died(w), False
         if w.task is not None and self.timeout_s and now - w.started > self.timeout_s:
-            task = w.task
+            task = w.queued.popleft()
             w.process.kill()
             w.process.join(timeout=5)
             self.stats.workers_replaced += 1
@@ -471,9 +492,9 @@ class ProcessPool:
 
     def _died(self, w: _Worker) -> tuple[Task, FileResult] | None:
         w.process.join(timeout=5)
-        if w.task is None:
+        if not w.queued:
             return None
-        task, w.task = w.task, None
+        task = w.queued.popleft()
         self.stats.workers_replaced += 1
         code = w.process.exitcode
         if code == 1 and self.max_memory_mb:

@@ -7,10 +7,8 @@ them holds (rows gathered into 2000-row chunks, the Parquet footers, DuckDB's pa
 process's memory, not the run's, which then holds only a light record per file.
 
 The run sends typed rows (a list per column) as pickles on the process's stdin; the process
-answers, once told to close, with the files it wrote (JSON on stdout), or a one-line reason
-on stderr and a non-zero exit code.
-
-    python -m planx.pipeline.sink_process
+(sink_child.py) answers, once told to close, with the files it wrote (JSON on stdout), or a
+one-line reason on stderr and a non-zero exit code.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from planx.pipeline.outputs import atomic_path
 
@@ -74,7 +72,7 @@ class SinkProcess:
         self.peak_rss_mb = 0.0  # the process's, once closed
         self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # never fills up
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "planx.pipeline.sink_process"],
+            [sys.executable, "-m", "planx.pipeline.sink_child"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -133,51 +131,3 @@ class SinkProcess:
                     pipe.close()
             except OSError:
                 pass  # a pipe to a killed process: nothing left to flush
-
-
-def _serve(stdin: IO[bytes]) -> list[str]:
-    """The process's work: open, rows..., close; the files written."""
-    from planx.pipeline.table_stream import BinaryTables
-
-    kind, outdir, formats, chunk_rows = pickle.load(stdin)
-    assert kind == "open"
-    tables = BinaryTables(Path(outdir), formats, chunk_rows)
-    _import_libraries(tables.formats)  # while the run reads its first files
-    try:
-        while True:
-            message = pickle.load(stdin)
-            if message[0] == "close":
-                return [str(p) for p in tables.close()]
-            tables.add(message[1], message[2])
-    except BaseException:
-        tables.abort()
-        raise
-
-
-def _import_libraries(formats: Sequence[str]) -> None:
-    if {"parquet", "duckdb"} & set(formats):
-        import pyarrow.parquet  # noqa: F401
-    if "duckdb" in formats:
-        import duckdb  # noqa: F401
-    if "xlsx" in formats:
-        import openpyxl  # noqa: F401
-
-
-def main() -> None:
-    """Serve one run; a run that ends without closing (stopped, failed) leaves no answer."""
-    answer, sys.stdout = sys.stdout, sys.stderr  # stdout carries the answer alone
-    try:
-        written = _serve(sys.stdin.buffer)
-    except EOFError:  # the run went away without closing: nothing to finish
-        sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - told to the run as one line, not a traceback
-        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        print(f"{type(exc).__name__}: {lines[0] if lines else ''}", file=sys.stderr)
-        sys.exit(1)
-    from planx.pipeline.process_memory import peak_rss_kb
-
-    print(json.dumps({"written": written, "peak_rss_kb": peak_rss_kb()}), file=answer)
-
-
-if __name__ == "__main__":
-    main()
