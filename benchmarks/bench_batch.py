@@ -62,7 +62,7 @@ GOALS = {
 
 
 def _self_rss_mb() -> float:
-    from planx.pipeline.executors import peak_rss_kb
+    from planx.pipeline.executors import peak_rss_kb  # where every planx version has it
 
     return peak_rss_kb() / 1024
 
@@ -111,6 +111,8 @@ def measure_batch(corpus: Path, out: Path, workers: int, cache: bool) -> dict[st
         "worker_rss_mb": summary.stats.peak_rss_mb,
         "worker_rss_first_quarter_mb": max(quarter) if quarter else 0.0,
         "main_rss_mb": _self_rss_mb(),
+        # Parquet, XLSX and DuckDB are written by a process of their own where planx has one
+        "sink_rss_mb": getattr(summary, "sink_rss_mb", 0.0),
     }
 
 

@@ -6,8 +6,9 @@ Runs `planx extract` (2 worker processes, no cache) over the first `small` files
 generated corpus and over `large` files, each in a fresh process, and reports the main
 process's peak resident memory (VmHWM) for both. The goal: the large run's peak is no
 more than the small run's (the main process keeps a light copy of each result, never
-the plans, and writes each table in chunks). Workers are separate processes with a
-memory of their own (`worker peak RSS` in the batch benchmark).
+the plans, and writes the CSV files as rows come). Workers, and the sink process that
+writes Parquet, XLSX and DuckDB, are separate processes with a memory of their own,
+reported beside it.
 """
 
 from __future__ import annotations
@@ -62,14 +63,15 @@ def to_markdown(result: dict[str, Any]) -> str:
         f"over the first {small} and all {large} files of the generated corpus.",
         "",
         "| files | PDF pages | actions | seconds | main process peak RSS (MB) "
-        "| worker peak RSS (MB) | load before |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| worker peak RSS (MB) | sink process peak RSS (MB) | load before |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n in (small, large):
         r = result["runs"][n]
         lines.append(
             f"| {n} | {r['pages']:,} | {r['actions']:,} | {r['seconds']:.1f} "
-            f"| {r['main_rss_mb']:.0f} | {r['worker_rss_mb']:.0f} | {r['load_before']:.1f} |"
+            f"| {r['main_rss_mb']:.0f} | {r['worker_rss_mb']:.0f} "
+            f"| {r.get('sink_rss_mb', 0.0):.0f} | {r['load_before']:.1f} |"
         )
     met = (
         "met"

@@ -20,18 +20,20 @@ to one folder at once.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
+import ctypes
+import functools
 import gc
 import hashlib
 import json
 import os
 import pickle
 import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from planx.pipeline.cache import CACHE_DIRNAME, ResultCache, entry_key, run_fingerprint
 from planx.pipeline.discover import discover
@@ -42,11 +44,10 @@ from planx.pipeline.executors import (
     ProcessPool,
     RunStats,
     Task,
-    peak_rss_kb,
     run_guarded,
     run_inline,
 )
-from planx.pipeline.inputs import copy_result, identical_copies, tasks_to_files
+from planx.pipeline.inputs import LightResults, copy_result, identical_copies, tasks_to_files
 from planx.pipeline.outputs import CSV_ORDER, OUTPUT_FORMATS, atomic_path, check_formats
 from planx.pipeline.process import (
     PLAN_ID_CHARS,
@@ -55,6 +56,7 @@ from planx.pipeline.process import (
     file_sha256,
     process_file,
 )
+from planx.pipeline.process_memory import peak_rss_kb
 from planx.pipeline.progress import NullProgress, Progress
 from planx.schemas.records import ErrorRecord, InputFile, Plan
 from planx.schemas.settings import resolve_settings
@@ -145,6 +147,7 @@ class RunSummary:
     outputs_unchanged: bool = False  # nothing changed: the previous outputs were kept as they are
     cache_failed: bool = False  # the cache could not be written (the run went on without it)
     stats: RunStats = field(default_factory=RunStats)
+    sink_rss_mb: float = 0.0  # peak memory of the process that wrote Parquet, XLSX, DuckDB
 
 
 # ---------------------------------------------------------------- the output set
@@ -289,21 +292,39 @@ def outputs_current(outdir: Path, digest: str | None) -> list[Path] | None:
 
 @contextlib.contextmanager
 def results_out_of_gc() -> Iterator[Callable[[], None]]:
-    """Keep the growing heap of finished results out of the cyclic garbage collector.
+    """Keep what the run holds for good out of the cyclic garbage collector.
 
-    Results have no reference cycles, yet every full collection walks them all,
-    which made a long in-process batch ~15% slower. After each file, `settle()`
-    collects what that file left behind and freezes the rest; the end of the
-    run unfreezes everything."""
+    Results have no reference cycles, yet every full collection walks what is live (in a
+    one-worker batch, the NLP pipeline too), which made a long in-process batch ~15% slower.
+    After each file, `settle()` collects what that file left behind, freezes the rest and
+    gives the C heap's free pages back; the end of the run unfreezes everything."""
 
     def settle() -> None:
         gc.collect()
         gc.freeze()
+        _return_free_memory()
 
     try:
         yield settle
     finally:
         gc.unfreeze()
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim  # glibc
+    except (OSError, AttributeError):
+        return None  # not glibc: nothing to call
+
+
+def _return_free_memory() -> None:
+    """glibc keeps the pages a large file's plan was freed from, so without this the run's
+    resident memory climbs, over the first hundred files or so, to what its largest moments
+    left scattered in the heap: the more files, the higher it gets."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def output_order(tasks: Iterable[Task]) -> list[Task]:
@@ -321,26 +342,39 @@ def results_in_order(
     on_arrival: Callable[[Task, FileResult], None],
 ) -> Iterator[tuple[Task, FileResult]]:
     """Each task's result in `order`, whatever order `finished` gives them in: a result that
-    arrives before its turn waits for the ones before it, pickled (a plan's objects take
-    ~10x its pickle's bytes, and while one long file runs the other workers may finish many).
-    Cached results (`cached` task indexes) are loaded only when their turn comes, so they do
-    not wait in memory."""
-    early: dict[int, bytes] = {}
-    for task in order:
-        if task.index in cached:
-            yield task, load_cached(task)
-            continue
-        while task.index not in early:
-            done, result = next(finished)
-            on_arrival(done, result)
-            if done.index == task.index:  # its turn: it need not wait
-                break
-            early[done.index] = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            del result
-        else:
-            result = pickle.loads(early.pop(task.index))
-        yield task, result
-        del result  # the caller is done with it: not kept here until the next one
+    arrives before its turn waits for the ones before it in a temporary file (while one long
+    file runs, the other workers may finish many, and a plan's objects take ~10x its pickle's
+    bytes: the run's memory does not depend on how many wait). Cached results (`cached` task
+    indexes) are loaded only when their turn comes, so they do not wait at all."""
+    early: dict[int, IO[bytes]] = {}
+    try:
+        for task in order:
+            if task.index in cached:
+                yield task, load_cached(task)
+                continue
+            while task.index not in early:
+                done, result = next(finished)
+                on_arrival(done, result)
+                if done.index == task.index:  # its turn: it need not wait
+                    break
+                early[done.index] = _spooled(result)
+                del result
+            else:
+                with early.pop(task.index) as spool:
+                    spool.seek(0)
+                    result = pickle.load(spool)
+            yield task, result
+            del result  # the caller is done with it: not kept here until the next one
+    finally:
+        for spool in early.values():
+            spool.close()
+
+
+def _spooled(result: FileResult) -> IO[bytes]:
+    """The result pickled into a temporary file (deleted when closed)."""
+    spool = tempfile.TemporaryFile()
+    pickle.dump(result, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    return spool
 
 
 class _BatchRun:
@@ -351,6 +385,7 @@ class _BatchRun:
 
     def __init__(
         self,
+        tasks: Sequence[Task],
         keys: dict[int, str],
         cache: ResultCache | None,
         settings: RunSettings,
@@ -362,8 +397,7 @@ class _BatchRun:
     ):
         self.keys, self.cache, self.settings, self.batch = keys, cache, settings, batch
         self.process, self.summary, self.report, self.note = process, summary, report, note
-        self.light: dict[int, FileResult] = {}  # task index -> its result without the plan
-        self.plan_ids: dict[int, str] = {}
+        self.light = LightResults(tasks)  # task index -> its result without the plan
         self.cached: set[int] = set()
 
     def look_up_cache(self, tasks: Iterable[Task], settle: Callable[[], None]) -> None:
@@ -386,10 +420,9 @@ class _BatchRun:
     def _keep(self, task: Task, result: FileResult) -> None:
         """The result's light copy and counts."""
         plan = result.plan
-        self.light[task.index] = dataclasses.replace(result, plan=None)
+        self.light.keep(task.index, result, plan.plan_id if plan is not None else "")
         self.summary.n_pages += result.pages or 0
         if plan is not None:
-            self.plan_ids[task.index] = plan.plan_id
             self.summary.n_plans += 1
             self.summary.n_actions += len(plan.actions)
             self.summary.n_kpis += len(plan.kpis)
@@ -447,14 +480,14 @@ class _BatchRun:
     ) -> None:
         """Each plan's rows into the tables as its turn comes (`writer` None: only counted),
         the plans table's among them (`copy_names`: task index -> its identical copies' names)."""
-        from planx.pipeline.flatten import plan_to_rows
+        from planx.pipeline.flatten import plan_tables
 
         plan_rows = _PlanRows(writer)
         for task, result in self.results(order):
             plan = result.plan
             plan_rows.add(Path(task.path).name, result)
             if plan is not None and writer is not None:
-                for name, rows in plan_to_rows(plan).items():
+                for name, rows in plan_tables(plan):  # a table's rows at a time
                     writer.add_rows(name, rows)
                 plan_rows.add_plan(plan, copy_names.get(task.index, ()))
             del result, plan  # the plan is in the tables: let it go before the next one
@@ -521,7 +554,9 @@ def _write_tables(
             _, errors, files = _tally(run, tasks, copy_of)
             writer.add_rows("errors", error_rows(errors))
             writer.add_rows("files", file_rows(files))
-            return writer.close()
+            written = writer.close()
+            run.summary.sink_rss_mb = writer.sink_peak_rss_mb
+            return written
         except BaseException:
             writer.abort()
             raise
@@ -571,7 +606,9 @@ def run_extract(
             if on_result is not None:
                 on_result(result)
 
-        run = _BatchRun(keys, cache, settings, batch, process, summary, report, progress.note)
+        run = _BatchRun(
+            tasks, keys, cache, settings, batch, process, summary, report, progress.note
+        )
         order = output_order(t for t in tasks if t.index not in copy_of)
         progress.start(len(tasks))
         try:
@@ -612,11 +649,11 @@ def _tally(
     summary = run.summary
     for index, original in sorted(copy_of.items()):
         if original in run.light:
-            run.light[index] = copy_result(tasks[index], run.light[original])
+            run.light.keep(index, copy_result(tasks[index], run.light[original]))
             run.report(run.light[index], False)
     done = [run.light[t.index] for t in tasks if t.index in run.light]
     errors = [e for result in done for e in result.errors]
-    inputs = tasks_to_files(tasks, run.light, copy_of, plan_ids=run.plan_ids)
+    inputs = tasks_to_files(tasks, run.light, copy_of, plan_ids=run.light.plan_ids())
     summary.n_identical = len(copy_of)
     summary.n_read = sum(1 for f in inputs if f.plan_id)
     summary.n_failed = sum(1 for f in inputs if not f.plan_id)

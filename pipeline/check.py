@@ -1,23 +1,39 @@
 """Check a run's output tables: nothing lost, nothing doubled, every reference resolves.
 
-Each check is a small pure function over the frames that returns the problems
-it found (an empty list when all is well); `check_tables` runs them all and
-`check_outdir` reads an output folder first. `planx check OUTDIR` prints each
-problem as an error line, and `planx extract` / `planx compare` run the same
-checks on what they wrote.
+Each check is a small pure function over the tables that returns the problems it found (an
+empty list when all is well); `check_tables` runs them all and `check_outdir` reads an output
+folder first. `planx check OUTDIR` prints each problem as an error line, and `planx extract` /
+`planx compare` run the same checks on what they wrote.
+
+A table is anything with rows and named columns: a pandas DataFrame, or the `ReadTable` that
+`read_table` gives (only the columns the checks look at, read with pyarrow or the csv module:
+checking what a run wrote loads no pandas, and holds ids, not whole tables).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import csv
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
-import pandas as pd
-
+from planx.pipeline.sinks import FORMULA_TRIGGERS
 from planx.schemas.table_columns import TABLE_COLUMNS
 
-Tables = Mapping[str, pd.DataFrame]
+
+class Table(Protocol):
+    """Rows with named columns: `len` is the number of rows, `table[column]` its values."""
+
+    def __len__(self) -> int: ...
+
+    def __contains__(self, column: object) -> bool: ...
+
+    def __getitem__(self, column: str) -> Iterable[Any]: ...
+
+
+Tables = Mapping[str, Table]
 
 # Ids that name one row each.
 ID_COLUMNS = (
@@ -76,12 +92,23 @@ def _some(values) -> str:
     return ", ".join(repr(v) for v in values[:EXAMPLES]) + more
 
 
-def _text(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A column as stripped text, blanks for missing values."""
-    if column not in frame.columns:
-        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
-    col = frame[column]
-    return col.astype(object).where(col.notna(), "").astype(str).str.strip()
+def _shown(value: object) -> str:
+    """A value as stripped text; missing (None, NaN, NaT, pandas' NA) as blank."""
+    if value is None:
+        return ""
+    try:
+        if value != value:  # NaN, NaT
+            return ""
+    except TypeError:  # pandas' NA is neither equal nor unequal to itself
+        return ""
+    return str(value).strip()
+
+
+def _text(table: Table, column: str) -> list[str]:
+    """A column as stripped text, blanks for missing values (all blank if it is absent)."""
+    if column not in table:
+        return [""] * len(table)
+    return [_shown(v) for v in table[column]]
 
 
 def missing_tables(tables: Tables, needed: tuple[str, ...] = EXTRACT_TABLES) -> list[Problem]:
@@ -100,16 +127,16 @@ def duplicate_ids(tables: Tables) -> list[Problem]:
         if table not in tables:
             continue
         ids = _text(tables[table], column)
-        if (ids == "").any():
-            problems.append(
-                Problem("unique ids", f"{table}.{column} is blank in {int((ids == '').sum())} rows")
-            )
-        repeated = ids[(ids != "") & ids.duplicated(keep=False)]
-        if len(repeated):
+        blank = ids.count("")
+        if blank:
+            problems.append(Problem("unique ids", f"{table}.{column} is blank in {blank} rows"))
+        counts = Counter(ids)
+        repeated = [i for i in ids if i and counts[i] > 1]
+        if repeated:
             problems.append(
                 Problem(
                     "unique ids",
-                    f"{table}.{column}: {repeated.nunique()} ids appear more than once "
+                    f"{table}.{column}: {len(set(repeated))} ids appear more than once "
                     f"({len(repeated)} rows), e.g. {_some(repeated)}",
                 )
             )
@@ -122,10 +149,9 @@ def dangling_keys(tables: Tables) -> list[Problem]:
     for child, column, parents in FOREIGN_KEYS:
         if child not in tables or any(p not in tables for p, _ in parents):
             continue
-        values = _text(tables[child], column)
         known = set().union(*(set(_text(tables[p], c)) for p, c in parents))
-        dangling = values[(values != "") & ~values.isin(known)]
-        if len(dangling):
+        dangling = [v for v in _text(tables[child], column) if v and v not in known]
+        if dangling:
             targets = " or ".join(f"{p}.{c}" for p, c in parents)
             problems.append(
                 Problem(
@@ -137,7 +163,7 @@ def dangling_keys(tables: Tables) -> list[Problem]:
     return problems
 
 
-def _sources_by_plan(plans: pd.DataFrame) -> dict[str, set[str]]:
+def _sources_by_plan(plans: Table) -> dict[str, set[str]]:
     """Plan id -> the names of the files it was read from (the file read and its copies)."""
     out: dict[str, set[str]] = {}
     copies = _text(plans, "identical_copies")
@@ -149,12 +175,11 @@ def _sources_by_plan(plans: pd.DataFrame) -> dict[str, set[str]]:
     return out
 
 
-def unaccounted_files(
-    files: pd.DataFrame, plans: pd.DataFrame, errors: pd.DataFrame
-) -> list[Problem]:
+def unaccounted_files(files: Table, plans: Table, errors: Table) -> list[Problem]:
     """Every input file is in plans (read, or an identical copy of a file read) or in errors."""
     sources = _sources_by_plan(plans)
-    failed = set(_text(errors, "source")[_text(errors, "severity").isin(["failed", ""])])
+    severities = zip(_text(errors, "source"), _text(errors, "severity"), strict=True)
+    failed = {source for source, severity in severities if severity in ("failed", "")}
     missing = []
     for path, source, plan_id in zip(
         _text(files, "path"), _text(files, "source"), _text(files, "plan_id"), strict=True
@@ -172,17 +197,23 @@ def unaccounted_files(
     ]
 
 
-def count_mismatches(
-    plans: pd.DataFrame, actions: pd.DataFrame, kpis: pd.DataFrame
-) -> list[Problem]:
+def _count(text: str) -> int:
+    """A count as written ("3", "3.0"); blank or not a number: 0."""
+    try:
+        return int(float(text))
+    except ValueError:
+        return 0
+
+
+def count_mismatches(plans: Table, actions: Table, kpis: Table) -> list[Problem]:
     """The counts in plans equal the rows of actions and kpis for each plan."""
     problems = []
+    plan_ids = _text(plans, "plan_id")
     for records, column in ((actions, "n_actions"), (kpis, "n_kpis")):
-        rows = _text(records, "plan_id").value_counts()
-        stated = pd.to_numeric(plans[column], errors="coerce").fillna(0).astype(int)
-        found = _text(plans, "plan_id").map(rows).fillna(0).astype(int)
-        wrong = _text(plans, "plan_id")[stated != found]
-        if len(wrong):
+        rows = Counter(_text(records, "plan_id"))
+        stated = [_count(n) for n in _text(plans, column)]
+        wrong = [p for p, n in zip(plan_ids, stated, strict=True) if n != rows.get(p, 0)]
+        if wrong:
             table = column.removeprefix("n_")
             problems.append(
                 Problem(
@@ -194,21 +225,22 @@ def count_mismatches(
     return problems
 
 
-def _authority_label(frame: pd.DataFrame) -> pd.Series:
+def _authority_label(table: Table) -> list[str]:
     """The authority a plan is compared under: as named, else its file name in brackets."""
-    named = _text(frame, "authority")
-    return named.where(named != "", "[" + _text(frame, "source") + "]")
+    named, sources = _text(table, "authority"), _text(table, "source")
+    return [n or f"[{s}]" for n, s in zip(named, sources, strict=True)]
 
 
-def hidden_originals(compare_plans: pd.DataFrame) -> list[Problem]:
+def hidden_originals(compare_plans: Table) -> list[Problem]:
     """Each document has exactly one representative: a copy points at a row that is no copy,
     and no plan is compared twice."""
     problems = []
     plan_ids, copy_of = _text(compare_plans, "plan_id"), _text(compare_plans, "copy_of")
     reason = _text(compare_plans, "excluded_reason")
-    representatives = set(plan_ids[copy_of == ""])
-    orphans = copy_of[(copy_of != "") & ~copy_of.isin(representatives)]
-    if len(orphans):
+    rows = list(zip(plan_ids, copy_of, reason, strict=True))
+    representatives = {p for p, c, _ in rows if c == ""}
+    orphans = [c for _, c, _ in rows if c and c not in representatives]
+    if orphans:
         problems.append(
             Problem(
                 "one representative",
@@ -216,18 +248,18 @@ def hidden_originals(compare_plans: pd.DataFrame) -> list[Problem]:
                 f"or absent, e.g. {_some(orphans)}",
             )
         )
-    compared = plan_ids[reason == ""]
-    twice = compared[compared.duplicated(keep=False)]
-    if len(twice):
+    compared = Counter(p for p, _, r in rows if r == "")
+    twice = [p for p, _, r in rows if r == "" and compared[p] > 1]
+    if twice:
         problems.append(
             Problem(
                 "one representative",
-                f"compare_plans: {twice.nunique()} plans are compared more than once, "
+                f"compare_plans: {len(set(twice))} plans are compared more than once, "
                 f"e.g. {_some(twice)}",
             )
         )
-    marked = plan_ids[(copy_of != "") & (reason == "")]
-    if len(marked):
+    marked = [p for p, c, r in rows if c and r == ""]
+    if marked:
         problems.append(
             Problem(
                 "one representative",
@@ -237,9 +269,7 @@ def hidden_originals(compare_plans: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def missing_authorities(
-    plans: pd.DataFrame, compare_plans: pd.DataFrame, summary: pd.DataFrame
-) -> list[Problem]:
+def missing_authorities(plans: Table, compare_plans: Table, summary: Table) -> list[Problem]:
     """Every plan is listed in compare_plans, and every authority with a compared document
     is in compare_authority_summary."""
     problems = []
@@ -257,9 +287,10 @@ def missing_authorities(
                 "(run `planx compare` again after `planx extract`)",
             )
         )
-    compared = _authority_label(compare_plans)[_text(compare_plans, "excluded_reason") == ""]
-    shown = set(_text(summary, "authority"))
-    absent = sorted(set(compared) - shown)
+    reasons = _text(compare_plans, "excluded_reason")
+    labels = zip(_authority_label(compare_plans), reasons, strict=True)
+    compared = {label for label, reason in labels if reason == ""}
+    absent = sorted(compared - set(_text(summary, "authority")))
     if absent:
         problems.append(
             Problem(
@@ -289,22 +320,92 @@ def check_tables(tables: Tables) -> list[Problem]:
     return problems
 
 
-def read_table(outdir: Path, name: str) -> pd.DataFrame | None:
-    """One table as written (Parquet, else CSV read as text), or None when absent."""
-    parquet, csv = outdir / f"{name}.parquet", outdir / f"{name}.csv"
-    if parquet.exists():
-        return pd.read_parquet(parquet)
-    if csv.exists():
-        return pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8")
+CSV_CHECKED_UP_TO = 16 * 2**20  # bytes: a bigger table is read from its Parquet file
+# The columns the checks look at, by table: all `read_table` reads.
+CHECKED_COLUMNS: dict[str, set[str]] = {
+    "plans": {"plan_id", "source", "identical_copies", "n_actions", "n_kpis", "authority"},
+    "files": {"path", "source", "plan_id"},
+    "errors": {"source", "severity"},
+    "compare_plans": {"plan_id", "source", "copy_of", "excluded_reason", "authority"},
+    "compare_authority_summary": {"authority"},
+}
+for _table, _column in ID_COLUMNS:
+    CHECKED_COLUMNS.setdefault(_table, set()).add(_column)
+for _child, _column, _parents in FOREIGN_KEYS:
+    CHECKED_COLUMNS.setdefault(_child, set()).add(_column)
+    for _table, _column in _parents:
+        CHECKED_COLUMNS.setdefault(_table, set()).add(_column)
+
+
+@dataclass(frozen=True)
+class ReadTable:
+    """A table as read back for the checks: its number of rows and some of its columns."""
+
+    n_rows: int
+    columns: Mapping[str, Sequence[Any]]
+
+    def __len__(self) -> int:
+        return self.n_rows
+
+    def __contains__(self, column: object) -> bool:
+        return column in self.columns
+
+    def __getitem__(self, column: str) -> Sequence[Any]:
+        return self.columns[column]
+
+
+def read_table(outdir: Path, name: str) -> ReadTable | None:
+    """The checked columns of one table as written, or None when absent: from the CSV file
+    (the csv module: a one-file run's check loads nothing), or from the Parquet file when it
+    is there and the CSV is big or missing (pyarrow reads only the checked columns)."""
+    parquet, csv_path = outdir / f"{name}.parquet", outdir / f"{name}.csv"
+    wanted = CHECKED_COLUMNS.get(name, set())
+    csv_size = csv_path.stat().st_size if csv_path.exists() else None
+    if parquet.exists() and (csv_size is None or csv_size > CSV_CHECKED_UP_TO):
+        import pyarrow.parquet as pq
+
+        # ParquetFile, not read_table: pyarrow's datasets (read_table's) import pandas.
+        with pq.ParquetFile(parquet) as file:
+            present = [c for c in file.schema_arrow.names if c in wanted]
+            table = file.read(columns=present)
+        return ReadTable(table.num_rows, {c: table.column(c).to_pylist() for c in present})
+    if csv_size is not None:
+        return _read_csv(csv_path, wanted)
     return None
+
+
+def _undefused(text: str) -> str:
+    """A CSV value as the tables hold it: without the ' that defuses a formula (sinks.defuse),
+    so a name reads the same in every column (an "=x.pdf" inside a list is not defused)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+
+
+def _read_csv(path: Path, wanted: set[str]) -> ReadTable:
+    """The wanted columns of a CSV file, as text."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        try:
+            reader = csv.reader(fh)
+            header = next(reader, [])
+            picked = [(i, c) for i, c in enumerate(header) if c in wanted]
+            columns: dict[str, list[str]] = {c: [] for _, c in picked}
+            n_rows = 0
+            for row in reader:
+                if not row:  # a blank line is no row (as pandas reads it)
+                    continue
+                n_rows += 1
+                for i, column in picked:
+                    columns[column].append(_undefused(row[i]) if i < len(row) else "")
+        except csv.Error as exc:
+            raise ValueError(f"{path.name}: {exc}") from exc
+    return ReadTable(n_rows, columns)
 
 
 def read_outputs(
     outdir: Path, names: tuple[str, ...] = (*EXTRACT_TABLES, *COMPARE_TABLES)
-) -> dict[str, pd.DataFrame]:
-    """The tables found in OUTDIR, by name."""
-    frames = {name: read_table(outdir, name) for name in names}
-    return {name: frame for name, frame in frames.items() if frame is not None}
+) -> dict[str, ReadTable]:
+    """The tables found in OUTDIR, by name (the columns the checks look at)."""
+    tables = {name: read_table(outdir, name) for name in names}
+    return {name: table for name, table in tables.items() if table is not None}
 
 
 def check_outdir(outdir: str | Path) -> list[Problem]:

@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import uuid
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from planx.pipeline.process import FileResult, RunSettings
+from planx.pipeline.process_memory import peak_rss_kb
 from planx.schemas.records import ErrorRecord
 
 ProcessFn = Callable[[str | Path, RunSettings], FileResult]
@@ -59,6 +61,8 @@ WORKER_PRELOAD = [
 MAX_STARTUP_FAILURES = 3
 # How often the pool wakes to check time limits when nothing else happens (seconds).
 POLL_S = 0.5
+# Files a worker holds at once: the one it reads and the next (see _Worker.queued).
+FILES_QUEUED_PER_WORKER = 2
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,8 @@ class RunStats:
     workers_replaced: int = 0  # after a timeout, crash or memory failure
     peak_rss_mb: float = 0.0  # the largest worker's peak resident memory
     # each finished file's worker peak, in order: flat when memory does not grow with the batch
-    rss_samples_mb: list[float] = field(default_factory=list)
+    # (an array of numbers, not a list of objects, as the batch keeps it to the end)
+    rss_samples_mb: array[float] = field(default_factory=lambda: array("d"))
 
     def saw_rss_kb(self, kb: int) -> None:
         self.peak_rss_mb = max(self.peak_rss_mb, kb / 1024)
@@ -267,26 +272,6 @@ def _limit_memory(max_memory_mb: int | None) -> None:
         pass  # no RLIMIT_AS here (e.g. macOS ignores it): the time limit still applies
 
 
-def peak_rss_kb() -> int:
-    """This process's peak resident memory, in KB.
-
-    VmHWM where Linux has it: ru_maxrss of a spawned worker can carry the
-    parent's size at the moment of the fork that preceded the exec."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    try:
-        import resource
-
-        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KB on Linux
-    except ImportError:
-        return 0
-
-
 def _worker_main(conn, fn: ProcessFn, settings: RunSettings, max_memory_mb: int | None) -> None:
     """A worker's life: say ready, then process one file per message until told to stop."""
     # Ctrl-C reaches the whole process group; the parent stops the workers itself.
@@ -330,9 +315,22 @@ class _Worker:
     process: BaseProcess  # from the forkserver context
     conn: mp_connection.Connection
     ready: bool = False
-    task: Task | None = None
-    started: float = 0.0
+    # Files sent and not yet answered, the first the one being read: the next waits in the
+    # pipe, so the worker goes on to it while this process writes the last one's rows.
+    queued: deque[Task] = field(default_factory=deque)
+    started: float = 0.0  # when the first queued file was started
     done: int = 0
+
+    @property
+    def task(self) -> Task | None:
+        return self.queued[0] if self.queued else None
+
+    def can_take(self, tasks_per_worker: int) -> bool:
+        return (
+            self.ready
+            and len(self.queued) < FILES_QUEUED_PER_WORKER
+            and self.done + len(self.queued) < tasks_per_worker
+        )
 
 
 class ProcessPool:
@@ -391,10 +389,12 @@ class ProcessPool:
         try:
             while pending or any(w.task is not None for w in workers):
                 for w in workers:
-                    if w.ready and w.task is None and pending:
+                    while pending and w.can_take(self.tasks_per_worker):
                         task = pending.popleft()
                         w.conn.send((task.index, task.path))
-                        w.task, w.started = task, time.monotonic()
+                        if not w.queued:
+                            w.started = time.monotonic()
+                        w.queued.append(task)
                 mp_connection.wait(
                     [w.conn for w in workers] + [w.process.sentinel for w in workers],
                     timeout=self._wait_s(workers),
@@ -403,6 +403,9 @@ class ProcessPool:
                 keep: list[_Worker] = []
                 for w in workers:
                     outcome, stays = self._check(w, now)
+                    if not stays:  # files it was sent and had not started go to another
+                        pending.extendleft(reversed(w.queued))
+                        w.queued.clear()
                     if outcome is not None:
                         yield outcome
                     if stays:
@@ -459,7 +462,8 @@ class ProcessPool:
                 return None, True
             index, status, result, rss_kb = message
             self.stats.saw_rss_kb(rss_kb)
-            task, w.task = w.task, None
+            task = w.queued.popleft() if w.queued else None
+            w.started = now  # the next queued file starts now
             w.done += 1
             if task is None or task.index != index:  # cannot happen: one file at a time
                 raise RuntimeError("planx worker answered for a file it was not given")
@@ -479,7 +483,7 @@ class ProcessPool:
         if not w.process.is_alive():
             return self._died(w), False
         if w.task is not None and self.timeout_s and now - w.started > self.timeout_s:
-            task = w.task
+            task = w.queued.popleft()
             w.process.kill()
             w.process.join(timeout=5)
             self.stats.workers_replaced += 1
@@ -488,9 +492,9 @@ class ProcessPool:
 
     def _died(self, w: _Worker) -> tuple[Task, FileResult] | None:
         w.process.join(timeout=5)
-        if w.task is None:
+        if not w.queued:
             return None
-        task, w.task = w.task, None
+        task = w.queued.popleft()
         self.stats.workers_replaced += 1
         code = w.process.exitcode
         if code == 1 and self.max_memory_mb:

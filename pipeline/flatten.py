@@ -12,7 +12,7 @@ so the same inputs give the same bytes whatever the worker count.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from planx.pipeline.frame_types import typed_frame
@@ -420,7 +420,14 @@ def plan_sort_key(plan: Plan) -> tuple[str, str]:
 
 def plan_to_rows(plan: Plan) -> dict[str, list[dict]]:
     """The plan's rows in each of PLAN_TABLES."""
-    return {name: _PLAN_ROWS[name](plan) for name in PLAN_TABLES}
+    return dict(plan_tables(plan))
+
+
+def plan_tables(plan: Plan) -> Iterator[tuple[str, list[dict]]]:
+    """Each of PLAN_TABLES with the plan's rows in it, a table's rows made when asked for
+    (a large plan's rows are not all held at once)."""
+    for name in PLAN_TABLES:
+        yield name, _PLAN_ROWS[name](plan)
 
 
 def error_rows(errors: Iterable[ErrorRecord]) -> list[dict]:

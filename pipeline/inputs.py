@@ -9,13 +9,15 @@ file stays visible.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from array import array
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from planx.extractors import SUFFIX_FORMATS, SUPPORTED_SUFFIXES, sniff_format
 from planx.pipeline.executors import Task
-from planx.pipeline.process import FileResult
+from planx.pipeline.process import PLAN_ID_CHARS, FileResult
 from planx.schemas.records import InputFile
 
 
@@ -66,6 +68,72 @@ def copy_result(task: Task, original: FileResult) -> FileResult:
     )
 
 
+class LightResults:
+    """Each file's result without its plan, kept by a batch till its end (for the files and
+    errors tables, and the identical copies' results), by task index.
+
+    An ordinary result (no error, its file's own hash, name and plan id) is kept as two
+    numbers in arrays made at the start: its pages and whether it gave a plan. Only the
+    others are kept whole. An object kept from every file, made among the many short-lived
+    ones of that file, would hold their memory pages: the run's memory would creep up with
+    the number of files."""
+
+    _UNSEEN, _NO_PLAN, _PLAN = 0, 1, 2
+
+    def __init__(self, tasks: Sequence[Task]):
+        self._tasks = {t.index: t for t in tasks}
+        size = max(self._tasks, default=-1) + 1
+        self._pages = array("q", [-1]) * size  # -1: no page count
+        self._state = bytearray(size)
+        self._whole: dict[int, tuple[FileResult, str]] = {}  # the others, with their plan id
+
+    def keep(self, index: int, result: FileResult, plan_id: str = "") -> None:
+        """The result of task `index` (`plan_id`: its plan's, if it gave one)."""
+        task = self._tasks[index]
+        ordinary = (
+            not result.errors
+            and not result.same_as
+            and result.path == task.path
+            and result.sha256 == task.sha256
+            and result.source == Path(task.path).name
+            and plan_id in ("", task.sha256[:PLAN_ID_CHARS])
+        )
+        self._state[index] = self._PLAN if plan_id else self._NO_PLAN
+        if ordinary:
+            self._pages[index] = -1 if result.pages is None else result.pages
+        else:
+            self._whole[index] = (dataclasses.replace(result, plan=None), plan_id)
+
+    def __contains__(self, index: object) -> bool:
+        return isinstance(index, int) and 0 <= index < len(self._state) and bool(self._state[index])
+
+    def __getitem__(self, index: int) -> FileResult:
+        if index not in self:
+            raise KeyError(index)
+        if index in self._whole:
+            return self._whole[index][0]
+        task, pages = self._tasks[index], self._pages[index]
+        return FileResult(
+            path=task.path,
+            source=Path(task.path).name,
+            sha256=task.sha256,
+            pages=None if pages < 0 else pages,
+        )
+
+    def get(self, index: int) -> FileResult | None:
+        return self[index] if index in self else None
+
+    def plan_ids(self) -> dict[int, str]:
+        """Task index -> the plan id of each file that gave a plan."""
+        ids = {
+            i: self._tasks[i].sha256[:PLAN_ID_CHARS]
+            for i, s in enumerate(self._state)
+            if s == self._PLAN
+        }
+        ids.update({i: plan_id for i, (_, plan_id) in self._whole.items() if plan_id})
+        return ids
+
+
 def shared_folder(paths: Sequence[str]) -> Path | None:
     """The deepest folder holding every path (None for no paths)."""
     if not paths:
@@ -80,7 +148,7 @@ def _relative(path: str, root: Path | None) -> str:
 
 def tasks_to_files(
     tasks: Sequence[Task],
-    results: Mapping[int, FileResult],
+    results: Mapping[int, FileResult] | LightResults,
     copy_of: Mapping[int, int],
     plan_ids: Mapping[int, str] | None = None,
 ) -> list[InputFile]:

@@ -1,16 +1,17 @@
 """Tables written as rows arrive, so a batch never holds a whole table, nor every plan.
 
-Rows are gathered per table up to `chunk_rows`, then typed column by column
-(frame_types.value_typer: the typing compare gives the tables it reads back) and appended
-to that table's CSV and Parquet files and to its sheet of the workbook (openpyxl's
-write-only mode keeps each sheet in a temporary file). No pandas: the values go straight
-from the rows into the csv module, Arrow arrays and the workbook, and the files are the
-ones pandas wrote from typed frames (tests/test_streaming.py holds the two side by side).
-The DuckDB database is loaded from the finished Parquet files by a process of its own
-(pipeline/database.py), while this one writes the workbook: its memory comes and goes with
-it, whatever the number of plans.
+Each plan's rows are typed column by column as they come (frame_types.value_typer: the
+typing compare gives the tables it reads back) and written to the CSV files at once. The
+other formats are written by the sink process (sink_process.py, running BinaryTables): it
+gathers each table's rows into chunks of `chunk_rows`, each a Parquet row group and a run
+of the table's sheet in the workbook (openpyxl's write-only mode keeps each sheet in a
+temporary file), then loads the DuckDB database from the finished Parquet files while it
+writes the workbook. No pandas: the values go straight from the rows into the csv module,
+Arrow arrays and the workbook, and the files are the ones pandas wrote from typed frames
+(tests/test_streaming.py holds the two side by side).
 
-Only the formats asked for are written, and a format's library is imported only then.
+Only the formats asked for are written, and a format's library is imported only then, in
+the sink process.
 """
 
 from __future__ import annotations
@@ -19,17 +20,18 @@ import csv
 import datetime as dt
 import json
 import shutil
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from planx.pipeline.database import DatabaseLoad
 from planx.pipeline.frame_types import ColumnKind, column_kind, value_typer
 from planx.pipeline.outputs import CSV_ORDER, OUTPUT_FORMATS, atomic_path, check_formats
+from planx.pipeline.sink_process import DUCKDB_MEMORY_MB, SinkProcess
 from planx.pipeline.sinks import (
     DB_NAME,
     FORMULA_TRIGGERS,
@@ -43,7 +45,10 @@ from planx.pipeline.sinks import (
 )
 from planx.schemas.table_columns import TABLE_COLUMNS
 
-CHUNK_ROWS = 2000  # rows per table held before they are written (a few MB at most)
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+CHUNK_ROWS = 2000  # rows per table held (by the sink process) before they are written
 SPILL_DIRNAME = ".parquet-for-duckdb"  # Parquet written only to load the database from
 
 # How pandas described each kind of column in the Parquet files' metadata (pandas_type,
@@ -264,39 +269,23 @@ class _XlsxStream:
             self.workbook.save(tmp)
 
 
-class TableWriter:
-    """Every table of a run into `outdir`, chunk by chunk, in the formats asked for."""
+class BinaryTables:
+    """The tables' Parquet files, workbook and database, chunk by chunk (in the sink
+    process: see sink_process.py). Rows come typed, a list per column."""
 
-    def __init__(
-        self,
-        outdir: Path,
-        formats: Iterable[str] = OUTPUT_FORMATS,
-        chunk_rows: int | None = None,  # None: CHUNK_ROWS
-    ):
+    def __init__(self, outdir: Path, formats: Iterable[str], chunk_rows: int):
         self.outdir = outdir
-        self.formats = check_formats(formats)
-        self.chunk_rows = chunk_rows or CHUNK_ROWS
+        self.formats = tuple(f for f in OUTPUT_FORMATS if f in set(formats))  # no "csv"
+        self.chunk_rows = chunk_rows
         self._shapes = {name: TableShape.of(name) for name in CSV_ORDER}
-        # Parquet row groups and the workbook's sheets take rows `chunk_rows` at a time.
-        self._chunked = bool({"parquet", "duckdb", "xlsx"} & set(self.formats))
         self._held: dict[str, list[list[Any]]] = {}  # table -> typed columns not written yet
-        self._csv: dict[str, tuple[IO[str], Any]] = {}  # name -> (file, csv writer)
         self._parquet: dict[str, Any] = {}  # name -> pyarrow.parquet.ParquetWriter
         self._xlsx: _XlsxStream | None = None
-        outdir.mkdir(parents=True, exist_ok=True)
-        # The database's process starts now, so its imports are done by the time it is needed.
-        self._database = DatabaseLoad() if "duckdb" in self.formats else None
 
-    def add_rows(self, name: str, rows: list[dict]) -> None:
-        """Rows for the end of table `name`: typed at once and written to CSV; held (typed,
-        a list per column) for Parquet and the workbook until enough have gathered."""
-        shape = self._shapes[name]
-        columns = shape.typed_columns(rows)
-        if "csv" in self.formats:
-            self._write_csv(shape, columns)
-        if not self._chunked:
-            return
-        held = self._held.setdefault(name, [[] for _ in shape.columns])
+    def add(self, name: str, columns: list[list[Any]]) -> None:
+        """Rows for the end of table `name`, written `chunk_rows` or more at a time (a Parquet
+        row group, a run of the sheet's rows)."""
+        held = self._held.setdefault(name, [[] for _ in columns])
         for column, more in zip(held, columns, strict=True):
             column += more
         if len(held[0]) >= self.chunk_rows:
@@ -313,17 +302,7 @@ class TableWriter:
                 self._xlsx = _XlsxStream(n for n in CSV_ORDER if n not in XLSX_SKIP)
             self._xlsx.append(shape, columns)
 
-    def _write_csv(self, shape: TableShape, columns: list[list[Any]]) -> None:
-        """The rows as pandas' to_csv wrote them (the csv module's minimal quoting, "\n")."""
-        if shape.name not in self._csv:
-            fh = open(self._part(f"{shape.name}.csv"), "w", encoding="utf-8", newline="")
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(shape.columns)
-            self._csv[shape.name] = (fh, writer)
-        texts = [_csv_column(k, v) for k, v in zip(shape.kinds, columns, strict=True)]
-        self._csv[shape.name][1].writerows(zip(*texts, strict=True))
-
-    def _parquet_path(self, name: str) -> Path:
+    def parquet_path(self, name: str) -> Path:
         if "parquet" in self.formats:
             return self.outdir / f"{name}.parquet"
         return self.outdir / SPILL_DIRNAME / f"{name}.parquet"
@@ -335,9 +314,9 @@ class TableWriter:
         schema = arrow_schema(shape.name)
         writer = self._parquet.get(shape.name)
         if writer is None:
-            path = self._parquet_path(shape.name)
+            path = self.parquet_path(shape.name)
             path.parent.mkdir(parents=True, exist_ok=True)
-            writer = pq.ParquetWriter(self._part(path.name, path.parent), schema)
+            writer = pq.ParquetWriter(part_path(path), schema)
             self._parquet[shape.name] = writer
         arrays = [
             arrow_array(kind, field.type, values)
@@ -345,58 +324,149 @@ class TableWriter:
         ]
         writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
 
-    def _part(self, name: str, folder: Path | None = None) -> Path:
-        """Where a file is written until it is whole (renamed into place by close())."""
-        return (folder or self.outdir) / f".{name}.part"
-
     def close(self) -> list[Path]:
-        """Write what is held, finish every file; the files written, in the usual order."""
+        """Write what is held, finish every file: the Parquet files (if asked for), the
+        database (loaded while the workbook is written), the workbook."""
         for name in CSV_ORDER:
-            if "csv" in self.formats and name not in self._csv:
-                self._write_csv(self._shapes[name], [[] for _ in self._shapes[name].columns])
             held = self._held.get(name)
-            if self._chunked and ((held and held[0]) or name not in self._parquet):
+            if (held and held[0]) or name not in self._parquet:
                 self._flush(name)  # an empty table still gets its columns
         written: list[Path] = []
         for name in CSV_ORDER:
-            if "csv" in self.formats:
-                self._csv.pop(name)[0].close()
-                written.append(self._finish(self.outdir / f"{name}.csv"))
             if name in self._parquet:
                 self._parquet.pop(name).close()
-                path = self._finish(self._parquet_path(name))
+                path = finish_part(self.parquet_path(name))
                 if "parquet" in self.formats:
                     written.append(path)
-        if self._database is not None:  # loads while the workbook is written
-            sources = {name: self._parquet_path(name) for name in CSV_ORDER}
-            self._database.start(self.outdir / DB_NAME, sources)
+        database = self._start_database() if "duckdb" in self.formats else None
         if self._xlsx is not None:
             self._xlsx.save(self.outdir / XLSX_NAME)
-        if self._database is not None:
-            written.append(self._database.wait())
-            self._database = None
+        if database is not None:
+            written.append(database.result())
             shutil.rmtree(self.outdir / SPILL_DIRNAME, ignore_errors=True)
         if self._xlsx is not None:
             written.append(self.outdir / XLSX_NAME)
         return written
 
-    def database_running(self) -> bool:
-        """Whether the database's process is still there (until close or abort)."""
-        return self._database is not None and self._database.running()
+    def _start_database(self) -> Future[Path]:
+        """The database loaded from the Parquet files on a thread of its own (DuckDB lets go
+        of the GIL while it works), while this one writes the workbook."""
+        from concurrent.futures import Future
 
-    def _finish(self, path: Path) -> Path:
-        self._part(path.name, path.parent).replace(path)
-        return path
+        from planx.pipeline.sink_process import load_database
+
+        sources = {name: self.parquet_path(name) for name in CSV_ORDER}
+        path = self.outdir / DB_NAME
+        future: Future[Path] = Future()
+
+        def load() -> None:
+            try:
+                load_database(path, sources, DUCKDB_MEMORY_MB)
+                future.set_result(path)
+            except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits
+                future.set_exception(exc)
+
+        threading.Thread(target=load, name="planx-duckdb", daemon=True).start()
+        return future
 
     def abort(self) -> None:
         """Close what is open after a failure (the staging folder is thrown away)."""
-        for fh, _ in self._csv.values():
-            fh.close()
         for writer in self._parquet.values():
             try:
                 writer.close()
             except Exception:  # noqa: BLE001 - a half-written file is being dropped anyway
                 pass
-        if self._database is not None:
-            self._database.stop()
-            self._database = None
+
+
+def part_path(path: Path) -> Path:
+    """Where a file is written until it is whole (renamed into place by finish_part)."""
+    return path.parent / f".{path.name}.part"
+
+
+def finish_part(path: Path) -> Path:
+    part_path(path).replace(path)
+    return path
+
+
+class TableWriter:
+    """Every table of a run into `outdir`, in the formats asked for: CSV here, as rows come;
+    Parquet, the workbook and the database by the sink process (sink_process.py), which
+    imports their libraries while this process reads the files, and whose memory (chunks,
+    Parquet footers, DuckDB) is not this process's."""
+
+    def __init__(
+        self,
+        outdir: Path,
+        formats: Iterable[str] = OUTPUT_FORMATS,
+        chunk_rows: int | None = None,  # None: CHUNK_ROWS
+    ):
+        self.outdir = outdir
+        self.formats = check_formats(formats)
+        self._shapes = {name: TableShape.of(name) for name in CSV_ORDER}
+        self._csv: dict[str, tuple[IO[str], Any]] = {}  # name -> (file, csv writer)
+        outdir.mkdir(parents=True, exist_ok=True)
+        binary = [f for f in self.formats if f != "csv"]
+        self._sink = SinkProcess(outdir, binary, chunk_rows or CHUNK_ROWS) if binary else None
+        self.sink_peak_rss_mb = 0.0  # the sink process's peak memory, once closed
+
+    def add_rows(self, name: str, rows: list[dict]) -> None:
+        """Rows for the end of table `name`: typed, written to CSV and sent to the sink."""
+        shape = self._shapes[name]
+        columns = shape.typed_columns(rows)
+        if "csv" in self.formats:
+            self._write_csv(shape, columns)
+        if self._sink is not None:
+            self._sink.add(name, columns)
+
+    def _write_csv(self, shape: TableShape, columns: list[list[Any]]) -> None:
+        """The rows as pandas' to_csv wrote them (the csv module's minimal quoting, "\n")."""
+        if shape.name not in self._csv:
+            path = part_path(self.outdir / f"{shape.name}.csv")
+            fh = open(path, "w", encoding="utf-8", newline="")
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(shape.columns)
+            self._csv[shape.name] = (fh, writer)
+        texts = [_csv_column(k, v) for k, v in zip(shape.kinds, columns, strict=True)]
+        self._csv[shape.name][1].writerows(zip(*texts, strict=True))
+
+    def close(self) -> list[Path]:
+        """Finish every file; the files written, in the usual order."""
+        binary: list[Path] = []
+        if self._sink is not None:
+            binary = self._sink.close()
+            self.sink_peak_rss_mb = self._sink.peak_rss_mb
+        self._sink = None
+        csv_files: list[Path] = []
+        if "csv" in self.formats:
+            for name in CSV_ORDER:
+                if name not in self._csv:  # an empty table still gets its header
+                    self._write_csv(self._shapes[name], [[] for _ in self._shapes[name].columns])
+                self._csv.pop(name)[0].close()
+                csv_files.append(self._finish(self.outdir / f"{name}.csv"))
+        return _in_usual_order([*csv_files, *binary])
+
+    def _finish(self, path: Path) -> Path:
+        return finish_part(path)
+
+    def sink_running(self) -> bool:
+        """Whether the sink process is still there (until close or abort)."""
+        return self._sink is not None and self._sink.running()
+
+    def abort(self) -> None:
+        """Close what is open after a failure (the staging folder is thrown away)."""
+        for fh, _ in self._csv.values():
+            fh.close()
+        if self._sink is not None:
+            self._sink.stop()
+            self._sink = None
+
+
+def _in_usual_order(paths: list[Path]) -> list[Path]:
+    """Each table's CSV then Parquet file in CSV_ORDER, then the database, then the workbook."""
+    rank = {
+        f"{name}.{ext}": 2 * i + j
+        for i, name in enumerate(CSV_ORDER)
+        for j, ext in enumerate(("csv", "parquet"))
+    }
+    rank |= {DB_NAME: len(rank), XLSX_NAME: len(rank) + 1}
+    return sorted(paths, key=lambda p: rank[p.name])

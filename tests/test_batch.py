@@ -34,6 +34,7 @@ from planx.pipeline.batch import (
 )
 from planx.pipeline.cache import CACHE_DIRNAME
 from planx.pipeline.cli import cli
+from planx.pipeline.executors import ProcessPool, Task
 from planx.pipeline.outputs import CSV_ORDER
 from planx.pipeline.process import RunSettings, process_file
 from planx.pipeline.progress import LineProgress, make_progress
@@ -626,6 +627,40 @@ def test_timeout_crash_and_memory_failures_do_not_stop_the_pool(tmp_path):
     assert "2,048 MB memory limit" in errors["hog.txt"]
     assert summary.stats.workers_replaced == 3
     assert summary.n_plans == 4 and summary.n_failed == 3
+
+
+def process_logging_beside(path, settings=None):
+    """logged_process, noting each call in calls.log beside the file (workers forked from a
+    fork server started by an earlier test do not see this test's environment)."""
+    with open(Path(path).parent / "calls.log", "a", encoding="utf-8") as fh:
+        fh.write(Path(path).name + "\n")
+    return logged_process(path, settings)
+
+
+def test_files_queued_behind_a_failure_go_to_another_worker_once(tmp_path):
+    # A worker holds the file it reads and the next: when a file kills it, or runs past the
+    # time limit, the file it had been sent but not started goes to its replacement, once.
+    folder = tmp_path / "in"
+    names = ["crash.txt", "a.txt", "slow.txt", "b.txt", "c.txt"]
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text(plan_text(2, name[:-4]), encoding="utf-8")
+    tasks = [Task(index=i, path=str(folder / name)) for i, name in enumerate(names)]
+    pool = ProcessPool(1, timeout_s=3, max_memory_mb=None)
+    outcomes = [
+        (Path(task.path).name, [e.kind for e in result.errors if e.stage == "batch"])
+        for task, result in pool.run(process_logging_beside, RunSettings(), tasks)
+    ]
+    assert len(outcomes) == len(names)
+    assert dict(outcomes) == {
+        "crash.txt": ["crash"],
+        "a.txt": [],
+        "slow.txt": ["timeout"],
+        "b.txt": [],
+        "c.txt": [],
+    }
+    assert sorted((folder / "calls.log").read_text(encoding="utf-8").split()) == sorted(names)
+    assert pool.stats.workers_replaced == 2
 
 
 def test_timeout_in_process(tmp_path):

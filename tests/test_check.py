@@ -428,3 +428,24 @@ def test_compare_keeps_one_of_plans_an_older_run_wrote_twice():
     assert out.loc["a.txt", "excluded_reason"] == "" and out.loc["a.txt", "copy_of"] == ""
     assert out.loc["b.txt", "copy_of"] == "p" and out.loc["b.txt", "copy_of_source"] == "a.txt"
     assert hidden_originals(out.reset_index()) == []
+
+
+def test_a_table_without_its_csv_is_checked_from_its_parquet_file(batch: Path, tmp_path: Path):
+    out = _broken(batch, tmp_path, "actions", lambda f: pd.concat([f, f.iloc[[3]]]))
+    (out / "actions.csv").unlink()
+    assert "actions.action_id: 1 ids appear more than once" in _check_errors(out)
+
+
+def test_names_read_from_csv_files_are_compared_as_written(tmp_path: Path):
+    """A spreadsheet-safe CSV writes "=c.txt" as "'=c.txt" on its own, not inside a list: the
+    check reads both as "=c.txt"."""
+    (tmp_path / "files.csv").write_text(
+        "source,path,plan_id\nb.txt,b.txt,p\n'=c.txt,=c.txt,p\n", encoding="utf-8"
+    )
+    (tmp_path / "plans.csv").write_text(
+        "plan_id,source,identical_copies\np,b.txt,b.txt; =c.txt\n", encoding="utf-8"
+    )
+    (tmp_path / "errors.csv").write_text("source,severity\n", encoding="utf-8")
+    tables = check_mod.read_outputs(tmp_path, ("files", "plans", "errors"))
+    assert unaccounted_files(tables["files"], tables["plans"], tables["errors"]) == []
+    assert list(tables["files"]["source"]) == ["b.txt", "=c.txt"]

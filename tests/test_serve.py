@@ -249,31 +249,31 @@ def test_a_progress_bar_starts_no_thread(tmp_path: Path):
 
 
 def test_a_module_child_forked_from_a_warm_process_does_its_job(tmp_path: Path):
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    pq.write_table(pa.table({"n": [1, 2, 3]}), tmp_path / "t.parquet")
+    # The sink process of a served command is a fork of it: it writes the tables it is
+    # sent, and a failure comes back as its one-line reason, as from a fresh interpreter.
     code = (
         "from pathlib import Path\n"
         "from planx.pipeline import module_process\n"
-        "from planx.pipeline.database import DatabaseLoad\n"
+        "from planx.pipeline.sink_process import SinkProcess\n"
         "module_process.fork_children = True\n"
         f"tmp = Path({str(tmp_path)!r})\n"
-        "load = DatabaseLoad()\n"
-        "print(type(load._proc).__name__)\n"
-        "load.start(tmp / 't.duckdb', {'numbers': tmp / 't.parquet'})\n"
-        "print(load.wait().name)\n"
-        "failing = DatabaseLoad()\n"
-        "failing.start(tmp / 'u.duckdb', {'numbers': tmp / 'missing.parquet'})\n"
+        "sink = SinkProcess(tmp / 'out', ['duckdb'], 2000)\n"
+        "print(type(sink._proc).__name__)\n"
+        "print(sorted(p.name for p in sink.close()))\n"
+        "(tmp / 'bad').mkdir()\n"
+        "(tmp / 'bad' / '.parquet-for-duckdb').write_text('a file where a folder goes')\n"
+        "failing = SinkProcess(tmp / 'bad', ['duckdb'], 2000)\n"
         "try:\n"
-        "    failing.wait()\n"
+        "    failing.close()\n"
         "except RuntimeError as exc:\n"
         "    print(str(exc).split(':')[:2])\n"
     )
+    (tmp_path / "out").mkdir()
     lines = _fresh_python(code).splitlines()
     assert lines == [
         "ForkedModule",
-        "t.duckdb",
-        "['could not write the DuckDB database', ' IOException']",
+        "['plans.duckdb']",
+        "['could not write the tables', ' FileExistsError']",
     ]
-    assert _database_rows(tmp_path / "t.duckdb") == {"numbers": [(1,), (2,), (3,)]}
+    tables = _database_rows(tmp_path / "out" / "plans.duckdb")
+    assert tables["actions"] == [] and "kpis" in tables  # every table, with no rows

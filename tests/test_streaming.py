@@ -12,7 +12,7 @@ import pytest
 
 from planx.pipeline import batch as batch_mod
 from planx.pipeline import cache as cache_mod
-from planx.pipeline import database
+from planx.pipeline import sink_process
 from planx.pipeline.batch import BatchSettings, output_order, results_in_order, run_extract
 from planx.pipeline.executors import RunStats, Task, run_guarded
 from planx.pipeline.flatten import records_to_frames, records_to_rows, rows_to_frame
@@ -190,8 +190,8 @@ def test_the_database_is_loaded_when_the_memory_bound_is_too_small(tmp_path):
     sources = {name: tmp_path / "tables" / f"{name}.parquet" for name in CSV_ORDER}
     db = tmp_path / "plans.duckdb"
     with pytest.raises(duckdb.Error, match="(?i)memory"):
-        database._load_within(db, sources, 1)  # 1 MB: too little for these tables
-    database.load_database(db, sources, 1)  # ... so loaded again with DuckDB's own limit
+        sink_process._load_within(db, sources, 1)  # 1 MB: too little for these tables
+    sink_process.load_database(db, sources, 1)  # ... so loaded again with DuckDB's own limit
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM actions").fetchone() == (len(rows["actions"]),)
@@ -200,19 +200,23 @@ def test_the_database_is_loaded_when_the_memory_bound_is_too_small(tmp_path):
         con.close()
 
 
-def test_a_database_that_cannot_be_loaded_fails_the_write_with_the_reason(tmp_path):
-    load = database.DatabaseLoad()
-    load.start(tmp_path / "plans.duckdb", {"actions": tmp_path / "missing.parquet"})
-    with pytest.raises(RuntimeError, match="could not write the DuckDB database: .*missing"):
-        load.wait()
-    assert not (tmp_path / "plans.duckdb").exists()
-
-
-def test_the_database_process_ends_when_the_write_is_abandoned(tmp_path):
+def test_a_sink_process_that_fails_fails_the_write_with_the_reason(tmp_path):
+    rows = records_to_rows([process_file(p).plan for p in write_plans(tmp_path / "in", 1)], [])
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / SPILL_DIRNAME).write_text("a file where the Parquet folder goes")
     writer = TableWriter(tmp_path / "out", formats=("csv", "duckdb"))
-    assert writer.database_running()
+    for name in CSV_ORDER:
+        writer.add_rows(name, rows[name])
+    with pytest.raises(RuntimeError, match="could not write the tables: FileExistsError"):
+        writer.close()
+    assert not writer.sink_running()
+
+
+def test_the_sink_process_ends_when_the_write_is_abandoned(tmp_path):
+    writer = TableWriter(tmp_path / "out", formats=("csv", "duckdb"))
+    assert writer.sink_running()
     writer.abort()
-    assert not writer.database_running()
+    assert not writer.sink_running()
 
 
 def test_a_format_dropped_on_a_rerun_is_removed(tmp_path):
@@ -265,3 +269,47 @@ def test_plan_rows_count_the_warnings_of_every_file_of_their_name(tmp_path, samp
     first, second = ("", "copy.docx") if b_id < a_id else ("copy.docx", "")
     assert rows == [("x.docx", "2", first), ("x.docx", "2", second), ("z.txt", "0", "")]
     assert list(plans["plan_id"]) == [*sorted([a_id, b_id]), plans["plan_id"].iloc[2]]
+
+
+def test_arrow_arrays_built_from_buffers_equal_pyarrows_own():
+    """The Parquet columns are built from their buffers (pa.array would import pandas):
+    the same arrays as pa.array makes, missing values and all."""
+    import pyarrow as pa
+
+    from planx.pipeline.table_stream import arrow_array
+
+    columns = {
+        "text": (pa.large_string(), ["", "a", "é€𝄞", "x" * 300, "'=1"]),
+        "int": (pa.int64(), [0, None, -5, 2**40, None]),
+        "float": (pa.float64(), [0.1, None, 1e300, -0.0, 80.0]),
+        "bool": (pa.bool_(), [True, False, None, True, False, True, False, True, True]),
+        "date": (pa.date32(), [dt.date(2018, 1, 31), None, dt.date(1900, 1, 1)]),
+    }
+    for kind, (arrow_type, values) in columns.items():
+        built = arrow_array(kind, arrow_type, values)
+        built.validate(full=True)
+        assert built.equals(pa.array(values, type=arrow_type)), kind
+        assert built.null_count == values.count(None)
+        assert arrow_array(kind, arrow_type, []).equals(pa.array([], type=arrow_type))
+
+
+def test_light_results_give_back_each_result_without_its_plan(tmp_path):
+    from planx.pipeline.inputs import LightResults
+    from planx.schemas.records import ErrorRecord
+
+    sha = "ab" * 32
+    tasks = [Task(index=i, path=str(tmp_path / f"f{i}.txt"), sha256=sha) for i in range(4)]
+    light = LightResults(tasks)
+    plain = FileResult(path=tasks[0].path, source="f0.txt", sha256=sha, pages=3)
+    warned = FileResult(
+        path=tasks[1].path,
+        source="f1.txt",
+        sha256=sha,
+        errors=[ErrorRecord(source="f1.txt", stage="extract", error="w", severity="warning")],
+    )
+    light.keep(0, plain, plan_id=sha[:16])
+    light.keep(1, warned, plan_id="other-id")
+    light.keep(2, FileResult(path=tasks[2].path, source="f2.txt", sha256=sha))
+    assert light[0] == plain and light[1] == warned and light[2].pages is None
+    assert 3 not in light and light.get(3) is None and 0 in light
+    assert light.plan_ids() == {0: sha[:16], 1: "other-id"}
