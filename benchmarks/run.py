@@ -95,9 +95,10 @@ def headline(results: dict[str, dict]) -> list[str]:
     """The goals of issue 12, each with its figure (blank where its benchmark did not run)."""
     rows = ["| measure | value | goal |", "|---|---:|---|"]
     if "startup" in results:
-        v = results["startup"]["one_file_s"]
+        v, cold = results["startup"]["one_file_s"], results["startup"]["one_file_cold_s"]
         rows.append(
-            f"| one-file `planx extract`, wall | {v:.2f} s | {'met' if v <= 0.7 else 'NOT met'} (<= 0.7 s) |"
+            f"| one-file `planx extract`, wall, with `planx serve` running (cold process: "
+            f"{cold:.2f} s) | {v:.2f} s | {'met' if v <= 0.7 else 'NOT met'} (<= 0.7 s) |"
         )
     batch = results.get("batch", {})
     if "vs_pdfplumber" in batch:

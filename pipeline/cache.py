@@ -15,7 +15,7 @@ import hashlib
 import json
 from pathlib import Path
 
-import planx
+from planx.pipeline.fingerprint import code_fingerprint
 from planx.pipeline.outputs import atomic_path
 from planx.pipeline.process import FileResult, RunSettings
 from planx.schemas.records import ErrorRecord, Plan
@@ -24,9 +24,6 @@ CACHE_DIRNAME = ".planx-cache"
 ENTRY_FORMAT = 1
 # RunSettings fields that change speed, never results.
 RESULT_NEUTRAL_FIELDS = frozenset({"nlp_batch_size"})
-# planx's own packages: a change to any file in them makes every entry stale.
-CODE_PACKAGES = ("pipeline", "extractors", "schemas")
-CODE_SUFFIXES = (".py", ".json", ".csv", ".txt", ".toml")
 
 
 def settings_fingerprint(settings: RunSettings) -> str:
@@ -35,25 +32,6 @@ def settings_fingerprint(settings: RunSettings) -> str:
     }
     text = json.dumps(values, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def code_fingerprint() -> str:
-    """A hash of planx's source and data files, so results from older code are not reused
-    (the version number alone does not change while the code is being worked on).
-    Computed per run (a few milliseconds), so a long-lived process sees edits."""
-    digest = hashlib.sha256(planx.__version__.encode())
-    root = Path(__file__).resolve().parents[1]
-    for package in CODE_PACKAGES:
-        base = root / package
-        files = sorted(
-            p
-            for p in base.rglob("*")
-            if p.suffix in CODE_SUFFIXES and p.is_file() and "__pycache__" not in p.parts
-        )
-        for path in files:
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def run_fingerprint(settings: RunSettings) -> str:

@@ -8,10 +8,11 @@ are shown with the lines reporter only; all of them are in errors.csv.
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from pathlib import Path
-from typing import Literal, Protocol, TextIO
+from typing import Any, Literal, Protocol, TextIO
 
 from planx.pipeline.process import FileResult
 
@@ -120,10 +121,10 @@ class BarProgress:
         self.started = 0.0
 
     def start(self, total: int) -> None:
-        from tqdm import tqdm
-
         self.started = time.monotonic()
-        self.bar = tqdm(total=total, unit="file", desc="extract", file=self.stream, leave=True)
+        self.bar = _bar_class()(
+            total=total, unit="file", desc="extract", file=self.stream, leave=True, miniters=1
+        )
 
     def advance(self, result: FileResult, *, cached: bool = False) -> None:
         from tqdm import tqdm
@@ -151,6 +152,20 @@ class BarProgress:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+@functools.cache
+def _bar_class() -> Any:
+    """tqdm without its monitor thread. The bar redraws on any file (at most every 0.1 s:
+    miniters=1), so the monitor, which only unsticks a bar whose dynamic miniters grew, has
+    nothing to do; and a run with no thread can fork (a `planx serve` command forks its sink
+    process from its warm self: module_process.py)."""
+    from tqdm import tqdm
+
+    class Bar(tqdm):
+        monitor_interval = 0
+
+    return Bar
 
 
 def make_progress(mode: Mode = "auto", stream: TextIO | None = None) -> Progress:

@@ -16,12 +16,12 @@ from __future__ import annotations
 import json
 import pickle
 import subprocess
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from planx.pipeline.module_process import start_module
 from planx.pipeline.outputs import atomic_path
 
 # DuckDB's memory while it loads the tables. 16 MB failed to commit the tables of 500 plans;
@@ -71,8 +71,8 @@ class SinkProcess:
     def __init__(self, outdir: Path, formats: Sequence[str], chunk_rows: int):
         self.peak_rss_mb = 0.0  # the process's, once closed
         self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # never fills up
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "planx.pipeline.sink_child"],
+        self._proc = start_module(
+            "planx.pipeline.sink_child",
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,

@@ -1,3 +1,3 @@
-from planx.pipeline.cli import cli
+from planx.pipeline.cli import main
 
-cli(prog_name="planx")
+main()
