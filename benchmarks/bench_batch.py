@@ -16,7 +16,8 @@ Measures, each in a fresh process so one does not warm or bloat the next:
   on every page of the same PDFs in one process, and end-to-end (1 worker) as a
   multiple of it; where planx has a `pdf_engine` setting, planx runs with pdfium.
 
-Each configuration runs `repeat` times and the table gives medians.
+Each configuration runs `repeat` times, in rounds that run every configuration once in
+turn (so the machine's drift over the minutes moves them alike), and the table gives medians.
 `run(corpus_dir, plans=..., workers=..., repeat=...) -> dict` is what `make bench`
 calls; its "markdown" entry is the results table.
 
@@ -142,11 +143,26 @@ def measure_pdfplumber(corpus: Path) -> dict[str, Any]:
 def _median_run(args: list[str], repeat: int, fresh: Path | None = None) -> dict[str, Any]:
     """`repeat` runs of one measurement (each with `fresh` removed first): the median of
     each number, the load before each run."""
-    runs = []
+    return _interleaved({"only": (args, fresh)}, repeat)["only"]
+
+
+def _interleaved(
+    steps: dict[Any, tuple[list[str], Path | None]], repeat: int
+) -> dict[Any, dict[str, Any]]:
+    """`repeat` rounds, each running every step once in turn (its `fresh` folder removed
+    first): so a machine that gets slower or faster over the minutes a benchmark takes
+    moves every step alike, and their ratios hold. Per step: the median of each number,
+    every run's seconds, the load before each run."""
+    runs: dict[Any, list[dict[str, Any]]] = {key: [] for key in steps}
     for _ in range(repeat):
-        if fresh is not None:
-            shutil.rmtree(fresh, ignore_errors=True)
-        runs.append(_child(args))
+        for key, (args, fresh) in steps.items():
+            if fresh is not None:
+                shutil.rmtree(fresh, ignore_errors=True)
+            runs[key].append(_child(args))
+    return {key: _medians(step_runs) for key, step_runs in runs.items()}
+
+
+def _medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
     out = dict(runs[0])
     for key, value in runs[0].items():
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -201,15 +217,17 @@ def run(
     manifest = json.loads((corpus / "corpus.json").read_text())
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    ref = _median_run([str(corpus), "-", "0", "pdfplumber"], repeat) if reference else None
-    runs: dict[int, dict] = {}
+    steps: dict[Any, tuple[list[str], Path | None]] = {}
+    if reference:
+        steps["pdfplumber"] = ([str(corpus), "-", "0", "pdfplumber"], None)
     for n in workers:
         # The last configuration also fills the cache, for the re-run.
         cache = n == workers[-1]
         out = WORK / f"w{n}"
-        runs[n] = _median_run(
-            [str(corpus), str(out), str(n), "cache" if cache else "nocache"], repeat, out
-        )
+        steps[n] = ([str(corpus), str(out), str(n), "cache" if cache else "nocache"], out)
+    measured = _interleaved(steps, repeat)
+    ref = measured.pop("pdfplumber", None)
+    runs: dict[int, dict] = measured
     last = workers[-1]
     rerun = _median_run([str(corpus), str(WORK / f"w{last}"), str(last), "cache"], repeat)
     shutil.rmtree(WORK, ignore_errors=True)
@@ -249,7 +267,8 @@ def to_markdown(result: dict[str, Any]) -> str:
     runs, rerun, ref = result["runs"], result["rerun"], result["pdfplumber"]
     lines = [
         f"Corpus: {result['files']} files, {result['pdf_pages']:,} PDF pages ({result['corpus']}). "
-        f"Medians of {result['repeat']} run(s) each; planx's PDF engine: {result['pdf_engine']}.",
+        f"Medians of {result['repeat']} run(s) each, in rounds (pdfplumber, 1 worker, 2 workers, "
+        f"then again); planx's PDF engine: {result['pdf_engine']}.",
         "",
         "| run | seconds | CPU seconds | pages/s | worker peak RSS (MB) "
         "| worker RSS after 1st quarter (MB) | main process peak RSS (MB) |",

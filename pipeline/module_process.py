@@ -1,8 +1,8 @@
 """A child process that runs one of planx's modules (`python -m planx.pipeline.X`), started
 the usual way, or forked where this process already holds everything the child imports.
 
-A run started by `planx serve` (a fork of a warm server: see serve.py) has pyarrow, duckdb
-and openpyxl imported already; a fresh `python -m ...` child would import them again
+A run started by `planx serve` (a fork of a warm server: see serve.py) has pyarrow and duckdb
+imported already; a fresh `python -m ...` child would import them again
 (~0.5 s) while a one-file run waits for it. There the child is a fork of the run, calling
 the module's `main()` with the pipes as its stdin/stdout/stderr: the same code, the same
 protocol, started in a millisecond. Elsewhere (a plain `planx` process) it is a Popen.

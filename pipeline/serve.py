@@ -58,7 +58,8 @@ WARM_MODULES = (
     "planx.pipeline.sink_process",
     "planx.pipeline.sink_child",
     "pyarrow.parquet",
-    "openpyxl",
+    "planx.pipeline.workbook",
+    "openpyxl",  # the XLSX reader's
     "duckdb",
     "tqdm",
 )

@@ -40,7 +40,7 @@ def _import_libraries(formats: Sequence[str]) -> None:
     if "duckdb" in formats:
         import duckdb  # noqa: F401
     if "xlsx" in formats:
-        import openpyxl  # noqa: F401
+        import planx.pipeline.workbook  # noqa: F401
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """The sink process: a run's Parquet files, workbook and DuckDB database, written by a process
 of its own while the run's process reads the files and writes the CSV files.
 
-Why a process: the libraries of those formats (pyarrow, openpyxl, duckdb: ~0.5 s to import)
+Why a process: the libraries of those formats (pyarrow, duckdb: ~0.5 s to import)
 load there while the run starts (a one-file run waits for none of them), and what writing
 them holds (rows gathered into 2000-row chunks, the Parquet footers, DuckDB's pages) is that
 process's memory, not the run's, which then holds only a light record per file.

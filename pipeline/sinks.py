@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from planx.pipeline.outputs import CSV_ORDER, atomic_path
 from planx.schemas.table_columns import DATE_COLUMNS
@@ -18,7 +18,7 @@ from planx.schemas.table_columns import DATE_COLUMNS
 if TYPE_CHECKING:
     import pandas as pd
 
-# pandas, duckdb and openpyxl are imported in the functions that need them: the run's own
+# pandas and duckdb are imported in the functions that need them: the run's own
 # writer (table_stream.py) shares the workbook helpers here without loading pandas.
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -78,21 +78,19 @@ def write_duckdb(
 
 
 def write_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> None:
-    """A sheet per table: typed dates and numbers, frozen header row, filters on.
+    """A sheet per table: typed dates and numbers, frozen header row, filters on."""
+    from planx.pipeline.workbook import Workbook
 
-    Written in openpyxl's write-only mode: constant memory and about half the time, which
-    matters because the workbook is written once, after every file is read."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
+    book = Workbook()
     for name, frame in frames.items():
-        ws = wb.create_sheet(title=name[:31])
+        columns = [str(col) for col in frame.columns]
         shown = [[str(v) for v in frame[col].head(XLSX_HEAD_ROWS)] for col in frame.columns]
-        start_sheet(ws, [str(col) for col in frame.columns], sheet_widths(frame.columns, shown))
-        append_xlsx_rows(ws, frame)
-        set_xlsx_filter(ws, frame.shape[1], len(frame))
+        sheet = book.add_sheet(name, columns, sheet_widths(columns, shown))
+        dates = [col in DATE_COLUMNS for col in frame.columns]
+        rows = frame.itertuples(index=False, name=None)
+        sheet.write_values(dates, [[_xlsx_value(v) for v in row] for row in rows])
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        book.save(tmp)
 
 
 def sheet_widths(columns: Iterable[str], shown: Iterable[Sequence[str]]) -> list[int]:
@@ -104,58 +102,13 @@ def sheet_widths(columns: Iterable[str], shown: Iterable[Sequence[str]]) -> list
     ]
 
 
-def start_sheet(ws, columns: Sequence[str], widths: Sequence[int]) -> None:
-    """The columns' widths, a frozen bold header row."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    for col_idx, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col_idx)].width = width
-    ws.freeze_panes = "A2"
-    header = []
-    for col in columns:
-        cell = WriteOnlyCell(ws, value=col)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    ws.append(header)
-
-
-def date_cell(ws, value: Any) -> Any:
-    """A cell shown as a date (yyyy-mm-dd), empty or not."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = "yyyy-mm-dd"
-    return cell
-
-
-def append_xlsx_rows(ws, frame: pd.DataFrame) -> None:
-    """The frame's rows under the sheet's header: dates typed as dates, formulas defused."""
-    dates = [col in DATE_COLUMNS for col in frame.columns]
-    for record in frame.itertuples(index=False, name=None):
-        row = []
-        for value, is_date in zip(record, dates, strict=True):
-            value = _xlsx_value(value)
-            row.append(date_cell(ws, value) if is_date and value is not None else value)
-        ws.append(row)
-
-
-def set_xlsx_filter(ws, n_columns: int, n_rows: int) -> None:
-    """Filters over the header and every row (openpyxl writes them after the rows)."""
-    from openpyxl.utils import get_column_letter
-
-    if n_columns:
-        ws.auto_filter.ref = f"A1:{get_column_letter(n_columns)}{max(1, n_rows + 1)}"
-
-
 def _xlsx_value(value: object) -> object:
     import pandas as pd
 
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, str):
-        # openpyxl stores any string starting with '=' as a formula; defuse all triggers.
+        # a spreadsheet runs text starting with '=' as a formula; defuse all triggers.
         return defuse(value)
     return value
 

@@ -4,8 +4,7 @@ Each plan's rows are typed column by column as they come (frame_types.value_type
 typing compare gives the tables it reads back) and written to the CSV files at once. The
 other formats are written by the sink process (sink_process.py, running BinaryTables): it
 gathers each table's rows into chunks of `chunk_rows`, each a Parquet row group and a run
-of the table's sheet in the workbook (openpyxl's write-only mode keeps each sheet in a
-temporary file), then loads the DuckDB database from the finished Parquet files while it
+of the table's sheet in the workbook (workbook.py keeps each sheet in a temporary file), then loads the DuckDB database from the finished Parquet files while it
 writes the workbook. No pandas: the values go straight from the rows into the csv module,
 Arrow arrays and the workbook, and the files are the ones pandas wrote from typed frames
 (tests/test_streaming.py holds the two side by side).
@@ -38,15 +37,14 @@ from planx.pipeline.sinks import (
     XLSX_HEAD_ROWS,
     XLSX_NAME,
     XLSX_SKIP,
-    date_cell,
-    set_xlsx_filter,
     sheet_widths,
-    start_sheet,
 )
 from planx.schemas.table_columns import TABLE_COLUMNS
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+    from planx.pipeline.workbook import CellKind, Sheet
 
 CHUNK_ROWS = 2000  # rows per table held (by the sink process) before they are written
 SPILL_DIRNAME = ".parquet-for-duckdb"  # Parquet written only to load the database from
@@ -199,27 +197,10 @@ def _shown_column(kind: ColumnKind, values: list[Any]) -> list[str]:
     return [missing if v is None else str(v) for v in values]
 
 
-def _xlsx_column(ws: Any, kind: ColumnKind, values: list[Any]) -> list[Any]:
-    """A typed column's cells: dates as date cells (an empty one where missing, as pandas'
-    NaT gave), flags as 0/1 numbers (as numpy's booleans were written), text defused."""
-    if kind == "text":
-        return [_csv_text(v) for v in values]
-    if kind == "date":
-        return [_empty_date_cell(ws) if v is None else date_cell(ws, v) for v in values]
-    if kind == "bool":
-        return [None if v is None else int(v) for v in values]
-    return values
-
-
-def _empty_date_cell(ws: Any) -> Any:
-    """An empty date cell made as pandas' NaT made one: first given a time (which makes the
-    workbook list openpyxl's date-and-time format, as NaT did), then emptied."""
-    cell = date_cell(ws, _A_TIME)
-    cell.value = None
-    return cell
-
-
-_A_TIME = dt.datetime(2000, 1, 1)
+def _cell_kind(kind: ColumnKind) -> CellKind:
+    """How a typed column is written to the workbook: flags as 0/1 numbers (as numpy's
+    booleans were written), every other non-text, non-date kind as numbers."""
+    return kind if kind in ("text", "date") else "number"
 
 
 class _XlsxStream:
@@ -227,17 +208,15 @@ class _XlsxStream:
     column widths are measured on them)."""
 
     def __init__(self, names: Iterable[str]):
-        from openpyxl import Workbook
+        from planx.pipeline.workbook import Workbook
 
-        self.workbook = Workbook(write_only=True)
-        self.sheets = {name: self.workbook.create_sheet(title=name[:31]) for name in names}
+        self.workbook = Workbook()
+        self.names = list(names)
+        self.sheets: dict[str, Sheet] = {}
         self.head: dict[str, list[list[Any]]] = {}  # a sheet not started: its first columns
-        self.started: set[str] = set()
-        self.rows = dict.fromkeys(self.sheets, 0)
 
     def append(self, shape: TableShape, columns: list[list[Any]]) -> None:
-        self.rows[shape.name] += len(columns[0])
-        if shape.name in self.started:
+        if shape.name in self.sheets:
             self._write(shape, columns)
             return
         head = self.head.setdefault(shape.name, [[] for _ in shape.columns])
@@ -250,21 +229,24 @@ class _XlsxStream:
         """Widths from the first rows (as a whole-table write measures them), then those rows."""
         head = self.head.pop(shape.name, None) or [[] for _ in shape.columns]
         shown = [_shown_column(k, v) for k, v in zip(shape.kinds, head, strict=True)]
-        start_sheet(self.sheets[shape.name], shape.columns, sheet_widths(shape.columns, shown))
+        widths = sheet_widths(shape.columns, shown)
+        self.sheets[shape.name] = self.workbook.add_sheet(shape.name, shape.columns, widths)
         self._write(shape, head)
-        self.started.add(shape.name)
 
     def _write(self, shape: TableShape, columns: list[list[Any]]) -> None:
-        ws = self.sheets[shape.name]
-        cells = [_xlsx_column(ws, k, v) for k, v in zip(shape.kinds, columns, strict=True)]
-        for row in zip(*cells, strict=True):
-            ws.append(row)
+        kinds = [_cell_kind(k) for k in shape.kinds]
+        texts = [
+            [_csv_text(v) for v in values] if kind == "text" else values
+            for kind, values in zip(shape.kinds, columns, strict=True)
+        ]
+        self.sheets[shape.name].write_columns(kinds, texts)
 
     def save(self, path: Path) -> None:
-        for name, ws in self.sheets.items():
-            if name not in self.started:
+        # Sheets in the tables' order, those that never had a row with their header only.
+        for name in self.names:
+            if name not in self.sheets:
                 self._start(TableShape.of(name))
-            set_xlsx_filter(ws, len(TABLE_COLUMNS[name]), self.rows[name])
+        self.workbook.sheets.sort(key=lambda sheet: self.names.index(sheet.name))
         with atomic_path(path) as tmp:
             self.workbook.save(tmp)
 
