@@ -37,6 +37,7 @@ from multiprocessing import get_context
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from planx.extractors import READERS, SUFFIX_FORMATS
 from planx.pipeline.process import FileResult, RunSettings
 from planx.pipeline.process_memory import peak_rss_kb
 from planx.schemas.records import ErrorRecord
@@ -44,19 +45,35 @@ from planx.schemas.records import ErrorRecord
 ProcessFn = Callable[[str | Path, RunSettings], FileResult]
 
 DEFAULT_TASKS_PER_WORKER = 100
+
+
+def _reader_module(fmt: str) -> str:
+    return READERS[fmt].partition(":")[0]
+
+
 # Modules the fork server imports once, so each worker inherits them instead of importing.
 # The readers and the NLP stage are named: their packages import them only on first use.
-WORKER_PRELOAD = [
+# A batch's fork server imports the readers of the formats its files' names say (a PDF-only
+# batch does not wait for openpyxl or python-docx); a file whose bytes say otherwise still
+# gets its reader, imported by the worker that meets it.
+WORKER_CORE = [
     "planx.pipeline.process",
     "planx.pipeline.interpret",
     "planx.pipeline.nlp.stage",
     "planx.extractors",
-    "planx.extractors.pdf",
-    "planx.extractors.docx",
-    "planx.extractors.text",
-    "planx.extractors.xlsx",
-    "planx.extractors.html",
 ]
+WORKER_PRELOAD = [*WORKER_CORE, *(_reader_module(fmt) for fmt in READERS)]
+
+
+def worker_preload(paths: Iterable[str | Path]) -> list[str]:
+    """What a batch's fork server imports: the core, and the readers the names call for
+    (every reader where a name has a suffix planx does not know)."""
+    formats = {SUFFIX_FORMATS.get(Path(p).suffix.lower()) for p in paths}
+    if None in formats:
+        return WORKER_PRELOAD
+    return [*WORKER_CORE, *(_reader_module(fmt) for fmt in READERS if fmt in formats)]
+
+
 # Worker processes that die before taking any file, in a row, before the batch gives up.
 MAX_STARTUP_FAILURES = 3
 # How often the pool wakes to check time limits when nothing else happens (seconds).
@@ -355,7 +372,6 @@ class ProcessPool:
         # imported planx (so a worker starts in milliseconds, not seconds), and that server
         # never runs threads, unlike this process (forking a process with threads is unsafe).
         self._ctx = get_context("forkserver")
-        self._ctx.set_forkserver_preload(WORKER_PRELOAD)
 
     def _spawn(self, fn: ProcessFn, settings: RunSettings) -> _Worker:
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
@@ -384,6 +400,7 @@ class ProcessPool:
             spawned.append(self._spawn(fn, settings))
             return spawned[-1]
 
+        self._ctx.set_forkserver_preload(worker_preload(t.path for t in pending))
         workers = [spawn() for _ in range(min(self.workers, len(pending)))]
         startup_failures = 0
         try:

@@ -34,7 +34,13 @@ from planx.pipeline.batch import (
 )
 from planx.pipeline.cache import CACHE_DIRNAME
 from planx.pipeline.cli import cli
-from planx.pipeline.executors import ProcessPool, Task
+from planx.pipeline.executors import (
+    WORKER_CORE,
+    WORKER_PRELOAD,
+    ProcessPool,
+    Task,
+    worker_preload,
+)
 from planx.pipeline.outputs import CSV_ORDER
 from planx.pipeline.process import RunSettings, process_file
 from planx.pipeline.progress import LineProgress, make_progress
@@ -709,3 +715,22 @@ def test_shared_documents_byte_identical_across_worker_counts(tmp_path, shared_d
     assert table_bytes(one) == table_bytes(two)
     run_extract(inputs, two, batch={"workers": 2})  # all from the cache
     assert table_bytes(one) == table_bytes(two)
+
+
+def test_the_fork_server_imports_the_readers_the_file_names_call_for():
+    pdf, docx_reader, text = (f"planx.extractors.{m}" for m in ("pdf", "docx", "text"))
+    assert worker_preload(["a.pdf", "b.PDF"]) == [*WORKER_CORE, pdf]
+    assert worker_preload(["a.pdf", "b.docx", "c.md"]) == [*WORKER_CORE, pdf, docx_reader, text]
+    assert worker_preload(["a.pdf", "notes.rtf"]) == WORKER_PRELOAD  # unknown: every reader
+
+
+def test_a_file_whose_bytes_name_another_format_is_read_by_a_worker(tmp_path, samples_dir):
+    folder = tmp_path / "in"
+    write_plans(folder, 2)
+    pdf = samples_dir / "plans" / "northam_vale_2017-18_improvement_plan.pdf"
+    (folder / "plan_99.txt").write_bytes(pdf.read_bytes())  # a PDF named as text
+    one, two = tmp_path / "one", tmp_path / "two"
+    run_extract([folder], one, batch={"workers": 1, "cache": False})
+    run_extract([folder], two, batch={"workers": 2, "cache": False})
+    assert table_bytes(one) == table_bytes(two)
+    assert len(pd.read_csv(two / "actions.csv").query("source == 'plan_99.txt'")) == 40
