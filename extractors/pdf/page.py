@@ -24,7 +24,7 @@ from planx.extractors.pdf.tables import (
     TableGrid,
     TablePart,
     add_icon_fills,
-    close_open_cells,
+    closed_grid,
     grid_to_part,
     is_icon_shape,
     lines_to_text_tables,
@@ -253,7 +253,7 @@ def _ruled_grids(
     else:
         edges = _turned_edges(page.edges, tf, swap=direction in (DOWN, UP))
         finder = RuledTableFinder(_FramePage((0.0, 0.0, width, height), edges))
-    grids = [TableGrid(close_open_cells(t.cells, finder.edges)) for t in finder.tables]
+    grids = [closed_grid(t.cells, finder.edges) for t in finder.tables]
     # One column of boxes is a framed or highlighted paragraph, not a table.
     return sorted(
         (g for g in grids if g.n_starts >= 2 and g.n_rows >= 1 and not g.ragged),
