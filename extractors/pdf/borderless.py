@@ -93,18 +93,29 @@ class _Row:
 def line_spans(run: list[Glyph]) -> list[Span]:
     """The line's glyphs (left to right) cut where the gap is far wider than a word space."""
     spans: list[Span] = []
-    prev: Glyph | None = None
+    span: Span | None = None
+    prev_x1 = prev_size = 0.0  # of the last glyph with ink
+    span_gap = SPAN_GAP
     for g in run:
-        if not g.text or g.text.isspace():
+        text = g.text
+        if not text or text.isspace():
             continue
-        size = max(g.size, prev.size if prev else 0.0, 1.0)
-        if prev is None or g.x0 - prev.x1 > SPAN_GAP * size:
-            spans.append(Span(g.x0, g.x1, [g], g.size))
-        else:
-            span = spans[-1]
-            span.glyphs.append(g)
-            span.x1 = max(span.x1, g.x1)
-        prev = g
+        x1, size = g.x1, g.size
+        if span is not None:
+            wide = size  # the larger of the two sizes, and at least 1 (as `max` picks it)
+            if prev_size > wide:
+                wide = prev_size
+            if 1.0 > wide:
+                wide = 1.0
+            if not g.x0 - prev_x1 > span_gap * wide:
+                span.glyphs.append(g)
+                if x1 > span.x1:
+                    span.x1 = x1
+                prev_x1, prev_size = x1, size
+                continue
+        span = Span(g.x0, x1, [g], size)
+        spans.append(span)
+        prev_x1, prev_size = x1, size
     return spans
 
 

@@ -10,6 +10,9 @@ without a gutter keeps plain top-to-bottom order, so single-column plans are unt
 
 from __future__ import annotations
 
+from itertools import chain, compress
+from operator import attrgetter, not_
+
 from planx.extractors.pdf.text import Fragment, Glyph, Line, fragments_to_line, glyphs_to_line
 
 MIN_LINES = 8  # fewer lines than this: not worth a column analysis
@@ -19,11 +22,20 @@ MIN_SHARE = 0.15  # each column holds at least this share of the page's text
 MIN_COLUMN_WIDTH = 90.0
 
 
+_X0, _X1, _TEXT = attrgetter("x0"), attrgetter("x1"), attrgetter("text")
+
+
+def _ink(runs: list[list[Glyph]]) -> list[Glyph]:
+    """The runs' glyphs that are not blank, in order."""
+    glyphs = list(chain.from_iterable(runs))
+    return list(compress(glyphs, map(not_, map(str.isspace, map(_TEXT, glyphs)))))
+
+
 def _gutters(runs: list[list[Glyph]]) -> list[tuple[float, float]]:
     """Clear vertical strips between the leftmost and rightmost ink."""
-    ink = [g for run in runs for g in run if not g.text.isspace()]
-    left = int(min(g.x0 for g in ink))
-    right = int(max(g.x1 for g in ink)) + 1
+    ink = _ink(runs)
+    left = int(min(map(_X0, ink)))
+    right = int(max(map(_X1, ink))) + 1
     # How many lines have ink at each x (1-point bins): each line adds its merged
     # glyph spans to a difference array, so the cost is linear in glyphs and width.
     diff = [0] * (right - left + 2)
@@ -38,7 +50,8 @@ def _gutters(runs: list[list[Glyph]]) -> list[tuple[float, float]]:
                     diff[start] += 1
                     diff[end] -= 1
                 start = s
-            end = max(end, e)
+            if e > end:
+                end = e
         if end >= 0:
             diff[start] += 1
             diff[end] -= 1
@@ -75,10 +88,10 @@ def order_lines(lines: list[Line], runs: list[list[Glyph]]) -> list[Line]:
     gutters = _gutters(runs)
     if not gutters:
         return lines
-    ink = [g for run in runs for g in run if not g.text.isspace()]
-    bounds = [min(g.x0 for g in ink)]
+    ink = _ink(runs)
+    bounds = [min(map(_X0, ink))]
     bounds += [(a + b) / 2 for a, b in gutters]
-    bounds.append(max(g.x1 for g in ink))
+    bounds.append(max(map(_X1, ink)))
     n_cols = len(bounds) - 1
     chars = [0] * n_cols
     for g in ink:

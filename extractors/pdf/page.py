@@ -24,7 +24,7 @@ from planx.extractors.pdf.tables import (
     TableGrid,
     TablePart,
     add_icon_fills,
-    close_open_cells,
+    closed_grid,
     grid_to_part,
     is_icon_shape,
     lines_to_text_tables,
@@ -52,11 +52,12 @@ _TURN = {  # where a direction points once the page is turned for a frame
     LEFT: {RIGHT: LEFT, DOWN: UP, LEFT: RIGHT, UP: DOWN},
 }
 CUT_SHARE = 0.05  # share of a table's cells that may have a word run across a border
-_X0, _X1, _TOP, _BOTTOM = (
+_X0, _X1, _TOP, _BOTTOM, _TEXT = (
     attrgetter("x0"),
     attrgetter("x1"),
     attrgetter("top"),
     attrgetter("bottom"),
+    attrgetter("text"),
 )
 _UPRIGHT = attrgetter("upright")
 _KEY_BITS = 20
@@ -253,7 +254,7 @@ def _ruled_grids(
     else:
         edges = _turned_edges(page.edges, tf, swap=direction in (DOWN, UP))
         finder = RuledTableFinder(_FramePage((0.0, 0.0, width, height), edges))
-    grids = [TableGrid(close_open_cells(t.cells, finder.edges)) for t in finder.tables]
+    grids = [closed_grid(t.cells, finder.edges) for t in finder.tables]
     # One column of boxes is a framed or highlighted paragraph, not a table.
     return sorted(
         (g for g in grids if g.n_starts >= 2 and g.n_rows >= 1 and not g.ragged),
@@ -308,13 +309,19 @@ class _Buckets:
     def fill(self, rows: list[list[Glyph]], keys: list[list[int]], vertical: list[Line]) -> None:
         """Every row cut into runs of glyphs that share a place, each run one line;
         `keys`: each glyph's grid cell (see `grid_keys`)."""
+        boxes = bool(self.boxes)
         for row, row_keys in zip(rows, keys, strict=True):
-            if not self.grids and not self.boxes:
+            if not self.grids and not boxes:
                 self.place(glyphs_to_line(row), -1, row)
+                continue
+            first = row_keys[0]
+            if (first != -1 or not boxes) and row_keys.count(first) == len(row_keys):
+                # The whole row in one place (a line of free text, or in one cell): one
+                # run, as the glyph by glyph cut below would make it.
+                self.place(glyphs_to_line(row), first, row)
                 continue
             run: list[Glyph] = []
             run_key = -3 - len(self.boxes)  # no key
-            boxes = bool(self.boxes)
             for g, grid_key in zip(row, row_keys, strict=True):
                 if g.text.isspace() and run:
                     key = run_key
@@ -452,6 +459,13 @@ def _accepted_grids(
     cuts = [0] * len(grids)
     mask = (1 << _KEY_BITS) - 1
     for row, row_keys in zip(rows, keys, strict=True):
+        first = row_keys[0]
+        if row_keys.count(first) == len(row_keys):
+            # The whole row in one place: no word cut in two; its cell is inked when
+            # some glyph is not blank (as the glyph by glyph look below finds).
+            if first >= 0 and not all(map(str.isspace, map(_TEXT, row))):
+                inked[first >> _KEY_BITS].add(first & mask)
+            continue
         prev: Glyph | None = None
         prev_key = -1
         spaced = False

@@ -20,9 +20,12 @@ from __future__ import annotations
 import ctypes
 import threading
 from collections.abc import Iterator
+from itertools import compress, repeat
+from operator import add
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -52,27 +55,28 @@ CLIP_SLACK = 1.0  # points a character's centre may lie outside its clip box
 PDFIUM_LOCK = threading.RLock()
 
 
-def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
-    """A PDFium function called with plain addresses (ints) for its pointers: a call per
-    character of a page is made thousands of times, and ctypes converts ints for void
-    pointers faster than it checks typed handles and out-parameters."""
+def _untyped(function: Any, restype: Any) -> Any:
+    """A PDFium function called without argument types: a call per character of a page is
+    made thousands of times, and ctypes passes a Python int (an index) as a C int and a
+    ready-made pointer object (`c_void_p`, `byref`) as is, with no per-call conversion of
+    each argument through a declared type (the declared types cost more than the call)."""
     address = ctypes.cast(function, ctypes.c_void_p).value
-    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+    return ctypes.CFUNCTYPE(restype)(address)
 
 
-_VOID, _INT = ctypes.c_void_p, ctypes.c_int
+_INT = ctypes.c_int
 # FPDFText_GetTextObject answering the object's address: a cheap key per character.
-_text_object_address = _by_address(pdfium_c.FPDFText_GetTextObject, _VOID, _VOID, _INT)
-_char_unicode = _by_address(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _VOID, _INT)
-_char_origin = _by_address(pdfium_c.FPDFText_GetCharOrigin, _INT, _VOID, _INT, _VOID, _VOID)
+_text_object_address = _untyped(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+_char_unicode = _untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+_char_origin = _untyped(pdfium_c.FPDFText_GetCharOrigin, _INT)
+_char_generated = _untyped(pdfium_c.FPDFText_IsGenerated, _INT)
+_char_map_error = _untyped(pdfium_c.FPDFText_HasUnicodeMapError, _INT)
 
 
 # The only characters PDFium generates (FPDFText_IsGenerated): a space, CR and LF at
 # gaps and line ends; others need not be asked about (a call per character is dear).
 _MADE_UP_CODES = frozenset((0x20, 0x0D, 0x0A))
-_UNMEASURED: Any = object()  # a code whose box about the origin is not worked out yet
-# A character code's text: PDFium's 2 is a hyphen it found at a line end; no text for a
-# code outside Unicode. Kept across pages (a document uses a few hundred codes).
+# A character code's text, kept across pages (a document uses a few hundred codes).
 _TEXT_OF_CODE: dict[int, str] = {}
 
 
@@ -213,30 +217,34 @@ class PdfiumPages:
     def _chars(self, textpage: Any, to_frame: Matrix, texts: dict[int, _TextObject]) -> list[Char]:
         """The page's characters, in content order; raises UnusableFont when many have
         codes that map to no Unicode. The text objects met are marked in `texts`."""
-        page_address = ctypes.cast(textpage, ctypes.c_void_p).value
+        scan = self._scan(textpage, to_frame, texts)
+        chars = self._placed(textpage, scan, to_frame)
+        if scan.errors >= MIN_MAP_ERRORS and scan.errors > MAP_ERROR_SHARE * len(chars):
+            raise UnusableFont(f"{scan.errors} characters have no Unicode mapping")
+        return chars
+
+    def _scan(self, textpage: Any, to_frame: Matrix, texts: dict[int, _TextObject]) -> _Scan:
+        """What PDFium says of each character, asked character by character: the loop
+        does nothing but ask (boxes are worked out for the whole page in `_placed`)."""
+        page = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)  # see `_untyped`
         get_unicode, object_address, get_origin = _char_unicode, _text_object_address, _char_origin
-        is_generated = pdfium_c.FPDFText_IsGenerated
-        has_map_error = pdfium_c.FPDFText_HasUnicodeMapError
-        new = tuple.__new__  # a Char from its fields' tuple: NamedTuple's constructors add a call
+        is_generated, has_map_error = _char_generated, _char_map_error
         ox, oy = ctypes.c_double(), ctypes.c_double()
-        ox_address, oy_address = ctypes.addressof(ox), ctypes.addressof(oy)
-        m0, m1, m2, m3, m4, m5 = to_frame
+        ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
+        scan = _Scan()
+        codes, xs, ys, index, runs = scan.codes, scan.xs, scan.ys, scan.index, scan.runs
         styles: dict[int, _TextStyle | None] = {}
-        chars: list[Char] = []
-        errors = 0
-        # A page's characters come a text object at a time: what they share is unpacked
-        # once per object, not looked up per character (pages have thousands).
+        # A page's characters come a text object at a time: its style is looked up once
+        # per object, not per character (pages have thousands).
         last_addr = 0
         s: _TextStyle | None = None
-        offsets: dict[int, Box | None] = {}
-        shared: tuple = ()
-        clip: Box | None = None
         map_error = False
-        made_up, unmeasured, text_of = _MADE_UP_CODES, _UNMEASURED, _TEXT_OF_CODE
+        errors = 0
+        made_up = _MADE_UP_CODES
         for i in range(pdfium_c.FPDFText_CountChars(textpage)):
-            code = get_unicode(page_address, i)
-            addr = object_address(page_address, i)
-            if not addr or (code in made_up and is_generated(textpage, i)):
+            code = get_unicode(page, i)
+            addr = object_address(page, i)
+            if not addr or (code in made_up and is_generated(page, i)):
                 # A space or line break PDFium made up at a gap: the reader finds word
                 # gaps itself (the spaces a text draws are kept, see _blank_objects).
                 continue
@@ -246,33 +254,81 @@ class PdfiumPages:
                     styles[addr] = self._style(textpage, i, addr, to_frame, texts.get(addr))
                 s = styles[addr]
                 if s is not None:
-                    offsets, clip, map_error = s.offsets, s.clip, s.map_error
-                    shared = (s.bold, s.name, s.colour, s.italic, s.upright, s.shown)
+                    map_error = s.map_error
+                    runs.append((len(codes), s))
             if s is None:
                 continue
-            if map_error and has_map_error(textpage, i):
+            if map_error and has_map_error(page, i):
                 errors += 1
-            off = offsets.get(code, unmeasured)
-            if off is unmeasured:
-                off = offsets[code] = self._box_about_origin(s, code, to_frame)
-            if off is None:  # no width known for the code: PDFium's own box for the glyph
-                x0, x1, top, bottom = _frame_box(to_frame, *_loose_box(textpage, i))
-            else:
-                get_origin(page_address, i, ox_address, oy_address)
-                x, y = ox.value, oy.value
-                fx, fy = m0 * x + m2 * y + m4, m1 * x + m3 * y + m5
-                x0, top, x1, bottom = fx + off[0], fy + off[1], fx + off[2], fy + off[3]
-            if clip is not None and not _centre_in((x0, top, x1, bottom), clip):
-                continue
-            text = text_of.get(code)
-            if text is None:
-                text = text_of[code] = (
-                    "-" if code == 2 else chr(code) if 0 < code < 0x110000 else ""
-                )
-            chars.append(new(Char, (x0, x1, top, bottom, text, bottom - top) + shared))
-        if errors >= MIN_MAP_ERRORS and errors > MAP_ERROR_SHARE * len(chars):
-            raise UnusableFont(f"{errors} characters have no Unicode mapping")
-        return chars
+            get_origin(page, i, ox_ref, oy_ref)
+            codes.append(code)
+            xs.append(ox.value)
+            ys.append(oy.value)
+            index.append(i)
+        scan.errors = errors
+        return scan
+
+    def _placed(self, textpage: Any, scan: _Scan, to_frame: Matrix) -> list[Char]:
+        """The scanned characters as Chars: each box is its origin in the frame plus its
+        code's box about the origin, worked out for the whole page in array arithmetic
+        (the same float operations, in the same order, as one character at a time)."""
+        codes = scan.codes
+        if not codes:
+            return []
+        box, loose = self._boxes_about_origins(scan, to_frame)
+        x, y = np.array(scan.xs, dtype=np.float64), np.array(scan.ys, dtype=np.float64)
+        m0, m1, m2, m3, m4, m5 = to_frame
+        fx, fy = m0 * x + m2 * y + m4, m1 * x + m3 * y + m5
+        x0, top, x1, bottom = fx + box[:, 0], fy + box[:, 1], fx + box[:, 2], fy + box[:, 3]
+        for k in loose:  # no width known for the code: PDFium's own box for the glyph
+            x0[k], x1[k], top[k], bottom[k] = _frame_box(
+                to_frame, *_loose_box(textpage, scan.index[k])
+            )
+        text_of = _TEXT_OF_CODE
+        for code in set(codes).difference(text_of):
+            # PDFium's 2 is a hyphen it found at a line end; no text outside Unicode.
+            text_of[code] = "-" if code == 2 else chr(code) if 0 < code < 0x110000 else ""
+        shared: list[tuple] = []
+        clipped: list[tuple[int, int, Box]] = []
+        for start, end, s in scan.spans():
+            shared.extend(
+                repeat((s.bold, s.name, s.colour, s.italic, s.upright, s.shown), end - start)
+            )
+            if s.clip is not None:
+                clipped.append((start, end, s.clip))
+        fields = zip(
+            x0.tolist(), x1.tolist(), top.tolist(), bottom.tolist(),
+            map(text_of.__getitem__, codes), (bottom - top).tolist(), strict=True,
+        )  # fmt: skip
+        # A Char from its fields' tuple: NamedTuple's constructors add a call.
+        chars = list(map(tuple.__new__, repeat(Char), map(add, fields, shared)))
+        if not clipped:
+            return chars
+        return list(compress(chars, _in_clips(x0, top, x1, bottom, clipped).tolist()))
+
+    def _boxes_about_origins(self, scan: _Scan, to_frame: Matrix) -> tuple[np.ndarray, list[int]]:
+        """Each scanned character's box about its origin (x0, top, x1, bottom; zeros where
+        the font gives no width), gathered from a table of the page's distinct pairs of
+        style and code; and where those without a width are."""
+        tables: dict[int, tuple[int, dict[int, Box | None]]] = {}  # by id: one per style kind
+        run_ids: list[int] = []
+        lengths: list[int] = []
+        for start, end, s in scan.spans():
+            offsets = s.offsets
+            for code in set(scan.codes[start:end]).difference(offsets):
+                offsets[code] = self._box_about_origin(s, code, to_frame)
+            run_ids.append(tables.setdefault(id(offsets), (len(tables), offsets))[0])
+            lengths.append(end - start)
+        by_number = [offsets for _, offsets in tables.values()]
+        codes = np.array(scan.codes, dtype=np.int64)  # Unicode values: under 2**32
+        keys = (np.repeat(np.array(run_ids, dtype=np.int64), lengths) << 32) | codes
+        distinct, where = np.unique(keys, return_inverse=True)
+        rows = [by_number[k >> 32][k & 0xFFFFFFFF] for k in distinct.tolist()]
+        table = np.array([row or (0.0, 0.0, 0.0, 0.0) for row in rows], dtype=np.float64)
+        if all(rows):
+            return table[where], []
+        without = np.array([row is None for row in rows])
+        return table[where], np.flatnonzero(without[where]).tolist()
 
     def _box_about_origin(self, style: _TextStyle, code: int, to_frame: Matrix) -> Box | None:
         """A character's box in the frame less its origin (x0, top, x1, bottom), as
@@ -396,17 +452,14 @@ class PdfiumPages:
         """Every path on the page (inside forms too) into `shapes`, every text object into
         `texts` (by address); the number of images."""
         images = 0
-        for obj, matrix in _objects(page, to_frame):
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
+        for obj, kind, matrix in _objects(page, to_frame):
             if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 images += 1
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 shapes.extend(self._path(obj, matrix))
             elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 addr = ctypes.cast(obj, ctypes.c_void_p).value or 0
-                texts[addr] = _TextObject(
-                    obj, matrix, _clip_box(obj, matrix_of_parent(matrix, obj))
-                )
+                texts[addr] = _TextObject(obj, matrix, _clip_box(obj, matrix))
         return images
 
     def _path(self, obj: Any, matrix: Matrix) -> list[Shape]:
@@ -420,7 +473,7 @@ class PdfiumPages:
         pdfium_c.FPDFPageObj_GetStrokeWidth(obj, width)
         fill_colour = self._colour.of(pdfium_c.FPDFPageObj_GetFillColor, obj)
         stroke_colour = self._colour.of(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
-        clip = _clip_box(obj, matrix_of_parent(matrix, obj))
+        clip = _clip_box(obj, matrix)
         out = []
         for ops, pts in _subpaths(obj, matrix):
             shape = _classify(ops, pts)
@@ -468,6 +521,48 @@ class _TextObject:
         return not _centre_in((x, y, x, y), self.clip)
 
 
+class _Scan:
+    """A page's characters as PDFium reports them, one list entry per character kept:
+    its code, origin (user space) and index on the text page; the runs of characters
+    that share a text object's style (where each starts, and the style)."""
+
+    __slots__ = ("codes", "errors", "index", "runs", "xs", "ys")
+
+    def __init__(self) -> None:
+        self.codes: list[int] = []
+        self.xs: list[float] = []
+        self.ys: list[float] = []
+        self.index: list[int] = []
+        self.runs: list[tuple[int, _TextStyle]] = []
+        self.errors = 0  # characters whose code maps to no Unicode
+
+    def spans(self) -> Iterator[tuple[int, int, _TextStyle]]:
+        """Each run of characters of one style: start, end (indexes of the lists), style."""
+        ends = [start for start, _ in self.runs[1:]] + [len(self.codes)]
+        for (start, style), end in zip(self.runs, ends, strict=True):
+            yield start, end, style
+
+
+def _in_clips(
+    x0: np.ndarray, top: np.ndarray, x1: np.ndarray, bottom: np.ndarray,
+    clipped: list[tuple[int, int, Box]],
+) -> np.ndarray:  # fmt: skip
+    """Which characters show: those whose centre lies in (or just by) their text object's
+    clip box (`clipped`: runs of characters, start to end, and their clip box), as
+    `_centre_in` decides one at a time."""
+    cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+    keep = np.ones(len(x0), dtype=bool)
+    for start, end, clip in clipped:
+        xs, ys = cx[start:end], cy[start:end]
+        keep[start:end] = (
+            (clip[0] - CLIP_SLACK <= xs)
+            & (xs <= clip[2] + CLIP_SLACK)
+            & (clip[1] - CLIP_SLACK <= ys)
+            & (ys <= clip[3] + CLIP_SLACK)
+        )
+    return keep
+
+
 def _draws_nothing(obj: Any) -> bool:
     """Whether a text object's box is empty (its glyphs are blanks)."""
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
@@ -504,24 +599,36 @@ def _invert(m: Matrix) -> Matrix | None:
     return (ia, ib, ic, id_, -(e * ia + f * ic), -(e * ib + f * id_))
 
 
-def _objects(page: Any, to_frame: Matrix) -> Iterator[tuple[Any, Matrix]]:
-    """Every page object in content order, with the map from its own space to the frame;
+# The objects whose place the reader reads (an image is only counted).
+_PLACED_KINDS = frozenset((pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT))
+
+
+def _objects(page: Any, to_frame: Matrix) -> Iterator[tuple[Any, int, Matrix]]:
+    """Every page object in content order, with its kind and the map from its own space
+    to the frame (IDENTITY for an object whose place is not read: an image, a shading);
     the objects of a form XObject in its place."""
     get = pdfium_c.FPDFPage_GetObject
     for i in range(pdfium_c.FPDFPage_CountObjects(page)):
         yield from _with_children(get(page, i), to_frame)
 
 
-def _with_children(obj: Any, parent: Matrix) -> Iterator[tuple[Any, Matrix]]:
-    """An object with its map to the frame, or a form's objects with theirs."""
-    m = pdfium_c.FS_MATRIX()
-    own = (m.a, m.b, m.c, m.d, m.e, m.f) if pdfium_c.FPDFPageObj_GetMatrix(obj, m) else IDENTITY
-    matrix = mul(own, parent)
-    if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
+def _with_children(obj: Any, parent: Matrix) -> Iterator[tuple[Any, int, Matrix]]:
+    """An object with its kind and map to the frame, or a form's objects with theirs."""
+    kind = pdfium_c.FPDFPageObj_GetType(obj)
+    if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+        matrix = mul(_own_matrix(obj), parent)
         for j in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
             yield from _with_children(pdfium_c.FPDFFormObj_GetObject(obj, j), matrix)
+    elif kind in _PLACED_KINDS:
+        yield obj, kind, mul(_own_matrix(obj), parent)
     else:
-        yield obj, matrix
+        yield obj, kind, IDENTITY  # a page may hold thousands of images: no map asked
+
+
+def _own_matrix(obj: Any) -> Matrix:
+    """An object's own matrix (IDENTITY when PDFium gives none)."""
+    m = pdfium_c.FS_MATRIX()
+    return (m.a, m.b, m.c, m.d, m.e, m.f) if pdfium_c.FPDFPageObj_GetMatrix(obj, m) else IDENTITY
 
 
 def _subpaths(obj: Any, matrix: Matrix) -> list[tuple[str, list[Point]]]:
@@ -616,10 +723,12 @@ def _frame_box(m: Matrix, x0: float, y0: float, x1: float, y1: float) -> Box:
 
 def _clip_box(obj: Any, matrix: Matrix) -> Box | None:
     """The box (x0, top, x1, bottom, in the frame) of the object's clip path; None when it
-    has none. `matrix` maps the clip path's space to the frame."""
+    has none. `matrix`: the object's map to the frame (its clip path is in its parent's
+    space, whose map is worked out only for an object that has a clip path: most have none)."""
     clip = pdfium_c.FPDFPageObj_GetClipPath(obj)
     if not clip:
         return None
+    matrix = matrix_of_parent(matrix, obj)
     box: Box | None = None
     x, y = ctypes.c_float(), ctypes.c_float()
     for p in range(pdfium_c.FPDFClipPath_CountPaths(clip)):

@@ -12,6 +12,7 @@ next page and places every table where it sits between the text.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -132,7 +133,9 @@ def _read_with_pdfium(path: Path, max_pages: int) -> ReadResult:
         carried: list[float] | None = None
         for index in range(n_pages):
             try:
-                objects = pages.page(index)
+                with _collector_paused():
+                    objects = pages.page(index)
+                    contents.append(read_page(objects, index + 1, carried))
             except UnusableFont as exc:
                 note = f"{FALLBACK_NOTE}: a font on page {index + 1} maps to no text ({exc})"
                 return None, [note], n_pages, {}
@@ -140,11 +143,26 @@ def _read_with_pdfium(path: Path, max_pages: int) -> ReadResult:
                 carried = None
                 warnings.append(f"page {index + 1} could not be read: {_reason(exc)}")
                 continue
-            contents.append(read_page(objects, index + 1, carried))
             carried = carried_columns(contents[-1])
         return contents, warnings, n_pages, _metadata(pages.metadata())
     finally:
         pages.close()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while one page is read: a page makes thousands of small
+    objects (a record per character, line and fragment; reference counting frees them, as
+    they form no cycles), and every 700 of them would set off a collection that walks the
+    young objects (and, now and then, every object of the process). Back on, as it was,
+    once the page is read: one collection then sees the page's objects once."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _read_with_pdfplumber(path: Path, max_pages: int) -> ReadResult:

@@ -205,6 +205,14 @@ def _covers(edges: list[dict], orient: str, at: float, lo: float, hi: float) -> 
     return reach >= hi - EDGE_COVER_TOL
 
 
+def closed_grid(cells: list[BBox], edges: list[dict]) -> TableGrid:
+    """The grid of the table's cells with its cells left open closed (`close_open_cells`),
+    laid out once when none was left open (most tables)."""
+    grid = TableGrid(cells)
+    added = _cells_left_open(grid, edges)
+    return TableGrid(list(cells) + added) if added else grid
+
+
 def close_open_cells(cells: list[BBox], edges: list[dict]) -> list[BBox]:
     """The table's cells plus the cells drawn open at the top or bottom of the grid.
 
@@ -215,7 +223,11 @@ def close_open_cells(cells: list[BBox], edges: list[dict]) -> list[BBox]:
     """
     if not cells:
         return cells
-    grid = TableGrid(cells)
+    return list(cells) + _cells_left_open(TableGrid(cells), edges)
+
+
+def _cells_left_open(grid: TableGrid, edges: list[dict]) -> list[BBox]:
+    """The cells drawn open at the top or bottom of the grid (see `close_open_cells`)."""
     xs, ys, slots = grid.xs, grid.ys, grid.slots
     added: list[BBox] = []
     taken: set[tuple[int, int]] = set()
@@ -250,7 +262,7 @@ def close_open_cells(cells: list[BBox], edges: list[dict]) -> list[BBox]:
             added.append((xs[c0], top, xs[c1], bottom))
             for r in list(rows)[:depth]:
                 taken.update((r, c) for c in range(c0, c1))
-    return list(cells) + added
+    return added
 
 
 @dataclass(slots=True)

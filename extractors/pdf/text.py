@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import NamedTuple
@@ -195,12 +195,15 @@ def glyphs_to_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
 _SIZE, _BOLD, _COLOUR = attrgetter("size"), attrgetter("bold"), attrgetter("colour")
 
 
-def _fragment(items: list[Glyph | None]) -> Fragment:
-    """One fragment from its glyphs in order, None where a word gap falls. The sums are
-    taken over the whole list at once (C loops through `map`), not glyph by glyph."""
-    glyphs = [g for g in items if g is not None]
+_GAP = " "  # a word gap in a fragment's text pieces (a glyph's text is never blank)
+
+
+def _fragment(glyphs: list[Glyph], texts: list[str]) -> Fragment:
+    """One fragment from its glyphs in order and its text pieces (each glyph's text, and
+    `_GAP` where a word gap falls). The sums are taken over the whole list at once (C
+    loops through `map`), not glyph by glyph."""
     first = glyphs[0]
-    text = "".join([" " if g is None else g.text for g in items]).strip()
+    text = "".join(texts).strip()
     colours = dict(Counter(map(_COLOUR, glyphs)))
     coloured = any(c and not is_neutral_colour(c) for c in colours)
     return Fragment(
@@ -214,49 +217,63 @@ def _fragment(items: list[Glyph | None]) -> Fragment:
         len(text.split()),
         colours,
         # Most fragments have no coloured glyph: no need to look at each piece.
-        colour_runs((" ", None) if g is None else (g.text, g.colour) for g in items)
-        if coloured
-        else (),
+        colour_runs(_coloured_pieces(glyphs, texts)) if coloured else (),
     )
+
+
+def _coloured_pieces(glyphs: list[Glyph], texts: list[str]) -> Iterator[tuple[str, str | None]]:
+    """Each text piece of a fragment with its glyph's colour; no colour at a word gap."""
+    inked = iter(glyphs)
+    for t in texts:
+        if t == _GAP:
+            yield t, None
+        else:
+            g = next(inked)
+            yield g.text, g.colour
 
 
 def glyphs_to_line(glyphs: list[Glyph]) -> Line | None:
     """One line from glyphs sorted left to right; None when it is only spaces."""
-    pieces: list[list[Glyph | None]] = []  # each fragment's glyphs, None at word gaps
-    current: list[Glyph | None] = []
-    inked: list[Glyph] = []
+    pieces: list[tuple[list[Glyph], list[str]]] = []  # each fragment's glyphs and texts
+    current: list[Glyph] = []
+    texts: list[str] = []
     prev: Glyph | None = None
+    prev_x1 = prev_size = 0.0
     pending_space = False
     first_word_x1: float | None = None
+    fragment_gap, word_gap = FRAGMENT_GAP, WORD_GAP
     for g in glyphs:
-        if not g.text or g.text.isspace():
+        text = g.text
+        if not text or text.isspace():
             pending_space = prev is not None
             continue
         if prev is not None:
-            gap = g.x0 - prev.x1
-            size = g.size if g.size > prev.size else prev.size
+            gap = g.x0 - prev_x1
+            size = g.size
+            size = size if size > prev_size else prev_size
             if size < 1.0:
                 size = 1.0
-            if gap > FRAGMENT_GAP * size:
-                pieces.append(current)
-                current = []
+            if gap > fragment_gap * size:
+                pieces.append((current, texts))
+                current, texts = [], []
                 if first_word_x1 is None:
-                    first_word_x1 = prev.x1
-            elif pending_space or gap > WORD_GAP * size:
-                current.append(None)
+                    first_word_x1 = prev_x1
+            elif pending_space or gap > word_gap * size:
+                texts.append(_GAP)
                 if first_word_x1 is None:
-                    first_word_x1 = prev.x1
-            elif g.text == prev.text and _painted_twice(g, prev):  # text first: cheap
+                    first_word_x1 = prev_x1
+            elif text == prev.text and _painted_twice(g, prev):  # text first: cheap
                 continue
         current.append(g)
-        inked.append(g)
-        prev = g
+        texts.append(text)
+        prev, prev_x1, prev_size = g, g.x1, g.size
         pending_space = False
-    if not inked:
+    if prev is None:
         return None
-    pieces.append(current)
+    pieces.append((current, texts))
+    inked = [g for piece, _ in pieces for g in piece] if len(pieces) > 1 else current
     return _line_of(
-        [_fragment(items) for items in pieces],
+        [_fragment(piece, piece_texts) for piece, piece_texts in pieces],
         Counter(map(_SIZE, inked)),
         sum(map(_BOLD, inked)) * 2 > len(inked),
         first_word_x1,
