@@ -47,7 +47,12 @@ from planx.pipeline.executors import (
     run_guarded,
     run_inline,
 )
-from planx.pipeline.inputs import LightResults, copy_result, identical_copies, tasks_to_files
+from planx.pipeline.inputs import (
+    LightResults,
+    copy_result,
+    files_in_table_order,
+    identical_copies,
+)
 from planx.pipeline.outputs import CSV_ORDER, OUTPUT_FORMATS, atomic_path, check_formats
 from planx.pipeline.process import (
     PLAN_ID_CHARS,
@@ -58,7 +63,7 @@ from planx.pipeline.process import (
 )
 from planx.pipeline.process_memory import peak_rss_kb
 from planx.pipeline.progress import NullProgress, Progress
-from planx.schemas.records import ErrorRecord, InputFile, Plan
+from planx.schemas.records import ErrorRecord, Plan
 from planx.schemas.settings import resolve_settings
 
 if TYPE_CHECKING:
@@ -257,15 +262,23 @@ def _runner(batch: BatchSettings, n_files: int):
     )
 
 
+def task_key(fingerprint: str, task: Task) -> str:
+    """The cache key of a task's result (for a hashed file): made when needed, not kept."""
+    return entry_key(fingerprint, task.sha256, Path(task.path).name)
+
+
 def inputs_digest(
-    tasks: Sequence[Task], keys: dict[int, str], formats: Sequence[str] = OUTPUT_FORMATS
+    tasks: Sequence[Task], key_of: Callable[[Task], str], formats: Sequence[str] = OUTPUT_FORMATS
 ) -> str | None:
     """What the tables are made from, and in which formats, as one hash (None if some file
-    could not be hashed)."""
-    if any(t.index not in keys for t in tasks):
-        return None
-    text = "\n".join(keys[t.index] for t in sorted(tasks, key=lambda t: t.index))
-    return hashlib.sha256(f"{','.join(formats)}\n{len(tasks)}\n{text}".encode()).hexdigest()
+    could not be hashed): the formats, the number of files, then each file's key in task
+    order, a line each, hashed as they come."""
+    digest = hashlib.sha256(f"{','.join(formats)}\n{len(tasks)}\n".encode())
+    for n, task in enumerate(sorted(tasks, key=lambda t: t.index)):
+        if not task.sha256:
+            return None
+        digest.update(f"{chr(10) if n else ''}{key_of(task)}".encode())
+    return digest.hexdigest()
 
 
 def outputs_current(outdir: Path, digest: str | None) -> list[Path] | None:
@@ -352,19 +365,22 @@ def results_in_order(
             if task.index in cached:
                 yield task, load_cached(task)
                 continue
-            while task.index not in early:
+            # Its result, handed over with no reference kept here: once the caller has
+            # written it, it is gone before the caller collects and trims the heap.
+            turn: list[FileResult] = []
+            while task.index not in early and not turn:
                 done, result = next(finished)
                 on_arrival(done, result)
                 if done.index == task.index:  # its turn: it need not wait
-                    break
-                early[done.index] = _spooled(result)
+                    turn.append(result)
+                else:
+                    early[done.index] = _spooled(result)
                 del result
-            else:
+            if not turn:
                 with early.pop(task.index) as spool:
                     spool.seek(0)
-                    result = pickle.load(spool)
-            yield task, result
-            del result  # the caller is done with it: not kept here until the next one
+                    turn.append(pickle.load(spool))
+            yield task, turn.pop()
     finally:
         for spool in early.values():
             spool.close()
@@ -386,7 +402,7 @@ class _BatchRun:
     def __init__(
         self,
         tasks: Sequence[Task],
-        keys: dict[int, str],
+        key_of: Callable[[Task], str],
         cache: ResultCache | None,
         settings: RunSettings,
         batch: BatchSettings,
@@ -395,7 +411,7 @@ class _BatchRun:
         report: Callable[[FileResult, bool], None],
         note: Callable[[str], None],
     ):
-        self.keys, self.cache, self.settings, self.batch = keys, cache, settings, batch
+        self.key_of, self.cache, self.settings, self.batch = key_of, cache, settings, batch
         self.process, self.summary, self.report, self.note = process, summary, report, note
         self.light = LightResults(tasks)  # task index -> its result without the plan
         self.cached: set[int] = set()
@@ -405,11 +421,7 @@ class _BatchRun:
         if self.cache is None or self.batch.force:
             return
         for task in tasks:
-            hit = (
-                self.cache.get(self.keys[task.index], task.path)
-                if task.index in self.keys
-                else None
-            )
+            hit = self.cache.get(self.key_of(task), task.path) if task.sha256 else None
             if hit is not None:
                 self.cached.add(task.index)
                 self.summary.n_cached += 1
@@ -430,9 +442,9 @@ class _BatchRun:
     def _arrived(self, task: Task, result: FileResult) -> None:
         """A processed file: cached at once (a stopped run loses only the files in flight)."""
         self.summary.n_processed += 1
-        if self.cache is not None and task.index in self.keys and result.sha256 == task.sha256:
+        if self.cache is not None and task.sha256 and result.sha256 == task.sha256:
             try:
-                self.cache.put(self.keys[task.index], result)
+                self.cache.put(self.key_of(task), result)
             except OSError as exc:
                 if not self.summary.cache_failed:
                     self.note(f"warning: cannot write the cache ({exc}); going on without it")
@@ -443,7 +455,7 @@ class _BatchRun:
     def _load_cached(self, task: Task) -> FileResult:
         """A cached result again, for its plan's rows (processed here if the entry has gone)."""
         assert self.cache is not None  # only cached tasks come here
-        hit = self.cache.get(self.keys[task.index], task.path)
+        hit = self.cache.get(self.key_of(task), task.path)
         if hit is not None:
             return hit
         # Counted already, when the entry was first read.
@@ -545,15 +557,12 @@ def _write_tables(
     """The writing of the whole set into a staging folder (for commit_outputs)."""
 
     def write(staging: Path) -> list[Path]:
-        from planx.pipeline.flatten import error_rows, file_rows
         from planx.pipeline.table_stream import TableWriter
 
         writer = TableWriter(staging, run.batch.formats)
         try:
             run.write_plans(order, writer, settle, _copy_names(tasks, copy_of))
-            _, errors, files = _tally(run, tasks, copy_of)
-            writer.add_rows("errors", error_rows(errors))
-            writer.add_rows("files", file_rows(files))
+            _tally(run, tasks, copy_of, writer)
             written = writer.close()
             run.summary.sink_rss_mb = writer.sink_peak_rss_mb
             return written
@@ -591,11 +600,10 @@ def run_extract(
         recover_outputs(outdir)
         files, skipped = _input_files(paths, outdir)
         summary = RunSummary(outdir=outdir, n_files=len(files), skipped=skipped)
-        fingerprint = run_fingerprint(settings)
         tasks = [_task(index, path) for index, path in enumerate(files)]
-        keys = {
-            t.index: entry_key(fingerprint, t.sha256, Path(t.path).name) for t in tasks if t.sha256
-        }
+        del files  # the tasks have the paths: nothing kept per file twice
+        fingerprint = run_fingerprint(settings)
+        key_of = functools.partial(task_key, fingerprint)
         cache_root = batch.cache_dir or outdir / CACHE_DIRNAME
         cache = ResultCache(cache_root, fingerprint) if batch.cache else None
         # Byte-identical files are one document: read once (see pipeline/inputs.py).
@@ -607,13 +615,13 @@ def run_extract(
                 on_result(result)
 
         run = _BatchRun(
-            tasks, keys, cache, settings, batch, process, summary, report, progress.note
+            tasks, key_of, cache, settings, batch, process, summary, report, progress.note
         )
         order = output_order(t for t in tasks if t.index not in copy_of)
         progress.start(len(tasks))
         try:
             run.look_up_cache(order, settle)
-            digest = inputs_digest(tasks, keys, batch.formats)
+            digest = inputs_digest(tasks, key_of, batch.formats)
             everything_cached = len(run.cached) == len(order)
             current = outputs_current(outdir, digest) if everything_cached else None
             if current is not None:
@@ -626,7 +634,7 @@ def run_extract(
             progress.close()
         if cache is not None and batch.cache_dir is None and not summary.cache_failed:
             # The default cache serves this folder's outputs only: drop entries they no longer use.
-            cache.prune(set(keys.values()))
+            cache.prune({key_of(t) for t in tasks if t.sha256})
     return summary
 
 
@@ -641,21 +649,32 @@ def _input_files(paths: Sequence[str | Path], outdir: Path) -> tuple[list[Path],
     return files, skipped
 
 
+# Files table rows made and written at a time at the end of a run.
+FILE_ROWS_AT_ONCE = 256
+
+
 def _tally(
-    run: _BatchRun, tasks: list[Task], copy_of: dict[int, int]
-) -> tuple[list[FileResult], list[ErrorRecord], list[InputFile]]:
-    """Every file's light result (identical copies reported here), the run's errors and
-    input files, with their counts in the summary."""
+    run: _BatchRun, tasks: list[Task], copy_of: dict[int, int], writer: TableWriter | None = None
+) -> None:
+    """The run's errors and input files counted in the summary (identical copies reported
+    here) and, with `writer`, written as the errors and files tables: the files a slice at a
+    time, so the end of a run holds no object per file."""
+    if writer is not None:  # flatten imports pandas: a run that writes nothing does not load it
+        from planx.pipeline.flatten import error_rows, file_rows
+
     summary = run.summary
     for index, original in sorted(copy_of.items()):
         if original in run.light:
             run.light.keep(index, copy_result(tasks[index], run.light[original]))
             run.report(run.light[index], False)
-    done = [run.light[t.index] for t in tasks if t.index in run.light]
-    errors = [e for result in done for e in result.errors]
-    inputs = tasks_to_files(tasks, run.light, copy_of, plan_ids=run.light.plan_ids())
+    summary.errors = list(run.light.errors())
+    if writer is not None:
+        writer.add_rows("errors", error_rows(summary.errors))
     summary.n_identical = len(copy_of)
-    summary.n_read = sum(1 for f in inputs if f.plan_id)
-    summary.n_failed = sum(1 for f in inputs if not f.plan_id)
-    summary.errors = errors
-    return done, errors, inputs
+    summary.n_read = summary.n_failed = 0
+    for files in files_in_table_order(tasks, run.light, copy_of, FILE_ROWS_AT_ONCE):
+        read = sum(1 for f in files if f.plan_id)
+        summary.n_read += read
+        summary.n_failed += len(files) - read
+        if writer is not None:
+            writer.add_rows("files", file_rows(files))

@@ -23,7 +23,9 @@ import contextlib
 import ctypes
 import gc
 import os
+import pickle
 import signal
+import struct
 import tempfile
 import threading
 import time
@@ -82,7 +84,7 @@ POLL_S = 0.5
 FILES_QUEUED_PER_WORKER = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a batch keeps one per file to its end
 class Task:
     index: int  # position in the batch's sorted file list
     path: str
@@ -274,6 +276,45 @@ def run_inline(
 # ---------------------------------------------------------------- a pool of worker processes
 
 
+class MessageReader:
+    """Messages from the workers read into one buffer, reused for every message and grown to
+    the largest. Connection.recv reads a message in pipe-sized pieces, each into a fresh bytes
+    object the size of what remains, then joins them: for a large plan's pickle, dozens of
+    megabyte allocations per file, which left the C heap more fragmented the more files came.
+    The framing is multiprocessing's (Connection.send_bytes): a 4-byte size, or -1 and an
+    8-byte size."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def recv(self, conn: mp_connection.Connection) -> object:
+        """The next object `conn` was sent (EOFError when the other end has gone)."""
+        fd = conn.fileno()
+        (size,) = struct.unpack("!i", self._read(fd, 4, first=True))
+        if size == -1:
+            (size,) = struct.unpack("!Q", self._read(fd, 8))
+        return pickle.loads(self._read(fd, size))
+
+    def release(self) -> None:
+        """Let the buffer go (the pool has finished)."""
+        self._buffer = bytearray()
+
+    def _read(self, fd: int, size: int, first: bool = False) -> memoryview:
+        if len(self._buffer) < size:
+            self._buffer = bytearray()  # the old one freed before the new one is made
+            self._buffer = bytearray(size)
+        view = memoryview(self._buffer)[:size]
+        got = 0
+        while got < size:
+            n = os.readv(fd, [view[got:]])
+            if n == 0:
+                if first and got == 0:
+                    raise EOFError
+                raise OSError("got end of file during message")
+            got += n
+        return view
+
+
 def _limit_memory(max_memory_mb: int | None) -> None:
     if not max_memory_mb:
         return
@@ -372,6 +413,7 @@ class ProcessPool:
         # imported planx (so a worker starts in milliseconds, not seconds), and that server
         # never runs threads, unlike this process (forking a process with threads is unsafe).
         self._ctx = get_context("forkserver")
+        self._reader = MessageReader()
 
     def _spawn(self, fn: ProcessFn, settings: RunSettings) -> _Worker:
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
@@ -418,13 +460,16 @@ class ProcessPool:
                 )
                 now = time.monotonic()
                 keep: list[_Worker] = []
+                finished: deque[tuple[Task, FileResult]] = deque()
                 for w in workers:
-                    outcome, stays = self._check(w, now)
+                    stays = self._check(w, now, finished)
                     if not stays:  # files it was sent and had not started go to another
                         pending.extendleft(reversed(w.queued))
                         w.queued.clear()
-                    if outcome is not None:
-                        yield outcome
+                    while finished:
+                        # Handed over, not kept here: while the batch writes it and then
+                        # collects and trims, nothing here holds the plan.
+                        yield finished.popleft()
                     if stays:
                         keep.append(w)
                     elif not w.ready and w.process.exitcode is not None:
@@ -444,6 +489,7 @@ class ProcessPool:
                 workers = keep
                 spawned = [w for w in spawned if w in workers or not _reaped(w)]
         finally:
+            self._reader.release()
             for w in spawned:
                 with contextlib.suppress(OSError, ValueError):
                     w.conn.send(None)
@@ -463,21 +509,31 @@ class ProcessPool:
             return POLL_S
         return max(0.0, min(POLL_S, min(deadlines) - time.monotonic()))
 
-    def _check(self, w: _Worker, now: float) -> tuple[tuple[Task, FileResult] | None, bool]:
-        """What the worker has to say: (a finished file or None, whether it stays in the pool)."""
+    def _check(self, w: _Worker, now: float, finished: deque[tuple[Task, FileResult]]) -> bool:
+        """What the worker has to say (a finished file is put in `finished`): whether it stays
+        in the pool."""
+        outcome, stays = self._answer(w, now)
+        if outcome is not None:
+            finished.append(outcome)
+        return stays
+
+    def _answer(self, w: _Worker, now: float) -> tuple[tuple[Task, FileResult] | None, bool]:
+        """(A finished file or None, whether the worker stays in the pool)."""
         try:
             has_message = w.conn.poll()
         except (EOFError, OSError):
             has_message = False
         if has_message:
             try:
-                message = w.conn.recv()
+                message = self._reader.recv(w.conn)
             except (EOFError, OSError):
                 return self._died(w), False
+            assert isinstance(message, tuple)
             if message[0] == "ready":
                 w.ready = True
                 return None, True
             index, status, result, rss_kb = message
+            del message
             self.stats.saw_rss_kb(rss_kb)
             task = w.queued.popleft() if w.queued else None
             w.started = now  # the next queued file starts now

@@ -12,13 +12,13 @@ from __future__ import annotations
 import dataclasses
 import os
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from planx.extractors import SUFFIX_FORMATS, SUPPORTED_SUFFIXES, sniff_format
 from planx.pipeline.executors import Task
 from planx.pipeline.process import PLAN_ID_CHARS, FileResult
-from planx.schemas.records import InputFile
+from planx.schemas.records import ErrorRecord, InputFile
 
 
 def _name_fits(path: str) -> int:
@@ -81,8 +81,10 @@ class LightResults:
     _UNSEEN, _NO_PLAN, _PLAN = 0, 1, 2
 
     def __init__(self, tasks: Sequence[Task]):
-        self._tasks = {t.index: t for t in tasks}
-        size = max(self._tasks, default=-1) + 1
+        size = max((t.index for t in tasks), default=-1) + 1
+        self._tasks: list[Task | None] = [None] * size  # by index: no dict entry per file
+        for t in tasks:
+            self._tasks[t.index] = t
         self._pages = array("q", [-1]) * size  # -1: no page count
         self._state = bytearray(size)
         self._whole: dict[int, tuple[FileResult, str]] = {}  # the others, with their plan id
@@ -90,6 +92,7 @@ class LightResults:
     def keep(self, index: int, result: FileResult, plan_id: str = "") -> None:
         """The result of task `index` (`plan_id`: its plan's, if it gave one)."""
         task = self._tasks[index]
+        assert task is not None, index
         ordinary = (
             not result.errors
             and not result.same_as
@@ -113,6 +116,7 @@ class LightResults:
         if index in self._whole:
             return self._whole[index][0]
         task, pages = self._tasks[index], self._pages[index]
+        assert task is not None
         return FileResult(
             path=task.path,
             source=Path(task.path).name,
@@ -123,27 +127,83 @@ class LightResults:
     def get(self, index: int) -> FileResult | None:
         return self[index] if index in self else None
 
+    def plan_id(self, index: int) -> str:
+        """The plan id of task `index`'s plan ("" when it gave none or is not kept)."""
+        if index in self._whole:
+            return self._whole[index][1]
+        task = self._tasks[index] if index in self else None
+        if task is not None and self._state[index] == self._PLAN:
+            return task.sha256[:PLAN_ID_CHARS]
+        return ""
+
     def plan_ids(self) -> dict[int, str]:
         """Task index -> the plan id of each file that gave a plan."""
-        ids = {
-            i: self._tasks[i].sha256[:PLAN_ID_CHARS]
-            for i, s in enumerate(self._state)
-            if s == self._PLAN
-        }
-        ids.update({i: plan_id for i, (_, plan_id) in self._whole.items() if plan_id})
-        return ids
+        ids = {i: self.plan_id(i) for i in range(len(self._state))}
+        return {i: plan_id for i, plan_id in ids.items() if plan_id}
+
+    def errors(self) -> Iterator[ErrorRecord]:
+        """Every kept result's errors and warnings, in task order (ordinary results have none)."""
+        for index in sorted(self._whole):
+            yield from self._whole[index][0].errors
 
 
-def shared_folder(paths: Sequence[str]) -> Path | None:
-    """The deepest folder holding every path (None for no paths)."""
-    if not paths:
-        return None
-    return Path(os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in paths]))
+def shared_folder(paths: Iterable[str]) -> Path | None:
+    """The deepest folder holding every path (None for no paths); one path at a time, so a
+    batch's paths are not gathered into a list for it."""
+    shared: str | None = None
+    for path in paths:
+        folder = os.path.dirname(os.path.abspath(path))
+        shared = folder if shared is None else os.path.commonpath([shared, folder])
+    return None if shared is None else Path(shared)
 
 
 def _relative(path: str, root: Path | None) -> str:
     absolute = Path(os.path.abspath(path))
     return absolute.relative_to(root).as_posix() if root is not None else absolute.name
+
+
+def _task_at(tasks: Sequence[Task], index: int) -> Task:
+    """The task of `index` (in a batch, the task at that position)."""
+    if 0 <= index < len(tasks) and tasks[index].index == index:
+        return tasks[index]
+    return next(t for t in tasks if t.index == index)
+
+
+def _input_file(
+    task: Task,
+    tasks: Sequence[Task],
+    root: Path | None,
+    results: Mapping[int, FileResult] | LightResults,
+    copy_of: Mapping[int, int],
+    plan_id_of: Callable[[int], str],
+) -> InputFile:
+    original = copy_of.get(task.index, task.index)
+    plan_id = plan_id_of(original)
+    own = results.get(task.index)
+    is_copy = original != task.index
+    return InputFile(
+        source=Path(task.path).name,
+        path=_relative(task.path, root),
+        sha256=task.sha256 or (own.sha256 if own is not None else ""),
+        plan_id=plan_id,
+        outcome="identical_copy" if is_copy else "read" if plan_id else "failed",
+        same_as=_relative(_task_at(tasks, original).path, root) if is_copy else "",
+    )
+
+
+def _plan_id_of(
+    results: Mapping[int, FileResult] | LightResults, plan_ids: Mapping[int, str] | None
+) -> Callable[[int], str]:
+    if plan_ids is not None:
+        return lambda index: plan_ids.get(index, "")
+    if isinstance(results, LightResults):
+        return results.plan_id
+
+    def from_result(index: int) -> str:
+        read = results.get(index)
+        return read.plan.plan_id if read is not None and read.plan is not None else ""
+
+    return from_result
 
 
 def tasks_to_files(
@@ -155,26 +215,38 @@ def tasks_to_files(
     """Every input file with what became of it: read (its plan), an identical copy of a file
     read in its place (that file's plan), or failed (its reasons are in errors).
     `plan_ids` (task index -> plan id) stands in for results whose plans were let go."""
-    root = shared_folder([t.path for t in tasks])
-    by_index = {t.index: t for t in tasks}
-    files = []
-    for task in sorted(tasks, key=lambda t: t.index):
-        original = copy_of.get(task.index, task.index)
-        read = results.get(original)
-        if plan_ids is not None:
-            plan_id = plan_ids.get(original, "")
-        else:
-            plan_id = read.plan.plan_id if read is not None and read.plan is not None else ""
-        own = results.get(task.index)
-        is_copy = original != task.index
-        files.append(
-            InputFile(
-                source=Path(task.path).name,
-                path=_relative(task.path, root),
-                sha256=task.sha256 or (own.sha256 if own is not None else ""),
-                plan_id=plan_id,
-                outcome="identical_copy" if is_copy else "read" if plan_id else "failed",
-                same_as=_relative(by_index[original].path, root) if is_copy else "",
-            )
-        )
-    return files
+    root = shared_folder(t.path for t in tasks)
+    plan_id_of = _plan_id_of(results, plan_ids)
+    return [
+        _input_file(task, tasks, root, results, copy_of, plan_id_of)
+        for task in sorted(tasks, key=lambda t: t.index)
+    ]
+
+
+def files_in_table_order(
+    tasks: Sequence[Task], results: LightResults, copy_of: Mapping[int, int], at_once: int
+) -> Iterator[list[InputFile]]:
+    """tasks_to_files's files in the files table's order (by path, then name), `at_once` at a
+    time: a batch's end holds a slice of its files, not all of them. `tasks` are a batch's
+    (each at the position of its index)."""
+    root = shared_folder(t.path for t in tasks)
+
+    def table_key(task: Task) -> tuple[str, str]:
+        return _relative(task.path, root), Path(task.path).name
+
+    in_order: Iterable[Task] = tasks
+    previous: tuple[str, str] | None = None
+    for task in tasks:  # the path order is nearly always the table's: then no list is made
+        key = table_key(task)
+        if previous is not None and key < previous:
+            in_order = sorted(tasks, key=table_key)
+            break
+        previous = key
+    chunk: list[InputFile] = []
+    for task in in_order:
+        chunk.append(_input_file(task, tasks, root, results, copy_of, results.plan_id))
+        if len(chunk) >= at_once:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
