@@ -301,6 +301,16 @@ def to_markdown(result: dict[str, Any]) -> str:
         f"1-minute load average before each run: {', '.join(f'{v:.1f}' for v in loads)} "
         "(wall-clock numbers, the speed-up above all, hold only when nothing else runs).",
         "",
+        "Each run's seconds, round by round: "
+        + "; ".join(
+            f"{label} {', '.join(f'{v:.1f}' for v in r['all_seconds'])}"
+            for label, r in [
+                *((f"{n} worker(s)", r) for n, r in runs.items()),
+                *([("pdfplumber", ref)] if ref else []),
+            ]
+        )
+        + ".",
+        "",
         "| measure | value | goal |",
         "|---|---:|---|",
     ]
