@@ -409,3 +409,23 @@ def test_seed_plan_tables(shared_dir, nlp):
     assert all(k.frequency in ("quarterly", "annual", "6-monthly") for k in out.kpis)
     assert all(k.target_value is not None and k.target_due.date for k in out.kpis)
     assert sorted({k.target_unit for k in out.kpis}) == ["count", "percent", "ratio"]
+
+
+def test_the_stage_imports_spacy_without_its_command_line():
+    """spaCy's command line is most of what `import spacy` waits for; the stage skips it,
+    and spaCy's own `spacy.cli` still loads when asked for."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import planx.pipeline.nlp.stage as stage\n"
+        "print('spacy.cli' in sys.modules, 'requests' in sys.modules)\n"
+        "print(len(stage.spacy.blank('en')('two words')))\n"
+        "import spacy.cli\n"
+        "print(callable(spacy.cli.info), spacy.info.__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[:3] == ["False False", "2", "True _info"]

@@ -13,16 +13,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
-
 from planx.pipeline.nlp import leads as lead_rules
 from planx.pipeline.nlp.dates import DateContext, match_date, text_to_frequency
 from planx.pipeline.nlp.directions import load_direction_words, text_to_direction
 from planx.pipeline.nlp.leads import LeadContext, Tok, classify_lead, segment_leads
 from planx.pipeline.nlp.lexicon import Lexicon, StatusWords, load_lexicon, load_status_words
+from planx.pipeline.nlp.spacy_lib import Doc, Language, PhraseMatcher, Span, filter_spans
 from planx.pipeline.nlp.statuses import LegendReading, resolve_status
 from planx.pipeline.nlp.targets import text_to_target
 

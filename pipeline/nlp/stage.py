@@ -12,11 +12,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
-
 from planx.pipeline.nlp.components import (
     KIND_DATE,
     KIND_DIRECTION,
@@ -34,6 +29,14 @@ from planx.pipeline.nlp.dates import DateContext, DateMatch, parse_date, parse_p
 from planx.pipeline.nlp.directions import DirectionReading
 from planx.pipeline.nlp.leads import LeadContext, plan_lead_evidence, reconcile_leads
 from planx.pipeline.nlp.lexicon import Lexicon, load_lexicon
+from planx.pipeline.nlp.spacy_lib import (
+    Doc,
+    Language,
+    compile_infix_regex,
+    compile_prefix_regex,
+    compile_suffix_regex,
+    spacy,
+)
 from planx.pipeline.nlp.statuses import LegendReading, legend_with_meanings
 from planx.pipeline.nlp.targets import Target
 from planx.schemas.records import KPI, Action, DateValue, Lead, Plan, Status, TaggedSpan
