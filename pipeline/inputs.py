@@ -191,32 +191,25 @@ def _input_file(
     )
 
 
-def _plan_id_of(
-    results: Mapping[int, FileResult] | LightResults, plan_ids: Mapping[int, str] | None
-) -> Callable[[int], str]:
-    if plan_ids is not None:
-        return lambda index: plan_ids.get(index, "")
-    if isinstance(results, LightResults):
-        return results.plan_id
-
-    def from_result(index: int) -> str:
+def _plan_id_from_result(results: Mapping[int, FileResult]) -> Callable[[int], str]:
+    def plan_id_of(index: int) -> str:
         read = results.get(index)
         return read.plan.plan_id if read is not None and read.plan is not None else ""
 
-    return from_result
+    return plan_id_of
 
 
 def tasks_to_files(
     tasks: Sequence[Task],
     results: Mapping[int, FileResult] | LightResults,
     copy_of: Mapping[int, int],
-    plan_ids: Mapping[int, str] | None = None,
 ) -> list[InputFile]:
     """Every input file with what became of it: read (its plan), an identical copy of a file
-    read in its place (that file's plan), or failed (its reasons are in errors).
-    `plan_ids` (task index -> plan id) stands in for results whose plans were let go."""
+    read in its place (that file's plan), or failed (its reasons are in errors)."""
     root = shared_folder(t.path for t in tasks)
-    plan_id_of = _plan_id_of(results, plan_ids)
+    plan_id_of = (
+        results.plan_id if isinstance(results, LightResults) else _plan_id_from_result(results)
+    )
     return [
         _input_file(task, tasks, root, results, copy_of, plan_id_of)
         for task in sorted(tasks, key=lambda t: t.index)

@@ -151,7 +151,7 @@ class Sheet:
             _column_cells(kind, letter, first, values)
             for kind, letter, values in zip(kinds, self.letters, columns, strict=True)
         ]
-        self._write_rows(first, cells)
+        self._write_rows(first, list(zip(*cells, strict=True)))
 
     def write_values(self, dates: Sequence[bool], rows: Sequence[Sequence[Any]]) -> None:
         """Rows of values of any type (as a pandas frame gives them); `dates` marks the
@@ -164,19 +164,14 @@ class Sheet:
             ]
             for r, row in enumerate(rows, first)
         ]
-        self.file.write(
-            "".join(f'<row r="{r}">{"".join(row)}</row>' for r, row in enumerate(cells, first))
-        )
-        self.rows += len(rows)
+        self._write_rows(first, cells)
 
-    def _write_rows(self, first: int, cells: list[list[str]]) -> None:
-        if not cells:
-            return
-        rows = zip(*cells, strict=True)
+    def _write_rows(self, first: int, rows: Sequence[Sequence[str]]) -> None:
+        """Rows of cells (as XML, "" for no cell), the first numbered `first`."""
         self.file.write(
             "".join(f'<row r="{r}">{"".join(row)}</row>' for r, row in enumerate(rows, first))
         )
-        self.rows += len(cells[0])
+        self.rows += len(rows)
 
     def finish(self) -> None:
         """The sheet's end: filters over the header and every row."""
