@@ -1,7 +1,8 @@
 """Where `process_file` runs: in this process, in a pool of worker processes, or on a
-Dask cluster. Every runner takes the same tasks, starts them in the order given, and yields
-`(task, FileResult)` as files finish, in whatever order they finish; the batch puts
-them back in order as it writes them.
+Dask cluster. Every runner takes the same tasks, starts them in the order given (but for
+the last stretch's large files, see `start_order`), and yields `(task, FileResult)` as
+files finish, in whatever order they finish; the batch puts them back in order as it
+writes them.
 
 One bad file never stops a batch: a file that runs past the time limit, runs out
 of memory or crashes its worker gets a `FileResult` carrying an ErrorRecord
@@ -57,14 +58,16 @@ def _reader_module(fmt: str) -> str:
 # The readers and the NLP stage are named: their packages import them only on first use.
 # A batch's fork server imports the readers of the formats its files' names say (a PDF-only
 # batch does not wait for openpyxl or python-docx); a file whose bytes say otherwise still
-# gets its reader, imported by the worker that meets it.
+# gets its reader, imported by the worker that meets it. Last, WORKER_WARM builds the NLP
+# pipeline of the default settings, so workers are forked with it built.
 WORKER_CORE = [
     "planx.pipeline.process",
     "planx.pipeline.interpret",
     "planx.pipeline.nlp.stage",
     "planx.extractors",
 ]
-WORKER_PRELOAD = [*WORKER_CORE, *(_reader_module(fmt) for fmt in READERS)]
+WORKER_WARM = "planx.pipeline.worker_warm"
+WORKER_PRELOAD = [*WORKER_CORE, *(_reader_module(fmt) for fmt in READERS), WORKER_WARM]
 
 
 def worker_preload(paths: Iterable[str | Path]) -> list[str]:
@@ -73,7 +76,8 @@ def worker_preload(paths: Iterable[str | Path]) -> list[str]:
     formats = {SUFFIX_FORMATS.get(Path(p).suffix.lower()) for p in paths}
     if None in formats:
         return WORKER_PRELOAD
-    return [*WORKER_CORE, *(_reader_module(fmt) for fmt in READERS if fmt in formats)]
+    readers = [_reader_module(fmt) for fmt in READERS if fmt in formats]
+    return [*WORKER_CORE, *readers, WORKER_WARM]
 
 
 # Worker processes that die before taking any file, in a row, before the batch gives up.
@@ -90,6 +94,34 @@ class Task:
     path: str
     sha256: str = ""
     size: int = 0
+
+
+# The last stretch of a batch holds at least this many of its largest file per worker.
+TAIL_FILES_PER_WORKER = 3
+
+
+def start_order(tasks: Iterable[Task], workers: int) -> list[Task]:
+    """The order `workers` parallel workers start files in: the order given (the batch gives
+    its output order, so results come back nearly in it and are written as they come),
+    except in the last stretch, whose large files (at least half its largest) go first, so
+    the batch does not end with one worker reading a long file while the others wait. The
+    stretch is the shortest tail holding at least TAIL_FILES_PER_WORKER times its largest
+    file's bytes per worker (the whole batch when one file outweighs the rest); its other
+    files keep their order, so their results are written as they come, not all at the end.
+    Bytes stand in for the reading time a runner cannot know beforehand."""
+    tasks = list(tasks)
+    if workers <= 1:
+        return tasks
+    start, total, largest = len(tasks), 0, 0
+    while start > 0:
+        start -= 1
+        total += tasks[start].size
+        largest = max(largest, tasks[start].size)
+        if total >= TAIL_FILES_PER_WORKER * workers * largest:
+            break
+    stretch = tasks[start:]
+    large = [t for t in stretch if 2 * t.size >= largest]
+    return tasks[:start] + large + [t for t in stretch if 2 * t.size < largest]
 
 
 @dataclass
@@ -431,9 +463,8 @@ class ProcessPool:
     def run(
         self, fn: ProcessFn, settings: RunSettings, tasks: Iterable[Task]
     ) -> Iterator[tuple[Task, FileResult]]:
-        # In the order given: the batch gives files in the order their rows are written, so
-        # results come back nearly in it and few wait in memory for the ones before them.
-        pending = deque(tasks)
+        # In the order given, but for the last stretch (see start_order).
+        pending = deque(start_order(tasks, self.workers))
         if not pending:
             return
         spawned: list[_Worker] = []  # every worker this run started, for the clean-up
@@ -613,7 +644,7 @@ class DaskRunner:
     ) -> Iterator[tuple[Task, FileResult]]:
         from distributed import Client, as_completed
 
-        pending = deque(tasks)  # in the order given (see ProcessPool.run)
+        pending = deque(tasks)
         if not pending:
             return
         own_client = isinstance(self.scheduler, str)
@@ -632,6 +663,7 @@ class DaskRunner:
         try:
             threads = sum(client.nthreads().values()) or 1
             self.stats.workers_started = len(client.nthreads())
+            pending = deque(start_order(pending, threads))  # see ProcessPool.run
             window = 2 * threads + 2  # enough queued to keep every thread busy, no more in memory
             completed = as_completed(loop=client.loop)
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from planx.pipeline.frame_types import typed_frame
-from planx.pipeline.interpret.inspection import cited_cells
+from planx.pipeline.inspection_cues import cited_cells
 from planx.schemas.records import KPI, MEANINGS, Action, ErrorRecord, InputFile, Plan
 from planx.schemas.table_columns import COLOURS, ERROR_COLUMNS, JUDGEMENT_AREAS, TABLE_COLUMNS
 

@@ -183,7 +183,7 @@ def _csv_text(value: str) -> str:
 def _csv_column(kind: ColumnKind, values: list[Any]) -> list[str]:
     """A typed column as pandas wrote it to CSV: text defused, missing values blank."""
     if kind == "text":
-        return [_csv_text(v) for v in values]
+        return [_csv_text(v) if v.startswith(FORMULA_TRIGGERS) else v for v in values]
     if kind == "date":
         return ["" if v is None else v.isoformat() for v in values]
     return ["" if v is None else str(v) for v in values]  # ints, floats (repr), True/False
@@ -236,7 +236,9 @@ class _XlsxStream:
     def _write(self, shape: TableShape, columns: list[list[Any]]) -> None:
         kinds = [_cell_kind(k) for k in shape.kinds]
         texts = [
-            [_csv_text(v) for v in values] if kind == "text" else values
+            [_csv_text(v) if v.startswith(FORMULA_TRIGGERS) else v for v in values]
+            if kind == "text"
+            else values
             for kind, values in zip(shape.kinds, columns, strict=True)
         ]
         self.sheets[shape.name].write_columns(kinds, texts)

@@ -60,12 +60,19 @@ def _escape(text: str) -> str:
     return text
 
 
+# What _escape changes, besides characters outside ASCII: most cells have none of either.
+_ESCAPED = re.compile(r"[&<>\r\000-\010\013\014\016-\037]")
+
+
 def _text_cell(ref: str, text: str) -> str:
     text = text[:MAX_TEXT]
     if not text:
         return f'<c r="{ref}" t="inlineStr"></c>'
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+    # Leading or trailing whitespace (text != text.strip()) is kept by xml:space.
+    space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+    if not text.isascii() or _ESCAPED.search(text):
+        text = _escape(text)
+    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def _number(value: float | int) -> str:

@@ -37,8 +37,10 @@ from planx.pipeline.cli import cli
 from planx.pipeline.executors import (
     WORKER_CORE,
     WORKER_PRELOAD,
+    WORKER_WARM,
     ProcessPool,
     Task,
+    start_order,
     worker_preload,
 )
 from planx.pipeline.outputs import CSV_ORDER
@@ -719,9 +721,53 @@ def test_shared_documents_byte_identical_across_worker_counts(tmp_path, shared_d
 
 def test_the_fork_server_imports_the_readers_the_file_names_call_for():
     pdf, docx_reader, text = (f"planx.extractors.{m}" for m in ("pdf", "docx", "text"))
-    assert worker_preload(["a.pdf", "b.PDF"]) == [*WORKER_CORE, pdf]
-    assert worker_preload(["a.pdf", "b.docx", "c.md"]) == [*WORKER_CORE, pdf, docx_reader, text]
+    assert worker_preload(["a.pdf", "b.PDF"]) == [*WORKER_CORE, pdf, WORKER_WARM]
+    assert worker_preload(["a.pdf", "b.docx", "c.md"]) == [
+        *WORKER_CORE,
+        pdf,
+        docx_reader,
+        text,
+        WORKER_WARM,
+    ]
     assert worker_preload(["a.pdf", "notes.rtf"]) == WORKER_PRELOAD  # unknown: every reader
+    assert WORKER_PRELOAD[-1] == WORKER_WARM
+
+
+def _sized(*sizes: int) -> list[Task]:
+    return [Task(index=i, path=f"f{i}.pdf", size=size) for i, size in enumerate(sizes)]
+
+
+def test_workers_start_the_last_stretchs_large_files_first():
+    # Sixty 10-byte files, then 80, 10, 100, 10 bytes. With 2 workers the last stretch is the
+    # shortest tail holding 3 x 2 x 100 bytes: files 20-63. Its large files (at least half
+    # the largest: 80 and 100 bytes) start first, in their order; the others keep theirs.
+    tasks = _sized(*[10] * 60, 80, 10, 100, 10)
+    order = [t.index for t in start_order(tasks, 2)]
+    assert order == [*range(20), 60, 62, *range(20, 60), 61, 63]
+    # More workers, a longer stretch: 3 x 4 x 100 bytes reach back to file 0.
+    assert [t.index for t in start_order(tasks, 4)] == [60, 62, *range(60), 61, 63]
+
+
+def test_one_file_outweighing_the_rest_is_started_first():
+    tasks = _sized(5, 5, 5, 1000, 5)
+    assert [t.index for t in start_order(tasks, 2)] == [3, 0, 1, 2, 4]
+
+
+def test_one_worker_starts_files_in_the_order_given():
+    tasks = _sized(5, 1000, 5)
+    assert start_order(tasks, 1) == tasks
+
+
+def test_the_fork_server_builds_the_default_nlp_pipeline_before_workers_fork():
+    code = (
+        "import planx.pipeline.worker_warm\n"
+        "from planx.pipeline import process\n"
+        "print(process._nlp.cache_info().currsize)\n"
+        "process.warm_up(process.RunSettings())\n"  # a worker's own warm-up: built already
+        "print(process._nlp.cache_info().hits)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "1"]
 
 
 def test_a_file_whose_bytes_name_another_format_is_read_by_a_worker(tmp_path, samples_dir):
