@@ -46,6 +46,7 @@ from planx.pipeline.executors import (
     Task,
     run_guarded,
     run_inline,
+    start_worker_server,
 )
 from planx.pipeline.inputs import (
     LightResults,
@@ -247,12 +248,17 @@ def _is_within(path: Path, folder: Path) -> bool:
         return False
 
 
+def _uses_pool(batch: BatchSettings, n_files: int) -> bool:
+    """Whether `n_files` files run in worker processes of our own (not for one worker, or
+    one file: starting a worker process would cost more than the file)."""
+    return batch.executor != "dask" and batch.n_workers > 1 and n_files > 1
+
+
 def _runner(batch: BatchSettings, n_files: int):
-    """Where the files run: None for this process (one worker, or one file: starting a
-    worker process would cost more than the file)."""
+    """Where the files run: None for this process."""
     if batch.executor == "dask":
         return DaskRunner(batch.scheduler, timeout_s=batch.timeout_s)
-    if batch.n_workers == 1 or n_files <= 1:
+    if not _uses_pool(batch, n_files):
         return None
     return ProcessPool(
         batch.n_workers,
@@ -599,6 +605,10 @@ def run_extract(
     with outdir_lock(outdir), results_out_of_gc() as settle:
         recover_outputs(outdir)
         files, skipped = _input_files(paths, outdir)
+        if _uses_pool(batch, len(files)):
+            # Its imports (~1 s) run while the files are hashed and looked up in the cache
+            # (for nothing if the cache answers for all but one).
+            start_worker_server(files)
         summary = RunSummary(outdir=outdir, n_files=len(files), skipped=skipped)
         tasks = [_task(index, path) for index, path in enumerate(files)]
         del files  # the tasks have the paths: nothing kept per file twice

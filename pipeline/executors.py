@@ -36,7 +36,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing import connection as mp_connection
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_context
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
@@ -78,6 +78,15 @@ def worker_preload(paths: Iterable[str | Path]) -> list[str]:
         return WORKER_PRELOAD
     readers = [_reader_module(fmt) for fmt in READERS if fmt in formats]
     return [*WORKER_CORE, *readers, WORKER_WARM]
+
+
+def start_worker_server(paths: Iterable[str | Path]) -> None:
+    """Start the fork server that a ProcessPool forks its workers from, importing what
+    `paths` call for (worker_preload), now rather than when the first worker starts: the
+    caller goes on while it imports. A pool uses a running server as it is."""
+    context = get_context("forkserver")
+    context.set_forkserver_preload(worker_preload(paths))
+    forkserver.ensure_running()
 
 
 # Worker processes that die before taking any file, in a row, before the batch gives up.

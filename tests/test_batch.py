@@ -758,6 +758,26 @@ def test_one_worker_starts_files_in_the_order_given():
     assert start_order(tasks, 1) == tasks
 
 
+def test_the_fork_server_starts_before_the_files_are_hashed(tmp_path, monkeypatch):
+    events: list[str] = []
+    start_server, sha256 = batch_mod.start_worker_server, batch_mod.file_sha256
+    monkeypatch.setattr(
+        batch_mod,
+        "start_worker_server",
+        lambda paths: (events.append("server"), start_server(paths)),
+    )
+    monkeypatch.setattr(
+        batch_mod, "file_sha256", lambda path: (events.append("hash"), sha256(path))[1]
+    )
+    inputs = write_plans(tmp_path / "in", 3)
+    summary = run_extract([tmp_path / "in"], tmp_path / "out", batch={"workers": 2, "cache": False})
+    assert summary.n_plans == len(inputs)
+    assert events[:4] == ["server", "hash", "hash", "hash"]  # then the outputs' own hashes
+    events.clear()  # one worker: no server
+    run_extract([tmp_path / "in"], tmp_path / "out1", batch={"workers": 1, "cache": False})
+    assert "server" not in events
+
+
 def test_the_fork_server_builds_the_default_nlp_pipeline_before_workers_fork():
     code = (
         "import planx.pipeline.worker_warm\n"
