@@ -144,10 +144,14 @@ def arrow_array(kind: ColumnKind, arrow_type: Any, values: list[Any]) -> Any:
     import pyarrow as pa
 
     if kind == "text":  # text is never missing: "" stands for no value
-        encoded = [v.encode("utf-8") for v in values]
+        joined = "".join(values)
+        if joined.isascii():  # a character is a byte: the offsets are the texts' lengths
+            lengths: Iterable[int] = map(len, values)
+        else:
+            lengths = (len(v.encode("utf-8")) for v in values)
         offsets = array("q", [0])
-        offsets.extend(accumulate(len(b) for b in encoded))
-        buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+        offsets.extend(accumulate(lengths))
+        buffers = [None, pa.py_buffer(offsets), pa.py_buffer(joined.encode("utf-8"))]
         return pa.Array.from_buffers(arrow_type, len(values), buffers, null_count=0)
     present = [v is not None for v in values]
     if kind == "bool":

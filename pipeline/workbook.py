@@ -117,13 +117,33 @@ def _any_cell(ref: str, value: Any, date_column: bool) -> str:
     return f'<c r="{ref}" t="n"><v>{_number(value)}</v></c>'
 
 
+def _text_cells(letter: str, first_row: int, values: list[str | None]) -> list[str]:
+    """A text column's cells: _text_cell's, with the common cases (no value, empty, plain
+    text) written here without a call each."""
+    cells: list[str] = []
+    add = cells.append
+    for r, v in enumerate(values, first_row):
+        if v is None:
+            add("")
+        elif not v:
+            add(f'<c r="{letter}{r}" t="inlineStr"></c>')
+        elif (
+            len(v) <= MAX_TEXT
+            and v.isascii()
+            and not v[0].isspace()
+            and not v[-1].isspace()
+            and not _ESCAPED.search(v)
+        ):
+            add(f'<c r="{letter}{r}" t="inlineStr"><is><t>{v}</t></is></c>')
+        else:
+            add(_text_cell(f"{letter}{r}", v))
+    return cells
+
+
 def _column_cells(kind: CellKind, letter: str, first_row: int, values: list[Any]) -> list[str]:
     """A typed column's cells, one string per row ("" for no cell)."""
     if kind == "text":
-        return [
-            "" if v is None else _text_cell(f"{letter}{r}", v)
-            for r, v in enumerate(values, first_row)
-        ]
+        return _text_cells(letter, first_row, values)
     if kind == "date":
         return [_date_cell(f"{letter}{r}", v) for r, v in enumerate(values, first_row)]
     return [

@@ -291,6 +291,10 @@ def test_arrow_arrays_built_from_buffers_equal_pyarrows_own():
         assert built.equals(pa.array(values, type=arrow_type)), kind
         assert built.null_count == values.count(None)
         assert arrow_array(kind, arrow_type, []).equals(pa.array([], type=arrow_type))
+    plain = ["", "Review the thresholds", " padded ", "x" * 300]  # ASCII only: offsets from lengths
+    built = arrow_array("text", pa.large_string(), plain)
+    built.validate(full=True)
+    assert built.equals(pa.array(plain, type=pa.large_string()))
 
 
 def test_light_results_give_back_each_result_without_its_plan(tmp_path):
