@@ -105,8 +105,10 @@ class Task:
     size: int = 0
 
 
-# The last stretch of a batch holds at least this many of its largest file per worker.
+# The last stretch of a batch holds at least this many of its largest file per worker;
+# of its other files, this many per worker, the very last, start largest first.
 TAIL_FILES_PER_WORKER = 3
+LAST_FILES_PER_WORKER = 2
 
 
 def start_order(tasks: Iterable[Task], workers: int) -> list[Task]:
@@ -116,8 +118,9 @@ def start_order(tasks: Iterable[Task], workers: int) -> list[Task]:
     the batch does not end with one worker reading a long file while the others wait. The
     stretch is the shortest tail holding at least TAIL_FILES_PER_WORKER times its largest
     file's bytes per worker (the whole batch when one file outweighs the rest); its other
-    files keep their order, so their results are written as they come, not all at the end.
-    Bytes stand in for the reading time a runner cannot know beforehand."""
+    files keep their order, so their results are written as they come, not all at the end,
+    but for the very last few, which start largest first. Bytes stand in for the reading
+    time a runner cannot know beforehand."""
     tasks = list(tasks)
     if workers <= 1:
         return tasks
@@ -130,7 +133,10 @@ def start_order(tasks: Iterable[Task], workers: int) -> list[Task]:
             break
     stretch = tasks[start:]
     large = [t for t in stretch if 2 * t.size >= largest]
-    return tasks[:start] + large + [t for t in stretch if 2 * t.size < largest]
+    rest = [t for t in stretch if 2 * t.size < largest]
+    # The very last files, smallest last: the workers then finish nearly together.
+    last = max(0, len(rest) - LAST_FILES_PER_WORKER * workers)
+    return tasks[:start] + large + rest[:last] + sorted(rest[last:], key=lambda t: -t.size)
 
 
 @dataclass

@@ -746,6 +746,9 @@ def test_workers_start_the_last_stretchs_large_files_first():
     assert order == [*range(20), 60, 62, *range(20, 60), 61, 63]
     # More workers, a longer stretch: 3 x 4 x 100 bytes reach back to file 0.
     assert [t.index for t in start_order(tasks, 4)] == [60, 62, *range(60), 61, 63]
+    # The very last files (2 per worker) start largest first, so the workers end together.
+    tasks = _sized(*[10] * 60, 100, 10, 30, 20, 40)
+    assert [t.index for t in start_order(tasks, 2)][-5:] == [59, 64, 62, 63, 61]
 
 
 def test_one_file_outweighing_the_rest_is_started_first():
