@@ -281,14 +281,22 @@ class BinaryTables:
 
     def _flush(self, name: str) -> None:
         """The rows held for table `name` into its Parquet file and its sheet."""
-        shape = self._shapes[name]
-        columns = self._held.pop(name, None) or [[] for _ in shape.columns]
+        columns = self._take_held(name)
+        self._to_parquet(name, columns)
+        self._to_sheet(name, columns)
+
+    def _take_held(self, name: str) -> list[list[Any]]:
+        return self._held.pop(name, None) or [[] for _ in self._shapes[name].columns]
+
+    def _to_parquet(self, name: str, columns: list[list[Any]]) -> None:
         if "parquet" in self.formats or "duckdb" in self.formats:
-            self._write_parquet(shape, columns)
+            self._write_parquet(self._shapes[name], columns)
+
+    def _to_sheet(self, name: str, columns: list[list[Any]]) -> None:
         if "xlsx" in self.formats and name not in XLSX_SKIP:
             if self._xlsx is None:
                 self._xlsx = _XlsxStream(n for n in CSV_ORDER if n not in XLSX_SKIP)
-            self._xlsx.append(shape, columns)
+            self._xlsx.append(self._shapes[name], columns)
 
     def parquet_path(self, name: str) -> Path:
         if "parquet" in self.formats:
@@ -315,10 +323,15 @@ class BinaryTables:
     def close(self) -> list[Path]:
         """Write what is held, finish every file: the Parquet files (if asked for), the
         database (loaded while the workbook is written), the workbook."""
-        for name in CSV_ORDER:
-            held = self._held.get(name)
-            if (held and held[0]) or name not in self._parquet:
-                self._flush(name)  # an empty table still gets its columns
+        # The rows still held go to Parquet first, so the database loads while they go to
+        # the sheets and the workbook is zipped (an empty table still gets its columns).
+        last = {
+            name: self._take_held(name)
+            for name in CSV_ORDER
+            if (self._held.get(name) and self._held[name][0]) or name not in self._parquet
+        }
+        for name, columns in last.items():
+            self._to_parquet(name, columns)
         written: list[Path] = []
         for name in CSV_ORDER:
             if name in self._parquet:
@@ -327,6 +340,8 @@ class BinaryTables:
                 if "parquet" in self.formats:
                     written.append(path)
         database = self._start_database() if "duckdb" in self.formats else None
+        for name, columns in last.items():
+            self._to_sheet(name, columns)
         if self._xlsx is not None:
             self._xlsx.save(self.outdir / XLSX_NAME)
         if database is not None:

@@ -36,6 +36,11 @@ _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")  # not allowed in XML 1.0
 _EPOCH = dt.date(1899, 12, 30).toordinal()  # Excel's day 0 (Windows dates)
 _SECONDS_PER_DAY = 86_400
 
+# Deflate's fastest level: a run's workbook is zipped after its last file is read, while the
+# run waits; on 60 plans (27 MB of sheet XML) 0.13 s against 0.30 s at zlib's default
+# level, for a file ~30% larger (3.6 MB against 2.8 MB).
+ZIP_LEVEL = 1
+
 # Style ids (styles.xml's cellXfs): the header row bold; dates and date-times formatted.
 _BOLD, _DATE, _DATETIME = 1, 2, 3
 
@@ -228,7 +233,7 @@ class Workbook:
             if not sheet.file.closed:
                 sheet.finish()
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as book:
             book.writestr("[Content_Types].xml", _content_types(len(names)))
             book.writestr("_rels/.rels", _ROOT_RELS)
             book.writestr("docProps/app.xml", _APP)
