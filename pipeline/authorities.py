@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from planx.pipeline.data_files import read_data_text
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,7 @@ class Register:
 
 @cache
 def load_register() -> Register:
-    text = (
-        resources.files("planx.pipeline")
-        .joinpath("data/authorities.csv")
-        .read_text(encoding="utf-8")
-    )
+    text = read_data_text("authorities.csv")
     authorities, names = [], {}
     for row in csv.DictReader(text.splitlines()):
         a = Authority(

@@ -1,17 +1,17 @@
 """The cue words an Ofsted inspection report is read by (pipeline/data/inspection_cues.json),
 compiled once; and the one cue the tables use, the column that cites recommendations.
 
-A module of its own, importing nothing of planx: the process that writes a run's tables
+A module of its own, importing only planx's data reader: the process that writes a run's tables
 uses `cited_cells` without importing the interpreter the report reader belongs to."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from planx.pipeline.data_files import read_data_json
 
 __all__ = ["load_inspection_cues", "cited_cells"]
 
@@ -41,11 +41,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def load_inspection_cues() -> InspectionCues:
     """The cues of pipeline/data/inspection_cues.json, compiled."""
-    data: dict[str, Any] = json.loads(
-        resources.files("planx.pipeline")
-        .joinpath("data/inspection_cues.json")
-        .read_text(encoding="utf-8")
-    )
+    data: dict[str, Any] = read_data_json("inspection_cues.json")
     return InspectionCues(
         opening_pages=int(data["opening_pages"]),
         frameworks={k: tuple(map(_compile, v)) for k, v in data["frameworks"].items()},

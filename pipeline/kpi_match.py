@@ -19,16 +19,15 @@ input order.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
+from planx.pipeline.data_files import read_data_json
 from planx.schemas.settings import resolve_settings
 
 # An alias must score this (0-100, token_set_ratio) for a common measure to match.
@@ -96,15 +95,9 @@ class _Lexicon:
     irregular: dict[str, str]
 
 
-def _read_json(name: str) -> dict:
-    return json.loads(
-        resources.files("planx.pipeline").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    )
-
-
 @cache
 def load_lexicon() -> _Lexicon:
-    data = _read_json("kpi_synonyms.json")
+    data = read_data_json("kpi_synonyms.json")
     canonical: dict[str, str] = {}
     for canon, variants in data["synonyms"].items():
         # A canonical form maps to itself, so a second pass never expands it again.
@@ -170,7 +163,7 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
 @cache
 def load_measures() -> tuple[CommonMeasure, ...]:
     measures = []
-    for m in _read_json("kpi_measures.json")["measures"]:
+    for m in read_data_json("kpi_measures.json")["measures"]:
         measures.append(
             CommonMeasure(
                 key=m["key"],

@@ -24,16 +24,16 @@ before a second from any), then by score; `top_n` are kept per recommendation.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import pandas as pd
 import snowballstemmer
 from sklearn.feature_extraction.text import TfidfVectorizer
+
+from planx.pipeline.data_files import read_data_json
 
 __all__ = [
     "LinkSettings",
@@ -83,15 +83,11 @@ class _Terms:
     top_n: int
 
 
-def _data(name: str) -> dict[str, Any]:
-    return json.loads(resources.files("planx.pipeline").joinpath(f"data/{name}").read_text("utf-8"))
-
-
 @lru_cache(maxsize=1)
 def load_terms() -> _Terms:
     """The matching vocabulary: recommendation_terms.json plus the sector lexicon's abbreviations."""
-    data = _data("recommendation_terms.json")
-    lexicon = _data("sector_lexicon.json")["abbreviations"]
+    data = read_data_json("recommendation_terms.json")
+    lexicon = read_data_json("sector_lexicon.json")["abbreviations"]
     abbreviations = {k: v["expansion"] for k, v in lexicon.items() if not v.get("ambiguous")}
     abbreviations.update(data["abbreviations"])
     synonyms = sorted(data["synonyms"].items(), key=lambda kv: -len(kv[0]))

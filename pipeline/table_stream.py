@@ -180,14 +180,15 @@ def _bitmap(bits: list[bool]) -> bytes:
 # ---------------------------------------------------------------- values as each format shows them
 
 
-def _csv_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+def _defused(texts: list[str]) -> list[str]:
+    """Text that a spreadsheet would take for a formula, behind a quote (as pandas' writer did)."""
+    return ["'" + v if v.startswith(FORMULA_TRIGGERS) else v for v in texts]
 
 
 def _csv_column(kind: ColumnKind, values: list[Any]) -> list[str]:
     """A typed column as pandas wrote it to CSV: text defused, missing values blank."""
     if kind == "text":
-        return [_csv_text(v) if v.startswith(FORMULA_TRIGGERS) else v for v in values]
+        return _defused(values)
     if kind == "date":
         return ["" if v is None else v.isoformat() for v in values]
     return ["" if v is None else str(v) for v in values]  # ints, floats (repr), True/False
@@ -240,9 +241,7 @@ class _XlsxStream:
     def _write(self, shape: TableShape, columns: list[list[Any]]) -> None:
         kinds = [_cell_kind(k) for k in shape.kinds]
         texts = [
-            [_csv_text(v) if v.startswith(FORMULA_TRIGGERS) else v for v in values]
-            if kind == "text"
-            else values
+            _defused(values) if kind == "text" else values
             for kind, values in zip(shape.kinds, columns, strict=True)
         ]
         self.sheets[shape.name].write_columns(kinds, texts)

@@ -9,12 +9,11 @@ the caller.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from planx.pipeline.data_files import read_data_json
 from planx.schemas.table_columns import UNCLASSIFIED_THEME as UNCLASSIFIED
 
 
@@ -27,11 +26,7 @@ class ThemeRule:
 
 @cache
 def load_rules() -> tuple[ThemeRule, ...]:
-    data = json.loads(
-        resources.files("planx.pipeline")
-        .joinpath("data/theme_taxonomy.json")
-        .read_text(encoding="utf-8")
-    )
+    data = read_data_json("theme_taxonomy.json")
     rules = []
     for area in data["areas"]:
         for keyword in area["keywords"]:

@@ -8,24 +8,19 @@ milestones excepted); profile.py weighs these scores with what the cells hold.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
 
+from planx.pipeline.data_files import read_data_json
+
 
 def _load_evidence_words() -> dict:
-    with (
-        resources.files("planx.pipeline")
-        .joinpath("data/column_roles.json")
-        .open(encoding="utf-8") as fh
-    ):
-        return json.load(fh)
+    return read_data_json("column_roles.json")
 
 
 COLUMN_EVIDENCE: dict = _load_evidence_words()

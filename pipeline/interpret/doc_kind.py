@@ -21,13 +21,12 @@ The kind never changes what is extracted: every action and KPI read is kept.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from planx.pipeline.data_files import read_data_json
 from planx.pipeline.nlp.statuses import key_meaning
 from planx.schemas.layout import LayoutDocument
 from planx.schemas.records import KPI, Plan
@@ -66,11 +65,7 @@ def _patterns(group: dict[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
 @lru_cache(maxsize=1)
 def load_cues() -> _Cues:
     """The cue words of pipeline/data/doc_kind_cues.json, compiled."""
-    data: dict[str, Any] = json.loads(
-        resources.files("planx.pipeline")
-        .joinpath("data/doc_kind_cues.json")
-        .read_text(encoding="utf-8")
-    )
+    data: dict[str, Any] = read_data_json("doc_kind_cues.json")
     return _Cues(
         inspection=_patterns(data["inspection"]),
         grade=re.compile(data["judgement_grade"], re.IGNORECASE),
