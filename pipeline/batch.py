@@ -64,14 +64,15 @@ from planx.pipeline.process import (
 )
 from planx.pipeline.process_memory import peak_rss_kb
 from planx.pipeline.progress import NullProgress, Progress
-from planx.schemas.records import ErrorRecord, Plan
+from planx.schemas.records import ErrorRecord
 from planx.schemas.settings import resolve_settings
 
 if TYPE_CHECKING:
+    from planx.pipeline.prepared import Preparation
     from planx.pipeline.table_stream import TableWriter
 
-# The writers (pipeline.flatten, pipeline.table_stream) import pandas and pyarrow; they are
-# imported where tables are written, so a run with nothing new to write never loads them.
+# The writers (pipeline.prepared, .flatten, .table_stream) are imported where plans are read
+# or tables written, so a run with nothing new to write never loads them.
 
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MAX_MEMORY_MB = 4096
@@ -416,11 +417,30 @@ class _BatchRun:
         summary: RunSummary,
         report: Callable[[FileResult, bool], None],
         note: Callable[[str], None],
+        keep_plans: bool = False,
     ):
         self.key_of, self.cache, self.settings, self.batch = key_of, cache, settings, batch
         self.process, self.summary, self.report, self.note = process, summary, report, note
+        self.keep_plans = keep_plans
         self.light = LightResults(tasks)  # task index -> its result without the plan
         self.cached: set[int] = set()
+
+    @functools.cached_property
+    def preparation(self) -> Preparation:
+        """What is made of each plan where it is read (a worker, or here with one worker)."""
+        from planx.pipeline.prepared import Preparation
+
+        fingerprint = self.cache.fingerprint if self.cache is not None else None
+        return Preparation.for_formats(self.batch.formats, fingerprint, self.keep_plans)
+
+    @functools.cached_property
+    def work(self) -> ProcessFn:
+        """The unit of work, then its plan prepared: what the runner runs for each file."""
+        from planx.pipeline.prepared import process_prepared
+
+        return functools.partial(
+            process_prepared, process=self.process, preparation=self.preparation
+        )
 
     def look_up_cache(self, tasks: Iterable[Task], settle: Callable[[], None]) -> None:
         """Note which files the cache answers for (each entry read and checked once here)."""
@@ -437,20 +457,24 @@ class _BatchRun:
 
     def _keep(self, task: Task, result: FileResult) -> None:
         """The result's light copy and counts."""
-        plan = result.plan
-        self.light.keep(task.index, result, plan.plan_id if plan is not None else "")
+        size = result.plan_size()
+        self.light.keep(task.index, result, size.plan_id if size is not None else "")
         self.summary.n_pages += result.pages or 0
-        if plan is not None:
+        if size is not None:
             self.summary.n_plans += 1
-            self.summary.n_actions += len(plan.actions)
-            self.summary.n_kpis += len(plan.kpis)
+            self.summary.n_actions += size.n_actions
+            self.summary.n_kpis += size.n_kpis
 
     def _arrived(self, task: Task, result: FileResult) -> None:
         """A processed file: cached at once (a stopped run loses only the files in flight)."""
         self.summary.n_processed += 1
         if self.cache is not None and task.sha256 and result.sha256 == task.sha256:
             try:
-                self.cache.put(self.key_of(task), result)
+                entry = result.prepared.cache_entry if result.prepared is not None else None
+                if entry is not None:
+                    self.cache.put_entry(self.key_of(task), entry)
+                else:
+                    self.cache.put(self.key_of(task), result)
             except OSError as exc:
                 if not self.summary.cache_failed:
                     self.note(f"warning: cannot write the cache ({exc}); going on without it")
@@ -465,16 +489,16 @@ class _BatchRun:
         if hit is not None:
             return hit
         # Counted already, when the entry was first read.
-        return run_guarded(self.process, task, self.settings, self.batch.timeout_s)
+        return run_guarded(self.work, task, self.settings, self.batch.timeout_s)
 
     def results(self, order: Sequence[Task]) -> Iterator[tuple[Task, FileResult]]:
         """Every task's result, in `order`."""
         todo = [t for t in order if t.index not in self.cached]
         runner = _runner(self.batch, len(todo))
         finished = (
-            runner.run(self.process, self.settings, todo)
+            runner.run(self.work, self.settings, todo)
             if runner is not None
-            else run_inline(self.process, self.settings, todo, timeout_s=self.batch.timeout_s)
+            else run_inline(self.work, self.settings, todo, timeout_s=self.batch.timeout_s)
         )
         try:
             yield from results_in_order(
@@ -498,22 +522,23 @@ class _BatchRun:
     ) -> None:
         """Each plan's rows into the tables as its turn comes (`writer` None: only counted),
         the plans table's among them (`copy_names`: task index -> its identical copies' names)."""
-        from planx.pipeline.flatten import plan_tables
+        from planx.pipeline.prepared import prepare_plan
 
-        plan_rows = _PlanRows(writer)
+        plans = _PlansTable(writer)
         for task, result in self.results(order):
-            plan = result.plan
-            plan_rows.add(Path(task.path).name, result)
-            if plan is not None and writer is not None:
-                for name, rows in plan_tables(plan):  # a table's rows at a time
-                    writer.add_rows(name, rows)
-                plan_rows.add_plan(plan, copy_names.get(task.index, ()))
-            del result, plan  # the plan is in the tables: let it go before the next one
+            plans.add(Path(task.path).name, result)
+            prepared = result.prepared
+            if prepared is None and result.plan is not None:  # from the cache: made here
+                prepared = prepare_plan(result.plan, self.preparation)
+            if prepared is not None and writer is not None:
+                writer.add_encoded(prepared.csv_texts, prepared.sink_messages)
+                plans.add_plan(prepared.plan_row, copy_names.get(task.index, ()))
+            del result, prepared  # the plan is in the tables: let it go before the next one
             settle()
-        plan_rows.flush()
+        plans.flush()
 
 
-class _PlanRows:
+class _PlansTable:
     """The plans table's rows, written a file name at a time. A row counts the warnings of
     every file with its plan's file name (they are next to each other in the run's order), so
     the rows of one name wait until the files of the next name come."""
@@ -531,10 +556,9 @@ class _PlanRows:
             self.name = name
         self.warnings.update(e.source for e in result.errors if e.severity == "warning")
 
-    def add_plan(self, plan: Plan, copies: Sequence[str]) -> None:
-        from planx.pipeline.flatten import plan_to_plan_row
-
-        self.rows.append(plan_to_plan_row(plan, identical_copies=copies))
+    def add_plan(self, row: dict, copies: Sequence[str]) -> None:
+        """A plan's row (PreparedPlan.plan_row), with the names of its identical copies."""
+        self.rows.append({**row, "identical_copies": "; ".join(copies)})
 
     def flush(self) -> None:
         if self.writer is not None and self.rows:
@@ -625,7 +649,16 @@ def run_extract(
                 on_result(result)
 
         run = _BatchRun(
-            tasks, key_of, cache, settings, batch, process, summary, report, progress.note
+            tasks,
+            key_of,
+            cache,
+            settings,
+            batch,
+            process,
+            summary,
+            report,
+            progress.note,
+            keep_plans=on_result is not None,
         )
         order = output_order(t for t in tasks if t.index not in copy_of)
         progress.start(len(tasks))

@@ -126,10 +126,13 @@ class ResultCache:
     def put(self, key: str, result: FileResult) -> bool:
         if not is_cacheable(result):
             return False
-        text = result_to_json(result, key)
+        self.put_entry(key, result_to_json(result, key))
+        return True
+
+    def put_entry(self, key: str, text: str) -> None:
+        """An entry made already (result_to_json), e.g. by the worker that read the file."""
         with atomic_path(self.entry_path(key)) as tmp:
             tmp.write_text(text, encoding="utf-8")
-        return True
 
     def prune(self, keep: set[str]) -> int:
         """Delete entries whose key is not in `keep`; returns how many."""

@@ -64,6 +64,7 @@ WORKER_CORE = [
     "planx.pipeline.process",
     "planx.pipeline.interpret",
     "planx.pipeline.nlp.stage",
+    "planx.pipeline.prepared",
     "planx.extractors",
 ]
 WORKER_WARM = "planx.pipeline.worker_warm"

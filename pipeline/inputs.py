@@ -105,7 +105,7 @@ class LightResults:
         if ordinary:
             self._pages[index] = -1 if result.pages is None else result.pages
         else:
-            self._whole[index] = (dataclasses.replace(result, plan=None), plan_id)
+            self._whole[index] = (dataclasses.replace(result, plan=None, prepared=None), plan_id)
 
     def __contains__(self, index: object) -> bool:
         return isinstance(index, int) and 0 <= index < len(self._state) and bool(self._state[index])
@@ -194,7 +194,8 @@ def _input_file(
 def _plan_id_from_result(results: Mapping[int, FileResult]) -> Callable[[int], str]:
     def plan_id_of(index: int) -> str:
         read = results.get(index)
-        return read.plan.plan_id if read is not None and read.plan is not None else ""
+        size = read.plan_size() if read is not None else None
+        return size.plan_id if size is not None else ""
 
     return plan_id_of
 

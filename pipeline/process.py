@@ -36,6 +36,28 @@ class RunSettings:
         return resolve_settings(cls, settings, "run")
 
 
+@dataclass(frozen=True)
+class PlanSize:
+    """What a progress line and a run's counts say of a plan."""
+
+    plan_id: str
+    n_actions: int
+    n_kpis: int
+
+
+@dataclass(frozen=True)
+class PreparedPlan:
+    """A plan as a batch writes it (made by pipeline/prepared.py). The plans table's row
+    leaves n_warnings and identical_copies to the run, which counts them over every file of
+    the plan's name."""
+
+    size: PlanSize
+    plan_row: dict[str, Any]
+    csv_texts: tuple[tuple[str, str], ...] = ()  # (table, its rows as CSV lines), table order
+    sink_messages: bytes = b""  # the sink's messages for every table, pickled back to back
+    cache_entry: str | None = None  # the result's cache entry (cache.result_to_json)
+
+
 @dataclass
 class FileResult:
     path: str
@@ -45,6 +67,15 @@ class FileResult:
     errors: list[ErrorRecord] = field(default_factory=list)
     pages: int | None = None
     same_as: str = ""  # for a byte-identical copy: the path of the file read in its place
+    # In a batch, the plan made into the rows the run writes (pipeline/prepared.py), sent
+    # back by the worker instead of the plan.
+    prepared: PreparedPlan | None = None
+
+    def plan_size(self) -> PlanSize | None:
+        """The plan's id and sizes (None: no plan read), from the plan or its rows."""
+        if self.plan is not None:
+            return PlanSize(self.plan.plan_id, len(self.plan.actions), len(self.plan.kpis))
+        return self.prepared.size if self.prepared is not None else None
 
 
 def file_sha256(path: Path) -> str:

@@ -28,21 +28,21 @@ class Progress(Protocol):
 
 def is_failure(result: FileResult) -> bool:
     """The file gave no plan (an identical copy of a file read gives its original's)."""
-    return result.plan is None and not (result.same_as and not result.errors)
+    return result.plan_size() is None and not (result.same_as and not result.errors)
 
 
 def result_to_line(result: FileResult) -> str:
     """What one file gave, in a few words."""
     if result.same_as and not result.errors:
         return f"{result.source}: same bytes as {Path(result.same_as).name}, read once"
-    if result.plan is None:
+    size = result.plan_size()
+    if size is None:
         failed = [e for e in result.errors if e.severity == "failed"] or result.errors
         reason = failed[0].error if failed else "no plan read"
         kind = f" ({failed[0].kind})" if failed and failed[0].kind else ""
         return f"{result.source}: failed{kind}: {reason}"
-    plan = result.plan
     pages = f", {result.pages} pages" if result.pages else ""
-    return f"{result.source}: {len(plan.actions)} actions, {len(plan.kpis)} KPIs{pages}"
+    return f"{result.source}: {size.n_actions} actions, {size.n_kpis} KPIs{pages}"
 
 
 def problem_lines(result: FileResult, *, warnings: bool) -> list[str]:

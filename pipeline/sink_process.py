@@ -64,6 +64,12 @@ def _load_within(db_path: Path, sources: Mapping[str, Path], memory_mb: int | No
             con.close()
 
 
+def rows_message(name: str, columns: list[list[Any]]) -> bytes:
+    """The message that gives the sink process typed rows for the end of table `name`
+    (made where the rows are, which may be a worker: see pipeline/prepared.py)."""
+    return pickle.dumps(("rows", name, columns), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class SinkProcess:
     """The run's side of the sink process: started at once (it imports its libraries, then
     waits for rows), given rows by `add`, finished by `close`."""
@@ -80,16 +86,20 @@ class SinkProcess:
         self._send(("open", str(outdir), list(formats), chunk_rows))
 
     def _send(self, message: tuple[Any, ...]) -> None:
+        self.send_encoded(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def send_encoded(self, messages: bytes) -> None:
+        """Messages already pickled (rows_message), back to back."""
         stdin = self._proc.stdin
         assert stdin is not None
         try:
-            pickle.dump(message, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            stdin.write(messages)
         except (BrokenPipeError, OSError) as exc:  # the process has ended: say why
             raise self._failure() from exc
 
     def add(self, name: str, columns: list[list[Any]]) -> None:
         """Typed rows for the end of table `name`."""
-        self._send(("rows", name, columns))
+        self.send_encoded(rows_message(name, columns))
 
     def close(self) -> list[Path]:
         """Every file finished; the files written."""

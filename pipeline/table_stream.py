@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import shutil
 import threading
@@ -93,6 +94,12 @@ class TableShape:
 
 
 @cache
+@cache
+def table_shape(name: str) -> TableShape:
+    """Table `name`'s shape, made once per process."""
+    return TableShape.of(name)
+
+
 def arrow_schema(name: str) -> Any:
     """Table `name`'s Parquet schema, the same for every chunk whatever values it holds, with
     the metadata pandas gave it (so pandas reads the columns back in their types)."""
@@ -194,6 +201,14 @@ def _csv_column(kind: ColumnKind, values: list[Any]) -> list[str]:
     return ["" if v is None else str(v) for v in values]  # ints, floats (repr), True/False
 
 
+def csv_text(shape: TableShape, columns: list[list[Any]]) -> str:
+    """Typed rows as pandas' to_csv wrote them (the csv module's minimal quoting, "\n")."""
+    out = io.StringIO()
+    texts = [_csv_column(k, v) for k, v in zip(shape.kinds, columns, strict=True)]
+    csv.writer(out, lineterminator="\n").writerows(zip(*texts, strict=True))
+    return out.getvalue()
+
+
 def _shown_column(kind: ColumnKind, values: list[Any]) -> list[str]:
     """A typed column's values as text, as the widths of the workbook's columns count them."""
     if kind == "text":
@@ -264,7 +279,7 @@ class BinaryTables:
         self.outdir = outdir
         self.formats = tuple(f for f in OUTPUT_FORMATS if f in set(formats))  # no "csv"
         self.chunk_rows = chunk_rows
-        self._shapes = {name: TableShape.of(name) for name in CSV_ORDER}
+        self._shapes = {name: table_shape(name) for name in CSV_ORDER}
         self._held: dict[str, list[list[Any]]] = {}  # table -> typed columns not written yet
         self._parquet: dict[str, Any] = {}  # name -> pyarrow.parquet.ParquetWriter
         self._xlsx: _XlsxStream | None = None
@@ -404,8 +419,8 @@ class TableWriter:
     ):
         self.outdir = outdir
         self.formats = check_formats(formats)
-        self._shapes = {name: TableShape.of(name) for name in CSV_ORDER}
-        self._csv: dict[str, tuple[IO[str], Any]] = {}  # name -> (file, csv writer)
+        self._shapes = {name: table_shape(name) for name in CSV_ORDER}
+        self._csv: dict[str, IO[str]] = {}  # name -> its file
         outdir.mkdir(parents=True, exist_ok=True)
         binary = [f for f in self.formats if f != "csv"]
         self._sink = SinkProcess(outdir, binary, chunk_rows or CHUNK_ROWS) if binary else None
@@ -420,16 +435,25 @@ class TableWriter:
         if self._sink is not None:
             self._sink.add(name, columns)
 
-    def _write_csv(self, shape: TableShape, columns: list[list[Any]]) -> None:
-        """The rows as pandas' to_csv wrote them (the csv module's minimal quoting, "\n")."""
-        if shape.name not in self._csv:
-            path = part_path(self.outdir / f"{shape.name}.csv")
+    def add_encoded(self, csv_texts: Iterable[tuple[str, str]], sink_messages: bytes) -> None:
+        """Rows made ready elsewhere (e.g. by the worker that read the plan: see
+        pipeline/prepared.py): (table, CSV text) pairs and the sink's messages."""
+        if "csv" in self.formats:
+            for name, text in csv_texts:
+                self._csv_file(name).write(text)
+        if self._sink is not None:
+            self._sink.send_encoded(sink_messages)
+
+    def _csv_file(self, name: str) -> IO[str]:
+        if name not in self._csv:
+            path = part_path(self.outdir / f"{name}.csv")
             fh = open(path, "w", encoding="utf-8", newline="")
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(shape.columns)
-            self._csv[shape.name] = (fh, writer)
-        texts = [_csv_column(k, v) for k, v in zip(shape.kinds, columns, strict=True)]
-        self._csv[shape.name][1].writerows(zip(*texts, strict=True))
+            csv.writer(fh, lineterminator="\n").writerow(self._shapes[name].columns)
+            self._csv[name] = fh
+        return self._csv[name]
+
+    def _write_csv(self, shape: TableShape, columns: list[list[Any]]) -> None:
+        self._csv_file(shape.name).write(csv_text(shape, columns))
 
     def close(self) -> list[Path]:
         """Finish every file; the files written, in the usual order."""
@@ -443,7 +467,7 @@ class TableWriter:
             for name in CSV_ORDER:
                 if name not in self._csv:  # an empty table still gets its header
                     self._write_csv(self._shapes[name], [[] for _ in self._shapes[name].columns])
-                self._csv.pop(name)[0].close()
+                self._csv.pop(name).close()
                 csv_files.append(self._finish(self.outdir / f"{name}.csv"))
         return _in_usual_order([*csv_files, *binary])
 
@@ -456,7 +480,7 @@ class TableWriter:
 
     def abort(self) -> None:
         """Close what is open after a failure (the staging folder is thrown away)."""
-        for fh, _ in self._csv.values():
+        for fh in self._csv.values():
             fh.close()
         if self._sink is not None:
             self._sink.stop()

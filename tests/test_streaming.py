@@ -317,3 +317,69 @@ def test_light_results_give_back_each_result_without_its_plan(tmp_path):
     assert light[0] == plain and light[1] == warned and light[2].pages is None
     assert 3 not in light and light.get(3) is None and 0 in light
     assert light.plan_ids() == {0: sha[:16], 1: "other-id"}
+
+
+def test_a_plan_prepared_where_it_was_read_writes_the_tables_its_rows_would(tmp_path):
+    """Workers send back each plan as its rows' CSV text and the sink's messages
+    (pipeline/prepared.py): the tables are the ones its rows give, in every format."""
+    from planx.pipeline.flatten import plan_tables
+    from planx.pipeline.prepared import Preparation, prepare_plan
+
+    plans = [process_file(p).plan for p in write_plans(tmp_path / "in", 3)]
+    by_rows, prepared = TableWriter(tmp_path / "rows"), TableWriter(tmp_path / "prepared")
+    for plan in plans:
+        for name, rows in plan_tables(plan):
+            by_rows.add_rows(name, rows)
+        ready = prepare_plan(plan, Preparation())
+        prepared.add_encoded(ready.csv_texts, ready.sink_messages)
+    by_rows.close(), prepared.close()
+    for name in CSV_ORDER:
+        a, b = tmp_path / "rows", tmp_path / "prepared"
+        assert (b / f"{name}.csv").read_bytes() == (a / f"{name}.csv").read_bytes(), name
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(b / f"{name}.parquet"), pd.read_parquet(a / f"{name}.parquet")
+        )
+    actions = pd.read_csv(tmp_path / "prepared" / "actions.csv")
+    assert len(actions) == 2 + 3 + 4 and set(actions["source"]) == {p.source for p in plans}
+
+
+def test_a_prepared_plan_carries_its_size_its_row_and_its_cache_entry(tmp_path):
+    from planx.pipeline.prepared import Preparation, prepare_result
+
+    (path,) = write_plans(tmp_path / "in", 1, start=2)
+    result = process_file(path)
+    plan = result.plan
+    light = prepare_result(result, Preparation.for_formats(["csv"], cache_fingerprint="fp"))
+    assert light.plan is None and light.prepared is not None
+    assert light.plan_size() == result.plan_size()
+    assert (light.plan_size().n_actions, light.plan_size().n_kpis) == (4, len(plan.kpis))
+    assert light.prepared.sink_messages == b""  # no format for the sink asked for
+    assert light.prepared.plan_row["plan_id"] == plan.plan_id
+    assert [name for name, _ in light.prepared.csv_texts][:2] == ["actions", "kpis"]
+    key = cache_mod.entry_key("fp", result.sha256, path.name)
+    entry = cache_mod.json_to_result(light.prepared.cache_entry, key, str(path))
+    assert entry.plan == plan
+    kept = prepare_result(result, Preparation(keep_plan=True))
+    assert kept.plan is plan and kept.prepared.cache_entry is None  # no cache: no entry
+
+
+def test_workers_send_back_rows_not_plans_unless_a_caller_asks_for_plans(tmp_path, monkeypatch):
+    write_plans(tmp_path / "in", 3)
+    arrived = []
+    original = batch_mod._BatchRun._arrived
+
+    def arrival(self, task, result):
+        arrived.append(result)
+        original(self, task, result)
+
+    monkeypatch.setattr(batch_mod._BatchRun, "_arrived", arrival)
+    summary = run_extract([tmp_path / "in"], tmp_path / "out", batch={"workers": 2})
+    assert summary.stats.workers_started == 2 and summary.n_actions == 2 + 3 + 4
+    assert [r.plan for r in arrived] == [None] * 3
+    assert sorted(r.plan_size().n_actions for r in arrived) == [2, 3, 4]
+    # The entries the workers made are the cache's: a re-run reads every file from it.
+    again = run_extract([tmp_path / "in"], tmp_path / "out", batch={"workers": 2})
+    assert again.n_cached == 3 and again.outputs_unchanged
+    heard = []
+    run_extract([tmp_path / "in"], tmp_path / "out2", on_result=heard.append, batch={"workers": 2})
+    assert sorted(len(r.plan.actions) for r in heard) == [2, 3, 4]
