@@ -234,19 +234,15 @@ def _noted_files(outdir: Path) -> list[str]:
 # ---------------------------------------------------------------- the run
 
 
-def _task(index: int, path: Path) -> Task:
+def _task(index: int, path: str) -> Task:
     try:
-        return Task(index=index, path=str(path), sha256=file_sha256(path), size=path.stat().st_size)
+        return Task(index=index, path=path, sha256=file_sha256(path), size=os.stat(path).st_size)
     except OSError:
-        return Task(index=index, path=str(path))  # process_file reports why it cannot be read
+        return Task(index=index, path=path)  # process_file reports why it cannot be read
 
 
-def _is_within(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-        return True
-    except ValueError:
-        return False
+def _is_within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _uses_pool(batch: BatchSettings, n_files: int) -> bool:
@@ -271,7 +267,7 @@ def _runner(batch: BatchSettings, n_files: int):
 
 def task_key(fingerprint: str, task: Task) -> str:
     """The cache key of a task's result (for a hashed file): made when needed, not kept."""
-    return entry_key(fingerprint, task.sha256, Path(task.path).name)
+    return entry_key(fingerprint, task.sha256, task.name)
 
 
 def inputs_digest(
@@ -331,11 +327,36 @@ def results_out_of_gc() -> Iterator[Callable[[], None]]:
 
 
 @functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
+def _glibc() -> ctypes.CDLL | None:
     try:
-        return ctypes.CDLL(None).malloc_trim  # glibc
+        libc = ctypes.CDLL(None)
+        libc.malloc_trim, libc.mallopt  # noqa: B018 - glibc has both
     except (OSError, AttributeError):
         return None  # not glibc: nothing to call
+    return libc
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    libc = _glibc()
+    return None if libc is None else libc.malloc_trim
+
+
+# glibc's M_MMAP_THRESHOLD, and the value a pooled batch fixes it at (glibc's starting value).
+_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES = -3, 128 * 1024
+
+
+def _fix_mmap_threshold() -> None:
+    """Every block of 128 KiB or more in a mapping of its own, for the rest of the process.
+
+    For a batch whose files are read by worker processes: this process then only passes on
+    bytes, the large ones a result's message, its CSV text, its sink messages. By default
+    glibc raises the threshold to the size of each large block freed, after which blocks of
+    that size come from the heap, between small objects that outlive them, where freeing
+    them cannot give their pages back: the run's peak memory rose with every large result
+    (~0.5 MB more over 500 files than over 50). Setting the threshold turns that off."""
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
 
 
 def _return_free_memory() -> None:
@@ -351,7 +372,7 @@ def output_order(tasks: Iterable[Task]) -> list[Task]:
     """Tasks in the order their rows go in the tables (flatten.plan_sort_key: the file's name,
     then its plan id, which is the start of its sha256). Files are given to workers in this
     order, so they finish nearly in it and few results wait to be written."""
-    return sorted(tasks, key=lambda t: (Path(t.path).name, t.sha256[:PLAN_ID_CHARS], t.index))
+    return sorted(tasks, key=lambda t: (t.name, t.sha256[:PLAN_ID_CHARS], t.index))
 
 
 def results_in_order(
@@ -526,7 +547,7 @@ class _BatchRun:
 
         plans = _PlansTable(writer)
         for task, result in self.results(order):
-            plans.add(Path(task.path).name, result)
+            plans.add(task.name, result)
             prepared = result.prepared
             if prepared is None and result.plan is not None:  # from the cache: made here
                 prepared = prepare_plan(result.plan, self.preparation)
@@ -573,7 +594,7 @@ def _copy_names(tasks: Sequence[Task], copy_of: Mapping[int, int]) -> dict[int, 
     """Task index of each file read -> the names of its identical copies, in input order."""
     names: dict[int, list[str]] = {}
     for index, original in sorted(copy_of.items()):
-        names.setdefault(original, []).append(Path(tasks[index].path).name)
+        names.setdefault(original, []).append(tasks[index].name)
     return names
 
 
@@ -630,6 +651,7 @@ def run_extract(
         recover_outputs(outdir)
         files, skipped = _input_files(paths, outdir)
         if _uses_pool(batch, len(files)):
+            _fix_mmap_threshold()  # before hashing's 1 MiB reads move it
             # Its imports (~1 s) run while the files are hashed and looked up in the cache
             # (for nothing if the cache answers for all but one).
             start_worker_server(files)
@@ -681,14 +703,14 @@ def run_extract(
     return summary
 
 
-def _input_files(paths: Sequence[str | Path], outdir: Path) -> tuple[list[Path], list[str]]:
+def _input_files(paths: Sequence[str | Path], outdir: Path) -> tuple[list[str], list[str]]:
     """The files to read under `paths`, and those skipped (our own outputs among them, even
     when OUTDIR is under PATHS)."""
     found = discover(paths)
-    out_resolved = outdir.resolve()
+    out_resolved = os.path.realpath(outdir)
     files = [p for p in found.files if not _is_within(p, out_resolved)]
-    skipped = [str(p) for p in found.skipped]
-    skipped += [str(p) for p in found.files if _is_within(p, out_resolved)]
+    skipped = list(found.skipped)
+    skipped += [p for p in found.files if _is_within(p, out_resolved)]
     return files, skipped
 
 

@@ -74,7 +74,7 @@ WORKER_PRELOAD = [*WORKER_CORE, *(_reader_module(fmt) for fmt in READERS), WORKE
 def worker_preload(paths: Iterable[str | Path]) -> list[str]:
     """What a batch's fork server imports: the core, and the readers the names call for
     (every reader where a name has a suffix planx does not know)."""
-    formats = {SUFFIX_FORMATS.get(Path(p).suffix.lower()) for p in paths}
+    formats = {SUFFIX_FORMATS.get(os.path.splitext(p)[1].lower()) for p in paths}
     if None in formats:
         return WORKER_PRELOAD
     readers = [_reader_module(fmt) for fmt in READERS if fmt in formats]
@@ -104,6 +104,13 @@ class Task:
     path: str
     sha256: str = ""
     size: int = 0
+
+    @property
+    def name(self) -> str:
+        """The file's name. A batch's own process names its files through os.path, not
+        pathlib: pathlib interns every part of a path, and a batch of hundreds of names
+        grew the interpreter's table of interned strings by a megabyte."""
+        return os.path.basename(self.path)
 
 
 # The last stretch of a batch holds at least this many of its largest file per worker;
@@ -165,7 +172,7 @@ def _one_line(text: str) -> str:
 
 
 def batch_failure(task: Task, kind: str, message: str) -> FileResult:
-    name = Path(task.path).name
+    name = task.name
     error = ErrorRecord(source=name, stage="batch", error=message, kind=kind)
     return FileResult(path=task.path, source=name, sha256=task.sha256, errors=[error])
 
@@ -696,7 +703,7 @@ class DaskRunner:
                         remote_process,
                         fn,
                         settings,
-                        Path(task.path).name,
+                        task.name,
                         data,
                         self.timeout_s,
                         key=f"planx-file-{task.sha256[:12] or task.index}-{uuid.uuid4().hex[:8]}",

@@ -24,7 +24,7 @@ from planx.schemas.records import ErrorRecord, InputFile
 def _name_fits(path: str) -> int:
     """0 when the file's suffix names what its bytes are, 1 when it is a suffix planx reads
     (the content says otherwise or nothing), 2 when planx does not read that suffix."""
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(path)[1].lower()
     if suffix not in SUPPORTED_SUFFIXES:
         return 2
     try:
@@ -52,7 +52,7 @@ def identical_copies(tasks: Sequence[Task]) -> dict[int, int]:
 def copy_result(task: Task, original: FileResult) -> FileResult:
     """What an identical copy gives: no plan of its own (its original's counts once) and,
     when the original failed, the original's failures under the copy's own name."""
-    name = Path(task.path).name
+    name = task.name
     errors = [
         e.model_copy(
             update={
@@ -98,7 +98,7 @@ class LightResults:
             and not result.same_as
             and result.path == task.path
             and result.sha256 == task.sha256
-            and result.source == Path(task.path).name
+            and result.source == task.name
             and plan_id in ("", task.sha256[:PLAN_ID_CHARS])
         )
         self._state[index] = self._PLAN if plan_id else self._NO_PLAN
@@ -119,7 +119,7 @@ class LightResults:
         assert task is not None
         return FileResult(
             path=task.path,
-            source=Path(task.path).name,
+            source=task.name,
             sha256=task.sha256,
             pages=None if pages < 0 else pages,
         )
@@ -147,19 +147,23 @@ class LightResults:
             yield from self._whole[index][0].errors
 
 
-def shared_folder(paths: Iterable[str]) -> Path | None:
+def shared_folder(paths: Iterable[str]) -> str | None:
     """The deepest folder holding every path (None for no paths); one path at a time, so a
     batch's paths are not gathered into a list for it."""
     shared: str | None = None
     for path in paths:
         folder = os.path.dirname(os.path.abspath(path))
         shared = folder if shared is None else os.path.commonpath([shared, folder])
-    return None if shared is None else Path(shared)
+    return shared
 
 
-def _relative(path: str, root: Path | None) -> str:
-    absolute = Path(os.path.abspath(path))
-    return absolute.relative_to(root).as_posix() if root is not None else absolute.name
+def _relative(path: str, root: str | None) -> str:
+    """`path` from `root`, with "/" between its parts (its name without a root). Strings,
+    not pathlib, as Task.name says why."""
+    absolute = os.path.abspath(path)
+    if root is None:
+        return os.path.basename(absolute)
+    return os.path.relpath(absolute, root).replace(os.sep, "/")
 
 
 def _task_at(tasks: Sequence[Task], index: int) -> Task:
@@ -172,7 +176,7 @@ def _task_at(tasks: Sequence[Task], index: int) -> Task:
 def _input_file(
     task: Task,
     tasks: Sequence[Task],
-    root: Path | None,
+    root: str | None,
     results: Mapping[int, FileResult] | LightResults,
     copy_of: Mapping[int, int],
     plan_id_of: Callable[[int], str],
@@ -182,7 +186,7 @@ def _input_file(
     own = results.get(task.index)
     is_copy = original != task.index
     return InputFile(
-        source=Path(task.path).name,
+        source=task.name,
         path=_relative(task.path, root),
         sha256=task.sha256 or (own.sha256 if own is not None else ""),
         plan_id=plan_id,
@@ -226,7 +230,7 @@ def files_in_table_order(
     root = shared_folder(t.path for t in tasks)
 
     def table_key(task: Task) -> tuple[str, str]:
-        return _relative(task.path, root), Path(task.path).name
+        return _relative(task.path, root), task.name
 
     in_order: Iterable[Task] = tasks
     previous: tuple[str, str] | None = None

@@ -78,7 +78,7 @@ class FileResult:
         return self.prepared.size if self.prepared is not None else None
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

@@ -3,9 +3,10 @@
 Each plan's rows are typed column by column as they come (frame_types.value_typer: the
 typing compare gives the tables it reads back) and written to the CSV files at once. The
 other formats are written by the sink process (sink_process.py, running BinaryTables): it
-gathers each table's rows into chunks of `chunk_rows`, each a Parquet row group and a run
-of the table's sheet in the workbook (workbook.py keeps each sheet in a temporary file), then loads the DuckDB database from the finished Parquet files while it
-writes the workbook. No pandas: the values go straight from the rows into the csv module,
+writes each table's rows to its sheet of the workbook as they come (workbook.py keeps each
+sheet in a temporary file) and gathers them into chunks of `chunk_rows`, each a Parquet row
+group; at the end it loads the DuckDB database from the finished Parquet files while it
+zips the workbook. No pandas: the values go straight from the rows into the csv module,
 Arrow arrays and the workbook, and the files are the ones pandas wrote from typed frames
 (tests/test_streaming.py holds the two side by side).
 
@@ -285,19 +286,17 @@ class BinaryTables:
         self._xlsx: _XlsxStream | None = None
 
     def add(self, name: str, columns: list[list[Any]]) -> None:
-        """Rows for the end of table `name`, written `chunk_rows` or more at a time (a Parquet
-        row group, a run of the sheet's rows)."""
+        """Rows for the end of table `name`: into its sheet at once, into its Parquet file
+        `chunk_rows` or more at a time (a row group). The sheet is not held back with them:
+        what is held is written when the run's last file has come, while nothing else runs."""
+        self._to_sheet(name, columns)
+        if "parquet" not in self.formats and "duckdb" not in self.formats:
+            return
         held = self._held.setdefault(name, [[] for _ in columns])
         for column, more in zip(held, columns, strict=True):
             column += more
         if len(held[0]) >= self.chunk_rows:
-            self._flush(name)
-
-    def _flush(self, name: str) -> None:
-        """The rows held for table `name` into its Parquet file and its sheet."""
-        columns = self._take_held(name)
-        self._to_parquet(name, columns)
-        self._to_sheet(name, columns)
+            self._to_parquet(name, self._take_held(name))
 
     def _take_held(self, name: str) -> list[list[Any]]:
         return self._held.pop(name, None) or [[] for _ in self._shapes[name].columns]
@@ -337,15 +336,11 @@ class BinaryTables:
     def close(self) -> list[Path]:
         """Write what is held, finish every file: the Parquet files (if asked for), the
         database (loaded while the workbook is written), the workbook."""
-        # The rows still held go to Parquet first, so the database loads while they go to
-        # the sheets and the workbook is zipped (an empty table still gets its columns).
-        last = {
-            name: self._take_held(name)
-            for name in CSV_ORDER
-            if (self._held.get(name) and self._held[name][0]) or name not in self._parquet
-        }
-        for name, columns in last.items():
-            self._to_parquet(name, columns)
+        # The rows still held go to Parquet (an empty table still gets its columns), then
+        # the database loads while the workbook is zipped.
+        for name in CSV_ORDER:
+            if (self._held.get(name) and self._held[name][0]) or name not in self._parquet:
+                self._to_parquet(name, self._take_held(name))
         written: list[Path] = []
         for name in CSV_ORDER:
             if name in self._parquet:
@@ -354,8 +349,6 @@ class BinaryTables:
                 if "parquet" in self.formats:
                     written.append(path)
         database = self._start_database() if "duckdb" in self.formats else None
-        for name, columns in last.items():
-            self._to_sheet(name, columns)
         if self._xlsx is not None:
             self._xlsx.save(self.outdir / XLSX_NAME)
         if database is not None:
