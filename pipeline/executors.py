@@ -94,8 +94,11 @@ def start_worker_server(paths: Iterable[str | Path]) -> None:
 MAX_STARTUP_FAILURES = 3
 # How often the pool wakes to check time limits when nothing else happens (seconds).
 POLL_S = 0.5
-# Files a worker holds at once: the one it reads and the next (see _Worker.queued).
+# Files a worker holds at once: the one it reads and the next (see _Worker.queued)...
 FILES_QUEUED_PER_WORKER = 2
+# ...until this many files per worker are left to start: then one at a time, each to the
+# first worker free, so no file waits behind a long one while another worker has nothing.
+LAST_ONE_AT_A_TIME_PER_WORKER = 3
 
 
 @dataclass(frozen=True, slots=True)  # slots: a batch keeps one per file to its end
@@ -438,10 +441,10 @@ class _Worker:
     def task(self) -> Task | None:
         return self.queued[0] if self.queued else None
 
-    def can_take(self, tasks_per_worker: int) -> bool:
+    def can_take(self, tasks_per_worker: int, held: int = FILES_QUEUED_PER_WORKER) -> bool:
         return (
             self.ready
-            and len(self.queued) < FILES_QUEUED_PER_WORKER
+            and len(self.queued) < held
             and self.done + len(self.queued) < tasks_per_worker
         )
 
@@ -502,12 +505,7 @@ class ProcessPool:
         try:
             while pending or any(w.task is not None for w in workers):
                 for w in workers:
-                    while pending and w.can_take(self.tasks_per_worker):
-                        task = pending.popleft()
-                        w.conn.send((task.index, task.path))
-                        if not w.queued:
-                            w.started = time.monotonic()
-                        w.queued.append(task)
+                    self._feed(w, pending)
                 mp_connection.wait(
                     [w.conn for w in workers] + [w.process.sentinel for w in workers],
                     timeout=self._wait_s(workers),
@@ -520,6 +518,8 @@ class ProcessPool:
                     if not stays:  # files it was sent and had not started go to another
                         pending.extendleft(reversed(w.queued))
                         w.queued.clear()
+                    else:  # its next file before this process writes the last one's rows
+                        self._feed(w, pending)
                     while finished:
                         # Handed over, not kept here: while the batch writes it and then
                         # collects and trims, nothing here holds the plan.
@@ -554,6 +554,18 @@ class ProcessPool:
                     w.process.join(timeout=2)
                 with contextlib.suppress(OSError):
                     w.conn.close()
+
+    def _feed(self, w: _Worker, pending: deque[Task]) -> None:
+        """Send `w` files from `pending` while it can take them."""
+        held = FILES_QUEUED_PER_WORKER
+        if len(pending) <= LAST_ONE_AT_A_TIME_PER_WORKER * self.workers:
+            held = 1
+        while pending and w.can_take(self.tasks_per_worker, held):
+            task = pending.popleft()
+            w.conn.send((task.index, task.path))
+            if not w.queued:
+                w.started = time.monotonic()
+            w.queued.append(task)
 
     def _wait_s(self, workers: list[_Worker]) -> float:
         if not self.timeout_s:

@@ -44,7 +44,7 @@ from planx.pipeline.executors import (
     worker_preload,
 )
 from planx.pipeline.outputs import CSV_ORDER
-from planx.pipeline.process import RunSettings, process_file
+from planx.pipeline.process import FileResult, RunSettings, process_file
 from planx.pipeline.progress import LineProgress, make_progress
 from planx.pipeline.table_stream import TableWriter
 
@@ -669,6 +669,24 @@ def test_files_queued_behind_a_failure_go_to_another_worker_once(tmp_path):
     }
     assert sorted((folder / "calls.log").read_text(encoding="utf-8").split()) == sorted(names)
     assert pool.stats.workers_replaced == 2
+
+
+def process_by_name(path, settings=None):
+    """Nothing read: 1.5 s for a file named long*, 0.05 s for the others."""
+    name = Path(path).name
+    time.sleep(1.5 if name.startswith("long") else 0.05)
+    return FileResult(path=str(path), source=name, sha256="")
+
+
+def test_a_batchs_last_files_go_one_at_a_time_to_the_first_worker_free(tmp_path):
+    # Held two at a time, the file after the long one would wait for it while the other
+    # worker read the rest and sat idle: the last files wait in the run instead.
+    names = ["long.txt", "a.txt", "b.txt", "c.txt"]
+    tasks = [Task(index=i, path=str(tmp_path / name)) for i, name in enumerate(names)]
+    pool = ProcessPool(2, timeout_s=None, max_memory_mb=None)
+    finished = [Path(task.path).name for task, _ in pool.run(process_by_name, RunSettings(), tasks)]
+    assert finished == ["a.txt", "b.txt", "c.txt", "long.txt"]
+    assert pool.stats.workers_started == 2
 
 
 def test_timeout_in_process(tmp_path):
