@@ -424,8 +424,9 @@ def _spooled(result: FileResult) -> IO[bytes]:
 class _BatchRun:
     """One run's files through the cache or a runner, into the tables, counted in `summary`.
 
-    Only a light copy of each result (its errors and counts, no plan) stays in memory: a
-    plan goes into the tables as its turn comes and is dropped."""
+    Each file's plan comes made into its rows (pipeline/prepared.py: by the worker that read
+    it, or here with one worker or from the cache); they go into the tables as its turn
+    comes and are dropped. Only a light copy of each result (its errors and counts) stays."""
 
     def __init__(
         self,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,8 +57,9 @@ def prepare_plan(plan: Plan, preparation: Preparation) -> PreparedPlan:
         if preparation.sink:
             messages.write(rows_message(name, columns))
         del rows, columns
-    size = PlanSize(plan.plan_id, len(plan.actions), len(plan.kpis))
-    return PreparedPlan(size, plan_to_plan_row(plan), tuple(texts), messages.getvalue())
+    return PreparedPlan(
+        PlanSize.of(plan), plan_to_plan_row(plan), tuple(texts), messages.getvalue()
+    )
 
 
 def prepare_result(result: FileResult, preparation: Preparation) -> FileResult:
@@ -68,7 +70,8 @@ def prepare_result(result: FileResult, preparation: Preparation) -> FileResult:
     if preparation.cache_fingerprint is not None and is_cacheable(result):
         # The key the run files it under: the run caches a result only when the bytes
         # read are the bytes it hashed (the same sha256), so the keys agree.
-        key = entry_key(preparation.cache_fingerprint, result.sha256, Path(result.path).name)
+        name = os.path.basename(result.path)  # as Task.name
+        key = entry_key(preparation.cache_fingerprint, result.sha256, name)
         prepared = dataclasses.replace(prepared, cache_entry=result_to_json(result, key))
     plan = result.plan if preparation.keep_plan else None
     return dataclasses.replace(result, plan=plan, prepared=prepared)

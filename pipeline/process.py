@@ -44,6 +44,10 @@ class PlanSize:
     n_actions: int
     n_kpis: int
 
+    @classmethod
+    def of(cls, plan: Plan) -> PlanSize:
+        return cls(plan.plan_id, len(plan.actions), len(plan.kpis))
+
 
 @dataclass(frozen=True)
 class PreparedPlan:
@@ -74,7 +78,7 @@ class FileResult:
     def plan_size(self) -> PlanSize | None:
         """The plan's id and sizes (None: no plan read), from the plan or its rows."""
         if self.plan is not None:
-            return PlanSize(self.plan.plan_id, len(self.plan.actions), len(self.plan.kpis))
+            return PlanSize.of(self.plan)
         return self.prepared.size if self.prepared is not None else None
 
 
