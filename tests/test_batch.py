@@ -648,8 +648,9 @@ def process_logging_beside(path, settings=None):
 def test_files_queued_behind_a_failure_go_to_another_worker_once(tmp_path):
     # A worker holds the file it reads and the next: when a file kills it, or runs past the
     # time limit, the file it had been sent but not started goes to its replacement, once.
+    # (Enough files that the slow one is not among the last, which go one at a time.)
     folder = tmp_path / "in"
-    names = ["crash.txt", "a.txt", "slow.txt", "b.txt", "c.txt"]
+    names = ["crash.txt", "a.txt", "slow.txt", "b.txt", "c.txt", "d.txt", "e.txt", "f.txt"]
     folder.mkdir()
     for name in names:
         (folder / name).write_text(plan_text(2, name[:-4]), encoding="utf-8")
@@ -664,8 +665,7 @@ def test_files_queued_behind_a_failure_go_to_another_worker_once(tmp_path):
         "crash.txt": ["crash"],
         "a.txt": [],
         "slow.txt": ["timeout"],
-        "b.txt": [],
-        "c.txt": [],
+        **{name: [] for name in names[3:]},
     }
     assert sorted((folder / "calls.log").read_text(encoding="utf-8").split()) == sorted(names)
     assert pool.stats.workers_replaced == 2
