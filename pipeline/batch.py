@@ -384,8 +384,8 @@ def results_in_order(
 ) -> Iterator[tuple[Task, FileResult]]:
     """Each task's result in `order`, whatever order `finished` gives them in: a result that
     arrives before its turn waits for the ones before it in a temporary file (while one long
-    file runs, the other workers may finish many, and a plan's objects take ~10x its pickle's
-    bytes: the run's memory does not depend on how many wait). Cached results (`cached` task
+    file runs, the other workers may finish many, each with its plan's rows: the run's
+    memory does not depend on how many wait). Cached results (`cached` task
     indexes) are loaded only when their turn comes, so they do not wait at all."""
     early: dict[int, IO[bytes]] = {}
     try:

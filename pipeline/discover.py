@@ -31,11 +31,11 @@ NOT_DOCUMENTS = frozenset(
 
 @dataclass(frozen=True)
 class Discovered:
+    """Paths as strings (os.path, os.walk), not pathlib objects: pathlib interns every part
+    of a path, and a batch of hundreds of files grew the run's memory by a megabyte."""
+
     files: tuple[str, ...]  # absolute, symlinks resolved; sorted, de-duplicated
     skipped: tuple[str, ...]  # non-documents found inside folders
-
-    # Paths are strings (os.path, os.walk), not pathlib objects: pathlib interns every part
-    # of a path, and a batch of hundreds of files grew the run's memory by a megabyte.
 
 
 def _path_order(path: str) -> str:

@@ -95,12 +95,12 @@ class TableShape:
 
 
 @cache
-@cache
 def table_shape(name: str) -> TableShape:
     """Table `name`'s shape, made once per process."""
     return TableShape.of(name)
 
 
+@cache
 def arrow_schema(name: str) -> Any:
     """Table `name`'s Parquet schema, the same for every chunk whatever values it holds, with
     the metadata pandas gave it (so pandas reads the columns back in their types)."""
@@ -290,7 +290,7 @@ class BinaryTables:
         `chunk_rows` or more at a time (a row group). The sheet is not held back with them:
         what is held is written when the run's last file has come, while nothing else runs."""
         self._to_sheet(name, columns)
-        if "parquet" not in self.formats and "duckdb" not in self.formats:
+        if not self._writes_parquet:
             return
         held = self._held.setdefault(name, [[] for _ in columns])
         for column, more in zip(held, columns, strict=True):
@@ -301,8 +301,13 @@ class BinaryTables:
     def _take_held(self, name: str) -> list[list[Any]]:
         return self._held.pop(name, None) or [[] for _ in self._shapes[name].columns]
 
+    @property
+    def _writes_parquet(self) -> bool:
+        """Parquet files are written for themselves or to load the database from."""
+        return "parquet" in self.formats or "duckdb" in self.formats
+
     def _to_parquet(self, name: str, columns: list[list[Any]]) -> None:
-        if "parquet" in self.formats or "duckdb" in self.formats:
+        if self._writes_parquet:
             self._write_parquet(self._shapes[name], columns)
 
     def _to_sheet(self, name: str, columns: list[list[Any]]) -> None:
