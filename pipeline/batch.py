@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import functools
 import gc
 import hashlib
@@ -80,6 +81,7 @@ STAGING_DIRNAME = ".planx-staging"
 COMMIT_NAME = ".planx-commit.json"
 OUTPUTS_NOTE = ".planx-outputs.json"  # what the current outputs were made from
 LOCK_NAME = ".planx-lock"
+SPOOL_PREFIX = ".rows-"  # a folder in staging where workers leave plans' bytes
 Executor = Literal["local", "dask"]
 
 
@@ -455,14 +457,13 @@ class _BatchRun:
         fingerprint = self.cache.fingerprint if self.cache is not None else None
         return Preparation.for_formats(self.batch.formats, fingerprint, self.keep_plans)
 
-    @functools.cached_property
-    def work(self) -> ProcessFn:
-        """The unit of work, then its plan prepared: what the runner runs for each file."""
+    def work(self, spool_dir: str | None = None) -> ProcessFn:
+        """The unit of work, then its plan prepared: what the runner runs for each file
+        (`spool_dir`: where the plans' bytes are left, for workers of the run's own pool)."""
         from planx.pipeline.prepared import process_prepared
 
-        return functools.partial(
-            process_prepared, process=self.process, preparation=self.preparation
-        )
+        preparation = dataclasses.replace(self.preparation, spool_dir=spool_dir)
+        return functools.partial(process_prepared, process=self.process, preparation=preparation)
 
     def look_up_cache(self, tasks: Iterable[Task], settle: Callable[[], None]) -> None:
         """Note which files the cache answers for (each entry read and checked once here)."""
@@ -491,12 +492,12 @@ class _BatchRun:
         """A processed file: cached at once (a stopped run loses only the files in flight)."""
         self.summary.n_processed += 1
         if self.cache is not None and task.sha256 and result.sha256 == task.sha256:
+            from planx.pipeline.prepared import put_cache_entry
+
             try:
-                entry = result.prepared.cache_entry if result.prepared is not None else None
-                if entry is not None:
-                    self.cache.put_entry(self.key_of(task), entry)
-                else:
-                    self.cache.put(self.key_of(task), result)
+                prepared, key = result.prepared, self.key_of(task)
+                if prepared is None or not put_cache_entry(prepared, self.cache, key):
+                    self.cache.put(key, result)
             except OSError as exc:
                 if not self.summary.cache_failed:
                     self.note(f"warning: cannot write the cache ({exc}); going on without it")
@@ -511,17 +512,20 @@ class _BatchRun:
         if hit is not None:
             return hit
         # Counted already, when the entry was first read.
-        return run_guarded(self.work, task, self.settings, self.batch.timeout_s)
+        return run_guarded(self.work(), task, self.settings, self.batch.timeout_s)
 
-    def results(self, order: Sequence[Task]) -> Iterator[tuple[Task, FileResult]]:
-        """Every task's result, in `order`."""
+    def results(
+        self, order: Sequence[Task], spool_dir: str | None = None
+    ) -> Iterator[tuple[Task, FileResult]]:
+        """Every task's result, in `order` (`spool_dir`: a folder the run's own worker
+        processes may leave the plans' bytes in, pipeline/prepared.py)."""
         todo = [t for t in order if t.index not in self.cached]
         runner = _runner(self.batch, len(todo))
-        finished = (
-            runner.run(self.work, self.settings, todo)
-            if runner is not None
-            else run_inline(self.work, self.settings, todo, timeout_s=self.batch.timeout_s)
-        )
+        if runner is None:
+            finished = run_inline(self.work(), self.settings, todo, timeout_s=self.batch.timeout_s)
+        else:  # Dask's workers may be on other machines: their results bring their bytes
+            spool_dir = spool_dir if isinstance(runner, ProcessPool) else None
+            finished = runner.run(self.work(spool_dir), self.settings, todo)
         try:
             yield from results_in_order(
                 order, self.cached, iter(finished), self._load_cached, self._arrived
@@ -541,20 +545,24 @@ class _BatchRun:
         writer: TableWriter | None,
         settle: Callable[[], None],
         copy_names: Mapping[int, Sequence[str]],
+        spool_dir: str | None = None,
     ) -> None:
         """Each plan's rows into the tables as its turn comes (`writer` None: only counted),
-        the plans table's among them (`copy_names`: task index -> its identical copies' names)."""
-        from planx.pipeline.prepared import prepare_plan
+        the plans table's among them (`copy_names`: task index -> its identical copies' names;
+        `spool_dir`: as for `results`)."""
+        from planx.pipeline.prepared import drop_spooled, prepare_plan, write_rows
 
         plans = _PlansTable(writer)
-        for task, result in self.results(order):
+        for task, result in self.results(order, spool_dir):
             plans.add(task.name, result)
             prepared = result.prepared
             if prepared is None and result.plan is not None:  # from the cache: made here
                 prepared = prepare_plan(result.plan, self.preparation)
             if prepared is not None and writer is not None:
-                writer.add_encoded(prepared.csv_texts, prepared.sink_messages)
+                write_rows(prepared, writer)
                 plans.add_plan(prepared.plan_row, copy_names.get(task.index, ()))
+            if prepared is not None:
+                drop_spooled(prepared)
             del result, prepared  # the plan is in the tables: let it go before the next one
             settle()
         plans.flush()
@@ -612,8 +620,10 @@ def _write_tables(
         from planx.pipeline.table_stream import TableWriter
 
         writer = TableWriter(staging, run.batch.formats)
+        # Where workers leave the plans' bytes till their turn (pipeline/prepared.py).
+        spool_dir = tempfile.mkdtemp(prefix=SPOOL_PREFIX, dir=staging)
         try:
-            run.write_plans(order, writer, settle, _copy_names(tasks, copy_of))
+            run.write_plans(order, writer, settle, _copy_names(tasks, copy_of), spool_dir)
             _tally(run, tasks, copy_of, writer)
             written = writer.close()
             run.summary.sink_rss_mb = writer.sink_peak_rss_mb
@@ -621,6 +631,8 @@ def _write_tables(
         except BaseException:
             writer.abort()
             raise
+        finally:
+            shutil.rmtree(spool_dir, ignore_errors=True)
 
     return write
 

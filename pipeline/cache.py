@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from planx.pipeline.fingerprint import code_fingerprint
-from planx.pipeline.outputs import atomic_path
+from planx.pipeline.outputs import atomic_path, copy_range
 from planx.pipeline.process import FileResult, RunSettings
 from planx.schemas.records import ErrorRecord, Plan
 
@@ -133,6 +133,11 @@ class ResultCache:
         """An entry made already (result_to_json), e.g. by the worker that read the file."""
         with atomic_path(self.entry_path(key)) as tmp:
             tmp.write_text(text, encoding="utf-8")
+
+    def put_entry_copied(self, key: str, src_fd: int, offset: int, length: int) -> None:
+        """An entry made already, copied from `length` bytes of an open file at `offset`."""
+        with atomic_path(self.entry_path(key)) as tmp, open(tmp, "wb") as fh:
+            copy_range(src_fd, offset, length, fh.fileno())
 
     def prune(self, keep: set[str]) -> int:
         """Delete entries whose key is not in `keep`; returns how many."""

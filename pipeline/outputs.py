@@ -7,6 +7,7 @@ does not import pandas: a run with nothing new to write never loads it."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -65,3 +66,31 @@ def atomic_path(target: Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+COPY_CHUNK_BYTES = 1 << 16  # the pieces a copy goes in where the kernel cannot copy for us
+
+
+def copy_range(src_fd: int, offset: int, length: int, dst_fd: int) -> None:
+    """`length` bytes of the open file `src_fd` from `offset` onto `dst_fd` at its position
+    (a file or a pipe): by the kernel (sendfile) where it can, so the bytes never pass
+    through this process's memory; in small pieces where it cannot."""
+    end = offset + length
+    sendfile = getattr(os, "sendfile", None)  # not on Windows
+    while sendfile is not None and offset < end:
+        try:
+            sent = sendfile(dst_fd, src_fd, offset, end - offset)
+        except OSError as exc:
+            if exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSOCK, errno.EOPNOTSUPP):
+                raise
+            break  # this system's sendfile cannot write there: the pieces below
+        if sent == 0:
+            raise OSError(f"the file ended {end - offset} bytes early")
+        offset += sent
+    while offset < end:
+        piece = memoryview(os.pread(src_fd, min(COPY_CHUNK_BYTES, end - offset), offset))
+        if not piece:
+            raise OSError(f"the file ended {end - offset} bytes early")
+        offset += len(piece)
+        while piece:
+            piece = piece[os.write(dst_fd, piece) :]

@@ -7,23 +7,29 @@ run's process only writes bytes as they come and never rebuilds a plan's objects
 unpickling and flattening the plans was most of that process's work, which on two cores
 took time from the workers, and each large plan left its heap more scattered (its memory
 crept up with the number of files). A batch in one process does the same, in itself.
+
+A worker of the run's own pool writes those bytes into a file of the run's spool folder
+and sends only where they are (SpooledRows): the run copies them from there into the
+tables and the cache by the kernel, so its memory does not grow with the size of a plan.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from planx.pipeline.cache import entry_key, is_cacheable, result_to_json
+from planx.pipeline.cache import ResultCache, entry_key, is_cacheable, result_to_json
 from planx.pipeline.flatten import plan_tables, plan_to_plan_row
 from planx.pipeline.outputs import check_formats
-from planx.pipeline.process import FileResult, PlanSize, PreparedPlan, RunSettings
+from planx.pipeline.process import FileResult, PlanSize, PreparedPlan, RunSettings, SpooledRows
 from planx.pipeline.sink_process import rows_message
-from planx.pipeline.table_stream import csv_text, table_shape
+from planx.pipeline.table_stream import TableWriter, csv_text, table_shape
 from planx.schemas.records import Plan
 
 
@@ -35,6 +41,7 @@ class Preparation:
     sink: bool = True  # the sink process's messages (Parquet, workbook, database)
     cache_fingerprint: str | None = None  # the cache's run fingerprint; None: no entry
     keep_plan: bool = False  # the plan stays in the result as well (for run_extract's on_result)
+    spool_dir: str | None = None  # where the bytes go (SpooledRows); None: in the result
 
     @classmethod
     def for_formats(
@@ -73,8 +80,60 @@ def prepare_result(result: FileResult, preparation: Preparation) -> FileResult:
         name = os.path.basename(result.path)  # as Task.name
         key = entry_key(preparation.cache_fingerprint, result.sha256, name)
         prepared = dataclasses.replace(prepared, cache_entry=result_to_json(result, key))
+    if preparation.spool_dir is not None:
+        prepared = spool(prepared, preparation.spool_dir)
     plan = result.plan if preparation.keep_plan else None
     return dataclasses.replace(result, plan=plan, prepared=prepared)
+
+
+def spool(prepared: PreparedPlan, folder: str) -> PreparedPlan:
+    """The prepared plan with its bytes in a new file in `folder` (SpooledRows)."""
+    fd, path = tempfile.mkstemp(dir=folder, suffix=".rows")
+    with open(fd, "wb") as fh:
+
+        def put(data: bytes) -> tuple[int, int]:
+            offset = fh.tell()
+            fh.write(data)
+            return offset, len(data)
+
+        csv = tuple((name, *put(text.encode("utf-8"))) for name, text in prepared.csv_texts)
+        sink = put(prepared.sink_messages)
+        entry = prepared.cache_entry
+        cache_entry = put(entry.encode("utf-8")) if entry is not None else None
+    spooled = SpooledRows(path, csv, sink, cache_entry)
+    return dataclasses.replace(
+        prepared, csv_texts=(), sink_messages=b"", cache_entry=None, spooled=spooled
+    )
+
+
+def write_rows(prepared: PreparedPlan, writer: TableWriter) -> None:
+    """The plan's rows onto the end of the tables, from the result or its spool file."""
+    spooled = prepared.spooled
+    if spooled is None:
+        writer.add_encoded(prepared.csv_texts, prepared.sink_messages)
+        return
+    with open(spooled.path, "rb") as fh:
+        writer.add_copied(fh.fileno(), spooled.csv, spooled.sink)
+
+
+def put_cache_entry(prepared: PreparedPlan, cache: ResultCache, key: str) -> bool:
+    """The cache entry the worker made, filed under `key`; False if it made none."""
+    spooled = prepared.spooled
+    if spooled is not None and spooled.cache_entry is not None:
+        with open(spooled.path, "rb") as fh:
+            cache.put_entry_copied(key, fh.fileno(), *spooled.cache_entry)
+        return True
+    if prepared.cache_entry is not None:
+        cache.put_entry(key, prepared.cache_entry)
+        return True
+    return False
+
+
+def drop_spooled(prepared: PreparedPlan) -> None:
+    """Its spool file deleted (its rows are in the tables)."""
+    if prepared.spooled is not None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(prepared.spooled.path)
 
 
 def process_prepared(

@@ -50,6 +50,17 @@ class PlanSize:
 
 
 @dataclass(frozen=True)
+class SpooledRows:
+    """Where a worker left a prepared plan's bytes: a file of the run's spool folder, from
+    which the run copies them into the outputs without reading them into its memory."""
+
+    path: str
+    csv: tuple[tuple[str, int, int], ...] = ()  # (table, offset, length) of its CSV rows, UTF-8
+    sink: tuple[int, int] = (0, 0)  # offset and length of the sink's messages
+    cache_entry: tuple[int, int] | None = None  # offset and length of the cache entry, UTF-8
+
+
+@dataclass(frozen=True)
 class PreparedPlan:
     """A plan as a batch writes it (made by pipeline/prepared.py). The plans table's row
     leaves n_warnings and identical_copies to the run, which counts them over every file of
@@ -60,6 +71,8 @@ class PreparedPlan:
     csv_texts: tuple[tuple[str, str], ...] = ()  # (table, its rows as CSV lines), table order
     sink_messages: bytes = b""  # the sink's messages for every table, pickled back to back
     cache_entry: str | None = None  # the result's cache entry (cache.result_to_json)
+    # The three above left in a file instead (empty here), for a run's own worker processes.
+    spooled: SpooledRows | None = None
 
 
 @dataclass
@@ -82,11 +95,18 @@ class FileResult:
         return self.prepared.size if self.prepared is not None else None
 
 
+HASH_CHUNK_BYTES = 1 << 16
+
+
 def file_sha256(path: str | Path) -> str:
+    """The file's SHA-256, read into one small buffer: a batch hashes every input and output,
+    and reading each in fresh megabyte pieces (two alive at once) set its peak memory."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    buffer = bytearray(HASH_CHUNK_BYTES)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as fh:
+        while n := fh.readinto(buffer):
+            digest.update(view[:n])
     return digest.hexdigest()
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from planx.pipeline.module_process import start_module
-from planx.pipeline.outputs import atomic_path
+from planx.pipeline.outputs import atomic_path, copy_range
 
 # DuckDB's memory while it loads the tables. 16 MB failed to commit the tables of 500 plans;
 # past this bound the load is done again with DuckDB's own limit (most of the RAM).
@@ -94,6 +94,16 @@ class SinkProcess:
         assert stdin is not None
         try:
             stdin.write(messages)
+        except (BrokenPipeError, OSError) as exc:  # the process has ended: say why
+            raise self._failure() from exc
+
+    def send_copied(self, src_fd: int, offset: int, length: int) -> None:
+        """Messages already pickled, back to back, copied from an open file by the kernel."""
+        stdin = self._proc.stdin
+        assert stdin is not None
+        try:
+            stdin.flush()
+            copy_range(src_fd, offset, length, stdin.fileno())
         except (BrokenPipeError, OSError) as exc:  # the process has ended: say why
             raise self._failure() from exc
 

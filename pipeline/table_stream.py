@@ -31,7 +31,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from planx.pipeline.frame_types import ColumnKind, column_kind, value_typer
-from planx.pipeline.outputs import CSV_ORDER, OUTPUT_FORMATS, atomic_path, check_formats
+from planx.pipeline.outputs import (
+    CSV_ORDER,
+    OUTPUT_FORMATS,
+    atomic_path,
+    check_formats,
+    copy_range,
+)
 from planx.pipeline.sink_process import DUCKDB_MEMORY_MB, SinkProcess
 from planx.pipeline.sinks import (
     DB_NAME,
@@ -207,6 +213,13 @@ def csv_text(shape: TableShape, columns: list[list[Any]]) -> str:
     out = io.StringIO()
     texts = [_csv_column(k, v) for k, v in zip(shape.kinds, columns, strict=True)]
     csv.writer(out, lineterminator="\n").writerows(zip(*texts, strict=True))
+    return out.getvalue()
+
+
+def _csv_line(values: Iterable[str]) -> str:
+    """One line of CSV (a table's header), written as csv_text writes rows."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(values)
     return out.getvalue()
 
 
@@ -418,7 +431,7 @@ class TableWriter:
         self.outdir = outdir
         self.formats = check_formats(formats)
         self._shapes = {name: table_shape(name) for name in CSV_ORDER}
-        self._csv: dict[str, IO[str]] = {}  # name -> its file
+        self._csv: dict[str, IO[bytes]] = {}  # name -> its file (UTF-8)
         outdir.mkdir(parents=True, exist_ok=True)
         binary = [f for f in self.formats if f != "csv"]
         self._sink = SinkProcess(outdir, binary, chunk_rows or CHUNK_ROWS) if binary else None
@@ -438,20 +451,33 @@ class TableWriter:
         pipeline/prepared.py): (table, CSV text) pairs and the sink's messages."""
         if "csv" in self.formats:
             for name, text in csv_texts:
-                self._csv_file(name).write(text)
+                self._csv_file(name).write(text.encode("utf-8"))
         if self._sink is not None:
             self._sink.send_encoded(sink_messages)
 
-    def _csv_file(self, name: str) -> IO[str]:
+    def add_copied(
+        self, src_fd: int, csv_ranges: Iterable[tuple[str, int, int]], sink_range: tuple[int, int]
+    ) -> None:
+        """Rows made ready elsewhere and left in an open file (pipeline/prepared.py's
+        SpooledRows): (table, offset, length) of each table's CSV text, and (offset, length)
+        of the sink's messages, copied by the kernel."""
+        if "csv" in self.formats:
+            for name, offset, length in csv_ranges:
+                fh = self._csv_file(name)
+                fh.flush()
+                copy_range(src_fd, offset, length, fh.fileno())
+        if self._sink is not None:
+            self._sink.send_copied(src_fd, *sink_range)
+
+    def _csv_file(self, name: str) -> IO[bytes]:
         if name not in self._csv:
             path = part_path(self.outdir / f"{name}.csv")
-            fh = open(path, "w", encoding="utf-8", newline="")
-            csv.writer(fh, lineterminator="\n").writerow(self._shapes[name].columns)
-            self._csv[name] = fh
+            self._csv[name] = fh = open(path, "wb")
+            fh.write(_csv_line(self._shapes[name].columns).encode("utf-8"))
         return self._csv[name]
 
     def _write_csv(self, shape: TableShape, columns: list[list[Any]]) -> None:
-        self._csv_file(shape.name).write(csv_text(shape, columns))
+        self._csv_file(shape.name).write(csv_text(shape, columns).encode("utf-8"))
 
     def close(self) -> list[Path]:
         """Finish every file; the files written, in the usual order."""

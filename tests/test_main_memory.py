@@ -121,3 +121,54 @@ def test_the_files_table_comes_a_slice_at_a_time_in_its_order(tmp_path: Path):
     light = LightResults(reindexed)
     got = [f.path for s in files_in_table_order(reindexed, light, {}, at_once=3) for f in s]
     assert got == ["a/b.txt", "a/c.txt", "d.txt", "e.txt"]
+
+
+@pytest.mark.parametrize("kernel", [True, False])  # sendfile, or pieces where it cannot
+def test_bytes_are_copied_from_a_file_into_a_file_or_a_pipe(tmp_path, monkeypatch, kernel):
+    import errno
+    import os
+
+    from planx.pipeline.outputs import COPY_CHUNK_BYTES, copy_range
+
+    if not kernel:
+
+        def refuse(*_args):
+            raise OSError(errno.EINVAL, "not here")
+
+        monkeypatch.setattr(os, "sendfile", refuse)
+    data = bytes(range(256)) * (3 * COPY_CHUNK_BYTES // 256 + 7)  # several pieces
+    src = tmp_path / "src"
+    src.write_bytes(b"head" + data + b"tail")
+    with open(src, "rb") as fh, open(tmp_path / "dst", "wb") as out:
+        out.write(b"<")
+        out.flush()
+        copy_range(fh.fileno(), 4, len(data), out.fileno())
+        out.write(b">")
+    assert (tmp_path / "dst").read_bytes() == b"<" + data + b">"
+    read_end, write_end = os.pipe()
+    got = bytearray()
+
+    def read_all() -> None:
+        while chunk := os.read(read_end, 4096):
+            got.extend(chunk)
+
+    reader = threading.Thread(target=read_all)
+    reader.start()
+    with open(src, "rb") as fh:
+        copy_range(fh.fileno(), 0, 4 + len(data), write_end)
+    os.close(write_end)
+    reader.join()
+    os.close(read_end)
+    assert bytes(got) == b"head" + data
+    with open(src, "rb") as fh, open(tmp_path / "short", "wb") as out, pytest.raises(OSError):
+        copy_range(fh.fileno(), len(data), 100, out.fileno())  # past the end: said, not padded
+
+
+def test_files_are_hashed_in_one_small_buffer(tmp_path):
+    from planx.pipeline.process import HASH_CHUNK_BYTES, file_sha256
+
+    data = bytes(range(256)) * (5 * HASH_CHUNK_BYTES // 256) + b"end"
+    (tmp_path / "f").write_bytes(data)
+    (tmp_path / "empty").write_bytes(b"")
+    assert file_sha256(tmp_path / "f") == hashlib.sha256(data).hexdigest()
+    assert file_sha256(str(tmp_path / "empty")) == hashlib.sha256(b"").hexdigest()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -323,28 +324,36 @@ def test_a_plan_prepared_where_it_was_read_writes_the_tables_its_rows_would(tmp_
     """Workers send back each plan as its rows' CSV text and the sink's messages
     (pipeline/prepared.py): the tables are the ones its rows give, in every format."""
     from planx.pipeline.flatten import plan_tables
-    from planx.pipeline.prepared import Preparation, prepare_plan
+    from planx.pipeline.prepared import Preparation, drop_spooled, prepare_plan, spool, write_rows
 
     plans = [process_file(p).plan for p in write_plans(tmp_path / "in", 3)]
     by_rows, prepared = TableWriter(tmp_path / "rows"), TableWriter(tmp_path / "prepared")
+    spooled = TableWriter(tmp_path / "spooled")  # the bytes left in a file, as pool workers do
+    (tmp_path / "spool").mkdir()
     for plan in plans:
         for name, rows in plan_tables(plan):
             by_rows.add_rows(name, rows)
         ready = prepare_plan(plan, Preparation())
         prepared.add_encoded(ready.csv_texts, ready.sink_messages)
-    by_rows.close(), prepared.close()
-    for name in CSV_ORDER:
-        a, b = tmp_path / "rows", tmp_path / "prepared"
-        assert (b / f"{name}.csv").read_bytes() == (a / f"{name}.csv").read_bytes(), name
-        pd.testing.assert_frame_equal(
-            pd.read_parquet(b / f"{name}.parquet"), pd.read_parquet(a / f"{name}.parquet")
-        )
+        in_file = spool(ready, str(tmp_path / "spool"))
+        assert in_file.csv_texts == () and in_file.sink_messages == b""
+        write_rows(in_file, spooled)
+        drop_spooled(in_file)
+    by_rows.close(), prepared.close(), spooled.close()
+    assert list((tmp_path / "spool").iterdir()) == []
+    a = tmp_path / "rows"
+    for b in (tmp_path / "prepared", tmp_path / "spooled"):
+        for name in CSV_ORDER:
+            assert (b / f"{name}.csv").read_bytes() == (a / f"{name}.csv").read_bytes(), name
+            pd.testing.assert_frame_equal(
+                pd.read_parquet(b / f"{name}.parquet"), pd.read_parquet(a / f"{name}.parquet")
+            )
     actions = pd.read_csv(tmp_path / "prepared" / "actions.csv")
     assert len(actions) == 2 + 3 + 4 and set(actions["source"]) == {p.source for p in plans}
 
 
 def test_a_prepared_plan_carries_its_size_its_row_and_its_cache_entry(tmp_path):
-    from planx.pipeline.prepared import Preparation, prepare_result
+    from planx.pipeline.prepared import Preparation, prepare_result, put_cache_entry
 
     (path,) = write_plans(tmp_path / "in", 1, start=2)
     result = process_file(path)
@@ -361,6 +370,16 @@ def test_a_prepared_plan_carries_its_size_its_row_and_its_cache_entry(tmp_path):
     assert entry.plan == plan
     kept = prepare_result(result, Preparation(keep_plan=True))
     assert kept.plan is plan and kept.prepared.cache_entry is None  # no cache: no entry
+    # Left in a spool file: the same entry, copied into the cache from there.
+    (tmp_path / "spool").mkdir()
+    in_file = prepare_result(
+        result, Preparation(cache_fingerprint="fp", spool_dir=str(tmp_path / "spool"))
+    )
+    assert in_file.prepared.cache_entry is None and in_file.prepared.spooled is not None
+    cache = cache_mod.ResultCache(tmp_path / "cache", "fp")
+    assert put_cache_entry(in_file.prepared, cache, key)
+    assert cache.get(key, str(path)).plan == plan
+    assert not put_cache_entry(kept.prepared, cache, key)  # it made no entry
 
 
 def test_workers_send_back_rows_not_plans_unless_a_caller_asks_for_plans(tmp_path, monkeypatch):
@@ -376,6 +395,10 @@ def test_workers_send_back_rows_not_plans_unless_a_caller_asks_for_plans(tmp_pat
     summary = run_extract([tmp_path / "in"], tmp_path / "out", batch={"workers": 2})
     assert summary.stats.workers_started == 2 and summary.n_actions == 2 + 3 + 4
     assert [r.plan for r in arrived] == [None] * 3
+    # Their bytes came in spool files, which are gone with the run.
+    assert all(r.prepared.spooled is not None and r.prepared.csv_texts == () for r in arrived)
+    assert not any(Path(r.prepared.spooled.path).exists() for r in arrived)
+    assert not (tmp_path / "out" / batch_mod.STAGING_DIRNAME).exists()
     assert sorted(r.plan_size().n_actions for r in arrived) == [2, 3, 4]
     # The entries the workers made are the cache's: a re-run reads every file from it.
     again = run_extract([tmp_path / "in"], tmp_path / "out", batch={"workers": 2})
