@@ -558,10 +558,10 @@ class _BatchRun:
             prepared = result.prepared
             if prepared is None and result.plan is not None:  # from the cache: made here
                 prepared = prepare_plan(result.plan, self.preparation)
-            if prepared is not None and writer is not None:
-                write_rows(prepared, writer)
-                plans.add_plan(prepared.plan_row, copy_names.get(task.index, ()))
             if prepared is not None:
+                if writer is not None:
+                    write_rows(prepared, writer)
+                    plans.add_plan(prepared.plan_row, copy_names.get(task.index, ()))
                 drop_spooled(prepared)
             del result, prepared  # the plan is in the tables: let it go before the next one
             settle()

@@ -13,13 +13,14 @@ one-line reason on stderr and a non-zero exit code.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pickle
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from planx.pipeline.module_process import start_module
 from planx.pipeline.outputs import atomic_path, copy_range
@@ -90,20 +91,22 @@ class SinkProcess:
 
     def send_encoded(self, messages: bytes) -> None:
         """Messages already pickled (rows_message), back to back."""
-        stdin = self._proc.stdin
-        assert stdin is not None
-        try:
+        with self._input() as stdin:
             stdin.write(messages)
-        except (BrokenPipeError, OSError) as exc:  # the process has ended: say why
-            raise self._failure() from exc
 
     def send_copied(self, src_fd: int, offset: int, length: int) -> None:
         """Messages already pickled, back to back, copied from an open file by the kernel."""
+        with self._input() as stdin:
+            stdin.flush()
+            copy_range(src_fd, offset, length, stdin.fileno())
+
+    @contextlib.contextmanager
+    def _input(self) -> Iterator[IO[bytes]]:
+        """The process's input, to write to; a failed write says why the process ended."""
         stdin = self._proc.stdin
         assert stdin is not None
         try:
-            stdin.flush()
-            copy_range(src_fd, offset, length, stdin.fileno())
+            yield stdin
         except (BrokenPipeError, OSError) as exc:  # the process has ended: say why
             raise self._failure() from exc
 
