@@ -93,6 +93,7 @@ def measure_batch(corpus: Path, out: Path, workers: int, cache: bool) -> dict[st
 
     engine = pdf_engine()
     settings = {"extract": {"pdf_engine": engine}} if engine else None
+    imported_rss_mb = _self_rss_mb()  # the peak the imports set, before the run's own work
     cpu = _cpu_s()
     started = time.perf_counter()
     summary = run_extract([corpus], out, settings, batch={"workers": workers, "cache": cache})
@@ -112,6 +113,8 @@ def measure_batch(corpus: Path, out: Path, workers: int, cache: bool) -> dict[st
         "worker_rss_mb": summary.stats.peak_rss_mb,
         "worker_rss_first_quarter_mb": max(quarter) if quarter else 0.0,
         "main_rss_mb": _self_rss_mb(),
+        "main_rss_imported_mb": imported_rss_mb,
+        "main_rss_above_imports_mb": max(0.0, _self_rss_mb() - imported_rss_mb),
         # Parquet, XLSX and DuckDB are written by a process of their own where planx has one
         "sink_rss_mb": getattr(summary, "sink_rss_mb", 0.0),
     }
@@ -168,6 +171,7 @@ def _medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
         if isinstance(value, int | float) and not isinstance(value, bool):
             out[key] = statistics.median(r[key] for r in runs)
     out["all_seconds"] = [r["seconds"] for r in runs]
+    out["all_main_rss_mb"] = [r["main_rss_mb"] for r in runs]
     out["loads_before"] = [r["load_before"] for r in runs]
     return out
 

@@ -662,6 +662,12 @@ def run_extract(
     outdir.mkdir(parents=True, exist_ok=True)
     with outdir_lock(outdir), results_out_of_gc() as settle:
         recover_outputs(outdir)
+        # What writing imports is imported now, and then the heap pages the imports' passing
+        # work freed go back to the system (glibc kept ~1 MB of them resident): the file list
+        # and the results' light copies take pages under the peak the imports set, not on
+        # top of it, so the run's peak does not grow with its number of files.
+        _import_writing()
+        settle()
         files, skipped = _input_files(paths, outdir)
         if _uses_pool(batch, len(files)):
             _fix_mmap_threshold()  # before hashing's 1 MiB reads move it
@@ -716,6 +722,14 @@ def run_extract(
     return summary
 
 
+def _import_writing() -> None:
+    """Import what writing the tables and starting workers take (~20 ms; a no-change
+    re-run, which writes nothing, pays it too)."""
+    import multiprocessing.popen_forkserver  # noqa: F401 - imported by a pool's first worker
+
+    import planx.pipeline.prepared  # noqa: F401 - and with it the table writers and flatten
+
+
 def _input_files(paths: Sequence[str | Path], outdir: Path) -> tuple[list[str], list[str]]:
     """The files to read under `paths`, and those skipped (our own outputs among them, even
     when OUTDIR is under PATHS)."""
@@ -728,7 +742,7 @@ def _input_files(paths: Sequence[str | Path], outdir: Path) -> tuple[list[str], 
 
 
 # Files table rows made and written at a time at the end of a run.
-FILE_ROWS_AT_ONCE = 256
+FILE_ROWS_AT_ONCE = 32
 
 
 def _tally(

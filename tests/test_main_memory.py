@@ -172,3 +172,25 @@ def test_files_are_hashed_in_one_small_buffer(tmp_path):
     (tmp_path / "empty").write_bytes(b"")
     assert file_sha256(tmp_path / "f") == hashlib.sha256(data).hexdigest()
     assert file_sha256(str(tmp_path / "empty")) == hashlib.sha256(b"").hexdigest()
+
+
+def test_the_imports_freed_pages_go_back_before_the_files_are_listed(tmp_path, monkeypatch):
+    # The file list and the light results take pages under the imports' peak, not above it.
+    from planx.pipeline import batch
+
+    calls: list[str] = []
+    real_input_files = batch._input_files
+
+    def listed(*args):
+        calls.append("list files")
+        return real_input_files(*args)
+
+    monkeypatch.setattr(batch, "_return_free_memory", lambda: calls.append("free pages"))
+    monkeypatch.setattr(batch, "_input_files", listed)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "plan.txt").write_text(plan_text(2, "A"), encoding="utf-8")
+    summary = batch.run_extract(
+        [tmp_path / "in"], tmp_path / "out", batch={"workers": 1, "cache": False}
+    )
+    assert summary.n_plans == 1
+    assert calls[:2] == ["free pages", "list files"]
