@@ -662,10 +662,10 @@ def run_extract(
     outdir.mkdir(parents=True, exist_ok=True)
     with outdir_lock(outdir), results_out_of_gc() as settle:
         recover_outputs(outdir)
-        # What writing imports is imported now, and then the heap pages the imports' passing
-        # work freed go back to the system (glibc kept ~1 MB of them resident): the file list
-        # and the results' light copies take pages under the peak the imports set, not on
-        # top of it, so the run's peak does not grow with its number of files.
+        # What writing takes is imported now, then the heap pages the imports' passing work
+        # freed go back to the system (glibc keeps ~1 MB of them resident): the file list and
+        # the results' light copies take pages under the peak the imports set, not on top of
+        # it, so the run's peak does not grow with its number of files.
         _import_writing()
         settle()
         files, skipped = _input_files(paths, outdir)

@@ -185,7 +185,14 @@ def test_the_imports_freed_pages_go_back_before_the_files_are_listed(tmp_path, m
         calls.append("list files")
         return real_input_files(*args)
 
+    real_import_writing = batch._import_writing
+
+    def imported():
+        calls.append("import writing")
+        real_import_writing()
+
     monkeypatch.setattr(batch, "_return_free_memory", lambda: calls.append("free pages"))
+    monkeypatch.setattr(batch, "_import_writing", imported)
     monkeypatch.setattr(batch, "_input_files", listed)
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "plan.txt").write_text(plan_text(2, "A"), encoding="utf-8")
@@ -193,4 +200,4 @@ def test_the_imports_freed_pages_go_back_before_the_files_are_listed(tmp_path, m
         [tmp_path / "in"], tmp_path / "out", batch={"workers": 1, "cache": False}
     )
     assert summary.n_plans == 1
-    assert calls[:2] == ["free pages", "list files"]
+    assert calls[:3] == ["import writing", "free pages", "list files"]
