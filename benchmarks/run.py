@@ -224,7 +224,11 @@ def main(only: tuple[str, ...], quick: bool, plans: int | None, output: Path | N
         earlier = kept.pop("", "").split("- date: ")[-1].split("\n")[0]
         for title, body in kept.items():
             if title not in fresh:
-                sections += [title, f"(from the earlier run of {earlier})", body.strip(), ""]
+                body = body.strip()
+                # A section kept before has its date; one whose title names its commit, too.
+                if not body.startswith("(from the earlier run of") and "(commit " not in title:
+                    body = f"(from the earlier run of {earlier})\n{body}"
+                sections += [title, body, ""]
     output.write_text("\n".join(sections) + "\n", encoding="utf-8")
     click.echo(f"wrote {output}")
 
