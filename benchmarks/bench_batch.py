@@ -99,6 +99,7 @@ def measure_batch(corpus: Path, out: Path, workers: int, cache: bool) -> dict[st
     summary = run_extract([corpus], out, settings, batch={"workers": workers, "cache": cache})
     seconds = time.perf_counter() - started
     cpu = _cpu_s() - cpu
+    main_rss_mb = _self_rss_mb()
     samples = summary.stats.rss_samples_mb
     quarter = samples[: max(1, len(samples) // 4)]
     return {
@@ -112,9 +113,9 @@ def measure_batch(corpus: Path, out: Path, workers: int, cache: bool) -> dict[st
         "cached": summary.n_cached,
         "worker_rss_mb": summary.stats.peak_rss_mb,
         "worker_rss_first_quarter_mb": max(quarter) if quarter else 0.0,
-        "main_rss_mb": _self_rss_mb(),
+        "main_rss_mb": main_rss_mb,
         "main_rss_imported_mb": imported_rss_mb,
-        "main_rss_above_imports_mb": max(0.0, _self_rss_mb() - imported_rss_mb),
+        "main_rss_above_imports_mb": max(0.0, main_rss_mb - imported_rss_mb),
         # Parquet, XLSX and DuckDB are written by a process of their own where planx has one
         "sink_rss_mb": getattr(summary, "sink_rss_mb", 0.0),
     }

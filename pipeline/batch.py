@@ -662,18 +662,7 @@ def run_extract(
     outdir.mkdir(parents=True, exist_ok=True)
     with outdir_lock(outdir), results_out_of_gc() as settle:
         recover_outputs(outdir)
-        # What writing takes is imported now, then the heap pages the imports' passing work
-        # freed go back to the system (glibc keeps ~1 MB of them resident): the file list and
-        # the results' light copies take pages under the peak the imports set, not on top of
-        # it, so the run's peak does not grow with its number of files.
-        _import_writing()
-        settle()
-        files, skipped = _input_files(paths, outdir)
-        if _uses_pool(batch, len(files)):
-            _fix_mmap_threshold()  # before hashing's 1 MiB reads move it
-            # Its imports (~1 s) run while the files are hashed and looked up in the cache
-            # (for nothing if the cache answers for all but one).
-            start_worker_server(files)
+        files, skipped = _start(paths, outdir, batch, settle)
         summary = RunSummary(outdir=outdir, n_files=len(files), skipped=skipped)
         tasks = [_task(index, path) for index, path in enumerate(files)]
         del files  # the tasks have the paths: nothing kept per file twice
@@ -720,6 +709,27 @@ def run_extract(
             # The default cache serves this folder's outputs only: drop entries they no longer use.
             cache.prune({key_of(t) for t in tasks if t.sha256})
     return summary
+
+
+def _start(
+    paths: Sequence[str | Path], outdir: Path, batch: BatchSettings, settle: Callable[[], None]
+) -> tuple[list[str], list[str]]:
+    """The run's files to read and those skipped (_input_files), and a pooled run's fork
+    server started.
+
+    What writing takes is imported first, then the heap pages the imports' passing work freed
+    go back to the system (glibc keeps ~1 MB of them resident): the file list and the
+    results' light copies take pages under the peak the imports set, not on top of it, so the
+    run's peak does not grow with its number of files."""
+    _import_writing()
+    settle()
+    files, skipped = _input_files(paths, outdir)
+    if _uses_pool(batch, len(files)):
+        _fix_mmap_threshold()  # before any large block freed moves it
+        # Its imports (~1 s) run while the files are hashed and looked up in the cache
+        # (for nothing if the cache answers for all but one).
+        start_worker_server(files)
+    return files, skipped
 
 
 def _import_writing() -> None:
