@@ -56,8 +56,8 @@ def run(
         out = WORK / f"mem-out-{n}"
         steps[n] = ([str(inputs), str(out), str(workers), "nocache"], out)
     results = _interleaved(steps, rounds)
-    for n in (small, large):
-        shutil.rmtree(WORK / f"mem-out-{n}", ignore_errors=True)
+    for _, out in steps.values():
+        shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(WORK / f"mem-in-{small}", ignore_errors=True)
     ratio = results[large]["main_rss_mb"] / results[small]["main_rss_mb"]
     result = {

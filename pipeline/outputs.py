@@ -76,6 +76,10 @@ def copy_range(src_fd: int, offset: int, length: int, dst_fd: int) -> None:
     (a file or a pipe): by the kernel (sendfile) where it can, so the bytes never pass
     through this process's memory; in small pieces where it cannot."""
     end = offset + length
+
+    def ended_early() -> OSError:
+        return OSError(f"the file ended {end - offset} bytes early")
+
     sendfile = getattr(os, "sendfile", None)  # not on Windows
     while sendfile is not None and offset < end:
         try:
@@ -85,12 +89,12 @@ def copy_range(src_fd: int, offset: int, length: int, dst_fd: int) -> None:
                 raise
             break  # this system's sendfile cannot write there: the pieces below
         if sent == 0:
-            raise OSError(f"the file ended {end - offset} bytes early")
+            raise ended_early()
         offset += sent
     while offset < end:
         piece = memoryview(os.pread(src_fd, min(COPY_CHUNK_BYTES, end - offset), offset))
         if not piece:
-            raise OSError(f"the file ended {end - offset} bytes early")
+            raise ended_early()
         offset += len(piece)
         while piece:
             piece = piece[os.write(dst_fd, piece) :]
